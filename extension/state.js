@@ -1,0 +1,455 @@
+// Browser-independent logic of Whither's background: the serial event queue, restoring and persisting per-tab state
+// with coalesced writes, the badge, and validation of the message API. It touches the browser only through the
+// `api` object it is given (the `browser`/`chrome` namespace, or a fake one in the Node tests) and all classification
+// through a Tracker from the wasm core. It never parses URLs and never holds lists.
+
+/**
+ * @typedef {object} Summary
+ * @property {number} requests
+ * @property {number} companies
+ * @property {number} jurisdictions
+ * @property {number} third_party_requests
+ */
+
+/**
+ * The part of the wasm `Tracker` (docs/wasm-api.md) that the shell uses.
+ * @typedef {object} TrackerLike
+ * @property {(tabId: number, event: RequestEvent) => boolean} event
+ * @property {(tabId: number) => object | null} report
+ * @property {(tabId: number) => Summary | null} summary
+ * @property {(tabId: number) => string | null} exportTab
+ * @property {(tabId: number, data: string) => void} importTab
+ * @property {(tabId: number) => void} removeTab
+ */
+
+/**
+ * One webRequest event as the core wants it. Absent fields are left out.
+ * @typedef {object} RequestEvent
+ * @property {Stage} stage
+ * @property {string} [requestId]
+ * @property {string} [url]
+ * @property {string} [type]
+ * @property {string} [method]
+ * @property {string} [ip]
+ * @property {string} [redirectUrl]
+ * @property {string} [documentUrl]
+ * @property {number} [frameId]
+ * @property {number} [timeStamp]
+ */
+
+/** @typedef {"before" | "redirect" | "response" | "completed" | "error"} Stage */
+
+/**
+ * What the shell needs of the browser API (a subset of `browser`/`chrome`).
+ * @typedef {object} BrowserLike
+ * @property {{ session: { get(keys: null | string | string[]): Promise<Record<string, unknown>>,
+ *   set(items: Record<string, unknown>): Promise<void>, remove(keys: string | string[]): Promise<void> } }} storage
+ * @property {{ id: string, getURL(path: string): string }} runtime
+ * @property {{ setBadgeText(details: {tabId: number, text: string}): Promise<void>,
+ *   setTitle(details: {tabId: number, title: string}): Promise<void> }} [action]
+ */
+
+/**
+ * @typedef {object} Logger
+ * @property {(...args: unknown[]) => void} error
+ * @property {(...args: unknown[]) => void} [debug]
+ */
+
+/** Key prefix of per-tab state in `storage.session`. */
+export const STORAGE_PREFIX = 'tab:';
+
+/** The message type of the report request. */
+export const REPORT_MESSAGE = 'whither:report';
+
+/**
+ * webRequest event name → stage name of the core.
+ * @type {Readonly<Record<string, Stage>>}
+ */
+export const STAGES = Object.freeze({
+  onBeforeRequest: 'before',
+  onBeforeRedirect: 'redirect',
+  onResponseStarted: 'response',
+  onCompleted: 'completed',
+  onErrorOccurred: 'error',
+});
+
+/** Fields of webRequest details that the core reads (docs/wasm-api.md). */
+const EVENT_FIELDS = /** @type {const} */ ([
+  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp',
+]);
+
+/**
+ * @param {number} tabId
+ * @returns {string}
+ */
+export function storageKey(tabId) {
+  return STORAGE_PREFIX + tabId;
+}
+
+/**
+ * The tab id of a storage key, or null when the key is not one of ours.
+ * @param {string} key
+ * @returns {number | null}
+ */
+export function tabIdOfKey(key) {
+  if (typeof key !== 'string' || !key.startsWith(STORAGE_PREFIX)) return null;
+  const rest = key.slice(STORAGE_PREFIX.length);
+  if (!/^\d+$/.test(rest)) return null;
+  const id = Number(rest);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
+/**
+ * Copies the fields the core reads from webRequest details (Chrome's or Firefox's), leaving out absent ones.
+ * @param {Stage} stage
+ * @param {Record<string, unknown>} details
+ * @returns {RequestEvent}
+ */
+export function eventFromDetails(stage, details) {
+  /** @type {Record<string, unknown>} */
+  const event = { stage };
+  for (const field of EVENT_FIELDS) {
+    const value = details[field];
+    if (value !== undefined && value !== null) event[field] = value;
+  }
+  return /** @type {RequestEvent} */ (event);
+}
+
+/**
+ * Is this a well-formed report request?
+ * @param {unknown} message
+ * @returns {message is {type: string, tabId: number}}
+ */
+export function isReportRequest(message) {
+  if (message === null || typeof message !== 'object') return false;
+  const m = /** @type {{type?: unknown, tabId?: unknown}} */ (message);
+  return m.type === REPORT_MESSAGE && Number.isSafeInteger(m.tabId) && /** @type {number} */ (m.tabId) >= 0;
+}
+
+/**
+ * Accepts only messages from this extension's own pages: same extension id, and, when the sender has a URL, a URL
+ * inside the extension (content scripts and other extensions are refused).
+ * @param {unknown} sender a `runtime.MessageSender`
+ * @param {{ id: string, getURL(path: string): string }} runtime
+ * @returns {boolean}
+ */
+export function isTrustedSender(sender, runtime) {
+  if (sender === null || typeof sender !== 'object') return false;
+  const s = /** @type {{id?: unknown, url?: unknown}} */ (sender);
+  if (typeof runtime.id !== 'string' || s.id !== runtime.id) return false;
+  if (s.url !== undefined && s.url !== null) {
+    const base = runtime.getURL('');
+    if (typeof s.url !== 'string' || !base || !s.url.startsWith(base)) return false;
+  }
+  return true;
+}
+
+/**
+ * Turns what the wasm bindings return into plain JSON-able data: ES `Map`s (serde-wasm-bindgen's default for maps)
+ * become objects, so that the value survives `runtime.sendMessage` in every browser.
+ * @param {unknown} value
+ * @returns {unknown}
+ */
+export function toPlain(value) {
+  if (value instanceof Map) {
+    /** @type {Record<string, unknown>} */
+    const out = {};
+    for (const [k, v] of value) out[String(k)] = toPlain(v);
+    return out;
+  }
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value !== null && typeof value === 'object') {
+    /** @type {Record<string, unknown>} */
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+    return out;
+  }
+  if (typeof value === 'bigint') return Number(value);
+  return value;
+}
+
+/**
+ * A queue that runs jobs one after the other, in the order they were pushed. A failing job is logged and does not
+ * stop the queue.
+ * @param {(error: unknown) => void} onError
+ */
+export function createSerialQueue(onError) {
+  /** @type {Promise<unknown>} */
+  let tail = Promise.resolve();
+  return {
+    /**
+     * @template T
+     * @param {() => T | Promise<T>} job
+     * @returns {Promise<T | undefined>} the job's result, or undefined when it threw
+     */
+    push(job) {
+      const result = tail.then(job).catch((error) => {
+        onError(error);
+        return undefined;
+      });
+      tail = result;
+      return result;
+    },
+    /** @returns {Promise<void>} resolves when every job pushed so far has run */
+    async idle() {
+      let seen;
+      do {
+        seen = tail;
+        await seen;
+      } while (seen !== tail);
+    },
+  };
+}
+
+/**
+ * Runs `run(key)` at most once at a time per key; a `schedule` while a run is in flight makes exactly one more run
+ * afterwards (which then sees the latest state). Errors are logged.
+ * @template K
+ * @param {(key: K) => Promise<void> | void} run
+ * @param {(error: unknown) => void} onError
+ */
+export function createCoalescer(run, onError) {
+  /** @type {Map<K, {dirty: boolean, done: Promise<void>}>} */
+  const pending = new Map();
+  return {
+    /**
+     * @param {K} key
+     * @returns {Promise<void>} resolves when the state of `key` as of now has been handled
+     */
+    schedule(key) {
+      const existing = pending.get(key);
+      if (existing) {
+        existing.dirty = true;
+        return existing.done;
+      }
+      const entry = { dirty: true, done: Promise.resolve() };
+      pending.set(key, entry);
+      entry.done = (async () => {
+        try {
+          while (entry.dirty) {
+            entry.dirty = false;
+            try {
+              await run(key);
+            } catch (error) {
+              onError(error);
+            }
+          }
+        } finally {
+          pending.delete(key);
+        }
+      })();
+      return entry.done;
+    },
+    /** @returns {Promise<void>} resolves when nothing is in flight */
+    async idle() {
+      while (pending.size > 0) await Promise.all([...pending.values()].map((e) => e.done));
+    },
+    /** @returns {number} keys with a run in flight */
+    get size() {
+      return pending.size;
+    },
+  };
+}
+
+/**
+ * "N requests to M companies under K jurisdictions", localised with `getMessage` (plural forms from
+ * `Intl.PluralRules`: messages `countRequests_one`, `countRequests_other`, …).
+ * @param {(name: string, substitutions?: string | string[]) => string} getMessage
+ * @param {Pick<Summary, "requests" | "companies" | "jurisdictions">} summary
+ * @param {string} [locale]
+ * @returns {string}
+ */
+export function summarySentence(getMessage, summary, locale) {
+  let rules;
+  let numbers;
+  try {
+    rules = new Intl.PluralRules(locale);
+    numbers = new Intl.NumberFormat(locale);
+  } catch {
+    rules = new Intl.PluralRules('en');
+    numbers = new Intl.NumberFormat('en');
+  }
+  /**
+   * @param {string} name
+   * @param {number} n
+   */
+  const count = (name, n) => {
+    const text = numbers.format(n);
+    return getMessage(`${name}_${rules.select(n)}`, [text]) || getMessage(`${name}_other`, [text]) || text;
+  };
+  return getMessage('summary', [
+    count('countRequests', summary.requests),
+    count('countCompanies', summary.companies),
+    count('countJurisdictions', summary.jurisdictions),
+  ]);
+}
+
+/**
+ * @typedef {object} WhitherOptions
+ * @property {BrowserLike} api the browser namespace (or a fake)
+ * @property {Promise<TrackerLike> | TrackerLike} ready the core's Tracker once the wasm is initialised
+ * @property {Logger} [log]
+ * @property {(summary: Summary) => string} [title] the badge tooltip for a tab with a report
+ * @property {string} [defaultTitle] the tooltip for a tab without one
+ */
+
+/**
+ * The background's state machine. Every input (webRequest event, tab removal, report request) goes through one
+ * serial queue whose first job waits for the wasm core and restores every `tab:*` key from `storage.session`, so
+ * events are applied in order and only after the restore.
+ * @param {WhitherOptions} options
+ */
+export function createWhither({ api, ready, log = console, title, defaultTitle = '' }) {
+  /** @param {unknown} error */
+  const logError = (error) => log.error('whither:', error);
+  const queue = createSerialQueue(logError);
+
+  /** @type {TrackerLike | null} */
+  let tracker = null;
+
+  const persist = createCoalescer(/** @param {number} tabId */ async (tabId) => {
+    if (!tracker) return;
+    const key = storageKey(tabId);
+    const data = tracker.exportTab(tabId);
+    if (data === null || data === undefined) await api.storage.session.remove(key);
+    else await api.storage.session.set({ [key]: data });
+  }, logError);
+
+  const badge = createCoalescer(/** @param {number} tabId */ async (tabId) => {
+    if (!tracker || !api.action) return;
+    const summary = tracker.summary(tabId);
+    const text = summary ? String(summary.jurisdictions) : '';
+    const tooltip = summary && title ? title(summary) : defaultTitle;
+    try {
+      await Promise.all([
+        api.action.setBadgeText({ tabId, text }),
+        api.action.setTitle({ tabId, title: tooltip }),
+      ]);
+    } catch (error) {
+      // The tab may be gone already (closed, or a prerender that was discarded).
+      log.debug?.('whither: badge', tabId, error);
+    }
+  }, logError);
+
+  /** @param {number} tabId */
+  const changed = (tabId) => {
+    persist.schedule(tabId);
+    badge.schedule(tabId);
+  };
+
+  /** @param {TrackerLike} t */
+  const restore = async (t) => {
+    let items = {};
+    try {
+      items = (await api.storage.session.get(null)) ?? {};
+    } catch (error) {
+      logError(error);
+    }
+    for (const [key, value] of Object.entries(items)) {
+      const tabId = tabIdOfKey(key);
+      if (tabId === null) continue;
+      try {
+        if (typeof value !== 'string') throw new Error(`stored state of tab ${tabId} is not a string`);
+        t.importTab(tabId, value);
+      } catch (error) {
+        // Malformed state: the core keeps the tab empty; rewriting it drops the bad key.
+        logError(error);
+        persist.schedule(tabId);
+      }
+    }
+  };
+
+  const started = queue.push(async () => {
+    const t = await ready;
+    tracker = t; // no other job runs before this one finishes: events still wait for the restore
+    await restore(t);
+  });
+
+  return {
+    /** Resolves once the core is ready and the stored state restored (or failed to). */
+    started,
+
+    /**
+     * A webRequest event (`stage` from {@link STAGES}).
+     * @param {Stage} stage
+     * @param {Record<string, unknown>} details
+     */
+    onRequest(stage, details) {
+      const tabId = /** @type {number} */ (details.tabId);
+      if (!Number.isInteger(tabId) || tabId < 0) return;
+      const event = eventFromDetails(stage, details);
+      queue.push(() => {
+        if (!tracker) return;
+        if (tracker.event(tabId, event)) changed(tabId);
+      });
+    },
+
+    /** @param {number} tabId */
+    onTabRemoved(tabId) {
+      queue.push(() => {
+        if (!tracker) return;
+        tracker.removeTab(tabId);
+        persist.schedule(tabId); // exportTab is null now: removes the key, after any write in flight
+      });
+    },
+
+    /**
+     * Chrome swaps tab ids (prerendering): the state moves to the new id.
+     * @param {number} addedTabId
+     * @param {number} removedTabId
+     */
+    onTabReplaced(addedTabId, removedTabId) {
+      queue.push(() => {
+        if (!tracker) return;
+        const data = tracker.exportTab(removedTabId);
+        tracker.removeTab(removedTabId);
+        persist.schedule(removedTabId);
+        if (data !== null && data !== undefined) {
+          tracker.importTab(addedTabId, data);
+          changed(addedTabId);
+        }
+      });
+    },
+
+    /**
+     * Re-applies the badge of a tab (Firefox resets tab-specific badges on navigation).
+     * @param {number} tabId
+     */
+    refreshBadge(tabId) {
+      queue.push(() => {
+        if (tracker) badge.schedule(tabId);
+      });
+    },
+
+    /**
+     * `runtime.onMessage` listener: answers `{type: "whither:report", tabId}` from the extension's own pages with the
+     * tab's report (null when there is none); ignores everything else.
+     * @param {unknown} message
+     * @param {unknown} sender
+     * @param {(response: unknown) => void} sendResponse
+     * @returns {boolean | undefined} true when the answer comes asynchronously
+     */
+    onMessage(message, sender, sendResponse) {
+      if (!isReportRequest(message) || !isTrustedSender(sender, api.runtime)) return undefined;
+      const { tabId } = message;
+      queue
+        .push(() => (tracker ? toPlain(tracker.report(tabId)) : null))
+        .then((report) => {
+          try {
+            sendResponse(report ?? null);
+          } catch (error) {
+            log.debug?.('whither: response', error); // the page went away
+          }
+        });
+      return true;
+    },
+
+    /** Resolves when every queued input has been applied and every write and badge update has finished. */
+    async idle() {
+      do {
+        await queue.idle();
+        await Promise.all([persist.idle(), badge.idle()]);
+      } while (persist.size > 0 || badge.size > 0);
+    },
+  };
+}

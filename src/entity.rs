@@ -1,0 +1,62 @@
+//! Entities and ownership: serialisable views of an entity, its chain to the ultimate controller, and the
+//! controlling jurisdiction (the controller's headquarters country).
+
+use crate::db::{self, EntityIndex};
+use serde::Serialize;
+
+/// One link of an ownership chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainLink {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub country: &'static str,
+}
+
+/// An entity as `whither classify` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntitySummary {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub country: &'static str,
+    pub legal_seat: &'static str,
+}
+
+pub fn summary(index: EntityIndex) -> Option<EntitySummary> {
+    db::entity(index).map(|e| EntitySummary { id: e.id, name: e.name, country: e.country, legal_seat: e.legal_seat })
+}
+
+/// The entity first, its ultimate controller last.
+pub fn chain(index: EntityIndex) -> Vec<ChainLink> {
+    db::entity(index)
+        .map(|e| e.chain)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&i| db::entity(i))
+        .map(|e| ChainLink { id: e.id, name: e.name, country: e.country })
+        .collect()
+}
+
+/// The ultimate controller (the entity itself when nothing controls it).
+pub fn controller(index: EntityIndex) -> EntityIndex {
+    db::entity(index).and_then(|e| e.chain.last().copied()).unwrap_or(index)
+}
+
+/// The controlling jurisdiction: the headquarters country of the ultimate controller.
+pub fn jurisdiction(index: EntityIndex) -> Option<&'static str> {
+    db::entity(controller(index)).map(|e| e.country)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn google_is_controlled_by_alphabet_in_the_us() {
+        let Some(g) = db::entity_by_id("google") else { panic!("google missing") };
+        let ids: Vec<&str> = chain(g).iter().map(|l| l.id).collect();
+        assert_eq!(ids.first(), Some(&"google"));
+        assert_eq!(ids.last(), Some(&"alphabet"));
+        assert_eq!(db::entity(controller(g)).map(|e| e.id), Some("alphabet"));
+        assert_eq!(jurisdiction(g), Some("US"));
+    }
+}

@@ -1,0 +1,159 @@
+//! The `whither` command line: classify hosts, report on HAR recordings, and inspect the database — on the same
+//! core as the extension.
+
+use std::io::{self, BufRead, Write};
+use std::process::ExitCode;
+use whither::{attribution, db, entity, har, jurisdiction, stats};
+
+const USAGE: &str = "\
+whither — which companies receive a page's requests, who controls them, and under which jurisdiction
+
+USAGE:
+  whither classify [HOST_OR_URL…]        one JSON line per input (stdin, one per line, when none is given)
+  whither report FILE.har [--format json|text]
+                                         the report of the first page of a HAR recording
+  whither db stats                       entities, domains, entities per country, fill rate of every field
+  whither db check                       validates the database (the build already did: prints its size)
+  whither db show ID                     one entity: record, chain, references
+  whither jurisdiction CC                a country's memberships, EU adequacy and laws
+  whither coverage FILE.tsv [--top N]    prevalence-weighted coverage of a domain<TAB>prevalence list
+  whither help | --help | --version
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["classify", inputs @ ..] => classify(inputs),
+        ["report", rest @ ..] => report(rest),
+        ["db", "stats"] => print_json(&stats::db_stats()),
+        ["db", "check"] => {
+            println!(
+                "ok: {} entities, {} domains, {} jurisdictions (validated when the database was compiled)",
+                db::ENTITIES.len(),
+                db::DOMAINS.len(),
+                db::JURISDICTIONS.len()
+            );
+            Ok(())
+        }
+        ["db", "show", id] => show(id),
+        ["jurisdiction", code] => match jurisdiction::get(&code.to_ascii_uppercase()) {
+            Some(j) => print_json(&j),
+            None => Err(format!("unknown jurisdiction {code:?}")),
+        },
+        ["coverage", rest @ ..] => coverage(rest),
+        ["--version"] | ["version"] => {
+            println!("whither {} (data schema {}, report schema {})", env!("CARGO_PKG_VERSION"), db::DATA_SCHEMA, whither::report::SCHEMA);
+            Ok(())
+        }
+        ["help"] | ["--help"] | ["-h"] => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("whither: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{text}").map_err(|e| e.to_string())
+}
+
+fn classify_line(out: &mut impl Write, input: &str) -> Result<(), String> {
+    let line = match attribution::classify(input) {
+        Ok(a) => serde_json::to_string(&a),
+        Err(r) => serde_json::to_string(&r),
+    }
+    .map_err(|e| e.to_string())?;
+    writeln!(out, "{line}").map_err(|e| e.to_string())
+}
+
+fn classify(inputs: &[&str]) -> Result<(), String> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if inputs.is_empty() {
+        for line in io::stdin().lock().lines() {
+            let line = line.map_err(|e| format!("reading stdin: {e}"))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            classify_line(&mut out, &line)?;
+        }
+    } else {
+        for input in inputs {
+            classify_line(&mut out, input)?;
+        }
+    }
+    out.flush().map_err(|e| e.to_string())
+}
+
+fn report(args: &[&str]) -> Result<(), String> {
+    let (file, format) = match args {
+        [file] => (*file, "json"),
+        [file, "--format", f] | ["--format", f, file] => (*file, *f),
+        _ => return Err("usage: whither report FILE.har [--format json|text]".into()),
+    };
+    if format != "json" && format != "text" {
+        return Err(format!("unknown format {format:?}: json or text"));
+    }
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let report = har::report(&text).map_err(|e| format!("{file}: {e}"))?;
+    if format == "text" {
+        print!("{}", report.to_text());
+        Ok(())
+    } else {
+        print_json(&report)
+    }
+}
+
+fn show(id: &str) -> Result<(), String> {
+    let index = db::entity_by_id(id).ok_or_else(|| format!("no entity {id:?}"))?;
+    let e = db::entity(index).ok_or_else(|| format!("no entity {id:?}"))?;
+    let domains: Vec<&str> = db::DOMAINS.iter().filter(|d| d.entity == index).map(|d| d.domain).collect();
+    let details = db::details(index);
+    let value = serde_json::json!({
+        "id": e.id,
+        "name": e.name,
+        "kind": e.kind,
+        "aliases": e.aliases,
+        "country": e.country,
+        "legal_seat": e.legal_seat,
+        "state_owned": e.state_owned,
+        "parent": e.parent.as_ref().and_then(|p| db::entity(p.entity).map(|pe| serde_json::json!({
+            "id": pe.id, "control": p.control.as_str(), "since": p.since }))),
+        "owners": e.owners.iter().map(|o| serde_json::json!({
+            "id": o.entity.and_then(db::entity).map(|x| x.id), "name": o.name, "stake": o.stake,
+            "control": o.control.map(|c| c.as_str()), "since": o.since })).collect::<Vec<_>>(),
+        "chain": entity::chain(index),
+        "jurisdiction": entity::jurisdiction(index),
+        "categories": e.categories,
+        "domains": domains,
+        "website": e.website,
+        "privacy_policy": e.privacy_policy,
+        "as_of": e.as_of,
+        "notes": details.and_then(|d| d.notes),
+        "history": details.map(|d| d.history.iter().map(|h| serde_json::json!({
+            "date": h.date, "event": h.event, "text": h.text })).collect::<Vec<_>>()),
+        "references": details.map(|d| d.references.iter().map(|r| serde_json::json!({
+            "url": r.url, "title": r.title, "date": r.date, "supports": r.supports })).collect::<Vec<_>>()),
+    });
+    print_json(&value)
+}
+
+fn coverage(args: &[&str]) -> Result<(), String> {
+    let (file, top) = match args {
+        [file] => (*file, 25),
+        [file, "--top", n] | ["--top", n, file] => (*file, n.parse().map_err(|_| format!("--top {n:?} is not a number"))?),
+        _ => return Err("usage: whither coverage FILE.tsv [--top N]".into()),
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    print_json(&stats::coverage(&text, top))
+}

@@ -1,0 +1,513 @@
+//! Reports: incremental aggregation of one page visit's requests into the report format
+//! (`docs/report-format.md`), and the compact form a visit is persisted in between service-worker restarts.
+
+use crate::attribution::{self, Owner};
+use crate::db;
+use crate::entity::{self, ChainLink};
+use crate::host::{self, Host, HostKind};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Version of the report format (`docs/report-format.md`).
+pub const SCHEMA: u32 = 1;
+/// Version of the persisted visit format (`Visit::export`).
+pub const STATE_VERSION: u32 = 1;
+/// Distinct hosts kept per visit; requests to further hosts are counted in `overflow_requests`.
+pub const MAX_HOSTS: usize = 5_000;
+
+/// Resource types as the browsers' webRequest APIs name them; Firefox-only names are mapped onto these so that
+/// reports agree across browsers. Anything else is `other`.
+pub const TYPES: [&str; 15] = [
+    "main_frame",
+    "sub_frame",
+    "stylesheet",
+    "script",
+    "image",
+    "font",
+    "object",
+    "xmlhttprequest",
+    "ping",
+    "csp_report",
+    "media",
+    "websocket",
+    "webtransport",
+    "webbundle",
+    "other",
+];
+
+/// Index into [`TYPES`] of a browser's resource type name.
+pub fn type_index(name: &str) -> usize {
+    let canonical = match name {
+        "beacon" => "ping",
+        "imageset" => "image",
+        "object_subrequest" => "object",
+        "fetch" => "xmlhttprequest",
+        other => other,
+    };
+    TYPES.iter().position(|&t| t == canonical).unwrap_or(TYPES.len() - 1)
+}
+
+/// Whether a request sends data beyond its URL: a body-carrying method, a beacon/ping, or a websocket.
+pub fn carries_data(method: &str, type_idx: usize) -> bool {
+    matches!(method.to_ascii_uppercase().as_str(), "POST" | "PUT" | "PATCH")
+        || matches!(TYPES.get(type_idx), Some(&"ping") | Some(&"csp_report") | Some(&"websocket") | Some(&"webtransport"))
+}
+
+/// The page's relation to a host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Party {
+    First,
+    SameOwner,
+    Third,
+}
+
+#[derive(Clone, Debug)]
+struct HostStat {
+    host: Host,
+    owner: Option<Owner>,
+    requests: u32,
+    data_requests: u32,
+    types: [u32; TYPES.len()],
+    ip: Option<String>,
+}
+
+/// One page visit of one tab: what its requests went to. Grows with distinct hosts, not with requests.
+#[derive(Clone, Debug)]
+pub struct Visit {
+    page_url: String,
+    page: Option<Host>,
+    page_owner: Option<Owner>,
+    hosts: HashMap<String, HostStat>,
+    /// Requests whose URL could not be parsed into a host.
+    unparseable: u32,
+    /// Requests to hosts beyond [`MAX_HOSTS`].
+    overflow: u32,
+}
+
+/// A request as the report needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub url: &'a str,
+    pub type_name: &'a str,
+    pub method: &'a str,
+    pub ip: Option<&'a str>,
+}
+
+impl Visit {
+    pub fn new(page_url: &str) -> Visit {
+        let page = host::parse(page_url).ok().filter(|h| h.kind != HostKind::NonNetwork);
+        let page_owner = page.as_ref().and_then(attribution::owner);
+        Visit {
+            page_url: page_url.to_string(),
+            page,
+            page_owner,
+            hosts: HashMap::new(),
+            unparseable: 0,
+            overflow: 0,
+        }
+    }
+
+    pub fn page_url(&self) -> &str {
+        &self.page_url
+    }
+
+    /// Counts one request. Requests to non-network schemes (data:, blob:, extension pages) never leave the machine
+    /// and are not counted; the return value says whether anything changed.
+    pub fn record(&mut self, req: &Request<'_>) -> bool {
+        let parsed = match host::parse(req.url) {
+            Ok(h) if h.kind == HostKind::NonNetwork => return false,
+            Ok(h) => h,
+            Err(_) => {
+                self.unparseable = self.unparseable.saturating_add(1);
+                return true;
+            }
+        };
+        let type_idx = type_index(req.type_name);
+        if !self.hosts.contains_key(&parsed.name) {
+            if self.hosts.len() >= MAX_HOSTS {
+                self.overflow = self.overflow.saturating_add(1);
+                return true;
+            }
+            let owner = attribution::owner(&parsed);
+            let stat = HostStat { host: parsed.clone(), owner, requests: 0, data_requests: 0, types: [0; TYPES.len()], ip: None };
+            self.hosts.insert(parsed.name.clone(), stat);
+        }
+        if let Some(stat) = self.hosts.get_mut(&parsed.name) {
+            stat.requests = stat.requests.saturating_add(1);
+            if let Some(n) = stat.types.get_mut(type_idx) {
+                *n = n.saturating_add(1);
+            }
+            if carries_data(req.method, type_idx) {
+                stat.data_requests = stat.data_requests.saturating_add(1);
+            }
+            if let Some(ip) = req.ip.filter(|ip| !ip.is_empty()) {
+                stat.ip = Some(ip.to_string());
+            }
+        }
+        true
+    }
+
+    /// Notes the server address of a host already counted; returns whether it changed.
+    pub fn set_ip(&mut self, url: &str, ip: &str) -> bool {
+        if ip.is_empty() {
+            return false;
+        }
+        let Ok(parsed) = host::parse(url) else { return false };
+        match self.hosts.get_mut(&parsed.name) {
+            Some(stat) if stat.ip.as_deref() != Some(ip) => {
+                stat.ip = Some(ip.to_string());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.hosts.values().map(|s| u64::from(s.requests)).sum::<u64>()
+            + u64::from(self.unparseable)
+            + u64::from(self.overflow)
+    }
+
+    fn party(&self, stat: &HostStat) -> Party {
+        let Some(page) = &self.page else { return Party::Third };
+        let same_site = match (&page.domain, &stat.host.domain) {
+            (Some(a), Some(b)) => a == b,
+            _ => page.name == stat.host.name,
+        };
+        if same_site {
+            return Party::First;
+        }
+        match (self.page_owner, stat.owner) {
+            (Some(a), Some(b)) if a.controller == b.controller => Party::SameOwner,
+            _ => Party::Third,
+        }
+    }
+
+    /// The report of this visit, in the documented format, deterministically ordered.
+    pub fn report(&self) -> Report {
+        let mut hosts: Vec<HostRow> = Vec::with_capacity(self.hosts.len());
+        let mut companies: BTreeMap<db::EntityIndex, CompanyRow> = BTreeMap::new();
+        let mut jurisdictions: BTreeMap<&'static str, (u64, BTreeSet<&'static str>)> = BTreeMap::new();
+        let mut totals = Totals { requests: self.requests(), overflow_requests: u64::from(self.overflow), ..Totals::default() };
+        totals.unattributed_requests = u64::from(self.unparseable) + u64::from(self.overflow);
+
+        for stat in self.hosts.values() {
+            let party = self.party(stat);
+            let requests = u64::from(stat.requests);
+            totals.data_requests += u64::from(stat.data_requests);
+            if party == Party::Third {
+                totals.third_party_requests += requests;
+            }
+            let entity = stat.owner.and_then(|o| db::entity(o.entity));
+            let controller = stat.owner.and_then(|o| db::entity(o.controller));
+            let jurisdiction = controller.map(|c| c.country);
+            match (stat.owner, entity) {
+                (Some(owner), Some(e)) => {
+                    let row = companies.entry(owner.entity).or_insert_with(|| CompanyRow {
+                        id: e.id,
+                        name: e.name,
+                        country: e.country,
+                        legal_seat: e.legal_seat,
+                        jurisdiction,
+                        chain: entity::chain(owner.entity),
+                        categories: Vec::new(),
+                        requests: 0,
+                        hosts: Vec::new(),
+                    });
+                    row.requests += requests;
+                    row.hosts.push(stat.host.name.clone());
+                    for c in owner.categories {
+                        if !row.categories.contains(c) {
+                            row.categories.push(c);
+                        }
+                    }
+                    if let Some(j) = jurisdiction {
+                        let entry = jurisdictions.entry(j).or_default();
+                        entry.0 += requests;
+                        entry.1.insert(e.id);
+                    }
+                }
+                _ => totals.unattributed_requests += requests,
+            }
+            let types = TYPES
+                .iter()
+                .zip(stat.types.iter())
+                .filter(|(_, &n)| n > 0)
+                .map(|(&t, &n)| (t, n))
+                .collect();
+            hosts.push(HostRow {
+                host: stat.host.name.clone(),
+                domain: stat.host.domain.clone(),
+                entity: entity.map(|e| e.id),
+                controller: controller.map(|c| c.id),
+                jurisdiction,
+                party,
+                requests,
+                data_requests: u64::from(stat.data_requests),
+                types,
+                ip: stat.ip.clone(),
+            });
+        }
+        hosts.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.host.cmp(&b.host)));
+        let mut companies: Vec<CompanyRow> = companies.into_values().collect();
+        for c in &mut companies {
+            c.hosts.sort();
+            c.categories.sort_unstable();
+        }
+        companies.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.id.cmp(b.id)));
+        let mut jurisdictions: Vec<JurisdictionRow> = jurisdictions
+            .into_iter()
+            .map(|(country, (requests, ids))| JurisdictionRow { country, requests, companies: ids.into_iter().collect() })
+            .collect();
+        jurisdictions.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.country.cmp(b.country)));
+        totals.hosts = hosts.len() as u64;
+        totals.companies = companies.len() as u64;
+        totals.jurisdictions = jurisdictions.len() as u64;
+
+        let page_controller = self.page_owner.and_then(|o| db::entity(o.controller));
+        Report {
+            schema: SCHEMA,
+            page: PageInfo {
+                url: self.page_url.clone(),
+                host: self.page.as_ref().map(|h| h.name.clone()),
+                domain: self.page.as_ref().and_then(|h| h.domain.clone()),
+                controller: page_controller.map(|c| c.id),
+                jurisdiction: page_controller.map(|c| c.country),
+            },
+            totals,
+            jurisdictions,
+            companies,
+            hosts,
+        }
+    }
+
+    /// Compact persisted form (JSON): enough to rebuild the visit exactly; owners are looked up again on import.
+    pub fn export(&self) -> String {
+        let mut hosts: Vec<&HostStat> = self.hosts.values().collect();
+        hosts.sort_by(|a, b| a.host.name.cmp(&b.host.name));
+        let state = VisitState {
+            v: STATE_VERSION,
+            page: self.page_url.clone(),
+            hosts: hosts
+                .into_iter()
+                .map(|s| {
+                    let types = TYPES.iter().zip(s.types.iter()).filter(|(_, &n)| n > 0).map(|(&t, &n)| (t.to_string(), n)).collect();
+                    (s.host.name.clone(), s.requests, s.data_requests, types, s.ip.clone())
+                })
+                .collect(),
+            bad: self.unparseable,
+            overflow: self.overflow,
+        };
+        serde_json::to_string(&state).unwrap_or_default()
+    }
+
+    /// Rebuilds a visit from [`Visit::export`]'s output; a clear error on anything malformed.
+    pub fn import(text: &str) -> Result<Visit, String> {
+        let state: VisitState = serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
+        if state.v != STATE_VERSION {
+            return Err(format!("visit state version {} is not {STATE_VERSION}", state.v));
+        }
+        if state.hosts.len() > MAX_HOSTS {
+            return Err(format!("visit state has {} hosts, more than {MAX_HOSTS}", state.hosts.len()));
+        }
+        let mut visit = Visit::new(&state.page);
+        visit.unparseable = state.bad;
+        visit.overflow = state.overflow;
+        for (name, requests, data_requests, types, ip) in state.hosts {
+            let parsed = host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
+            if parsed.name != name || parsed.kind == HostKind::NonNetwork {
+                return Err(format!("visit state host {name:?} is not a normalised host"));
+            }
+            let mut counts = [0u32; TYPES.len()];
+            for (t, n) in types {
+                let i = type_index(&t);
+                if let Some(c) = counts.get_mut(i) {
+                    *c = c.saturating_add(n);
+                }
+            }
+            let owner = attribution::owner(&parsed);
+            visit.hosts.insert(name, HostStat { host: parsed, owner, requests, data_requests, types: counts, ip });
+        }
+        Ok(visit)
+    }
+}
+
+/// A persisted host: (host, requests, data requests, {type: count}, ip).
+type HostState = (String, u32, u32, BTreeMap<String, u32>, Option<String>);
+
+#[derive(Serialize, Deserialize)]
+struct VisitState {
+    v: u32,
+    page: String,
+    hosts: Vec<HostState>,
+    #[serde(default)]
+    bad: u32,
+    #[serde(default)]
+    overflow: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema: u32,
+    pub page: PageInfo,
+    pub totals: Totals,
+    pub jurisdictions: Vec<JurisdictionRow>,
+    pub companies: Vec<CompanyRow>,
+    pub hosts: Vec<HostRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PageInfo {
+    pub url: String,
+    pub host: Option<String>,
+    pub domain: Option<String>,
+    pub controller: Option<&'static str>,
+    pub jurisdiction: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    pub requests: u64,
+    pub hosts: u64,
+    pub companies: u64,
+    pub jurisdictions: u64,
+    pub third_party_requests: u64,
+    pub unattributed_requests: u64,
+    pub data_requests: u64,
+    pub overflow_requests: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct JurisdictionRow {
+    pub country: &'static str,
+    pub requests: u64,
+    pub companies: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CompanyRow {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub country: &'static str,
+    pub legal_seat: &'static str,
+    pub jurisdiction: Option<&'static str>,
+    pub chain: Vec<ChainLink>,
+    pub categories: Vec<&'static str>,
+    pub requests: u64,
+    pub hosts: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HostRow {
+    pub host: String,
+    pub domain: Option<String>,
+    pub entity: Option<&'static str>,
+    pub controller: Option<&'static str>,
+    pub jurisdiction: Option<&'static str>,
+    pub party: Party,
+    pub requests: u64,
+    pub data_requests: u64,
+    pub types: BTreeMap<&'static str, u32>,
+    pub ip: Option<String>,
+}
+
+impl Report {
+    /// The report as readable text (`whither report --format text`, the demo).
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let name_of = |id: Option<&str>| id.and_then(db::entity_by_id).and_then(db::entity).map(|e| e.name);
+        let _ = writeln!(out, "Page: {}", self.page.url);
+        let _ = writeln!(
+            out,
+            "Site: {} — controlled by {} ({})",
+            self.page.domain.as_deref().or(self.page.host.as_deref()).unwrap_or("?"),
+            name_of(self.page.controller).unwrap_or("unknown"),
+            self.page.jurisdiction.unwrap_or("?")
+        );
+        let t = &self.totals;
+        let _ = writeln!(
+            out,
+            "{} requests to {} companies under {} jurisdictions; {} to third parties, {} carried data, {} unattributed.",
+            t.requests, t.companies, t.jurisdictions, t.third_party_requests, t.data_requests, t.unattributed_requests
+        );
+        for j in &self.jurisdictions {
+            let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
+            let _ = writeln!(out, "\n{} ({}): {} requests", country, j.country, j.requests);
+            for c in self.companies.iter().filter(|c| c.jurisdiction == Some(j.country)) {
+                let chain: Vec<String> = c.chain.iter().map(|l| format!("{} ({})", l.name, l.country)).collect();
+                let _ = writeln!(out, "  {:>5}  {}", c.requests, chain.join(" → "));
+                let _ = writeln!(out, "         {}", c.hosts.join(", "));
+            }
+        }
+        let unattributed: Vec<String> =
+            self.hosts.iter().filter(|h| h.entity.is_none()).map(|h| format!("{} ({})", h.host, h.requests)).collect();
+        if !unattributed.is_empty() {
+            let _ = writeln!(out, "\nUnattributed: {}", unattributed.join(", "));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(url: &str, type_name: &str) -> Request<'static> {
+        let url: &'static str = Box::leak(url.to_string().into_boxed_str());
+        let type_name: &'static str = Box::leak(type_name.to_string().into_boxed_str());
+        Request { url, type_name, method: "GET", ip: None }
+    }
+
+    #[test]
+    fn aggregates_hosts_companies_and_jurisdictions() {
+        let mut v = Visit::new("https://www.youtube.com/watch?v=1");
+        v.record(&req("https://www.youtube.com/watch?v=1", "main_frame"));
+        v.record(&req("https://www.google-analytics.com/g/collect", "ping"));
+        v.record(&req("https://www.google-analytics.com/analytics.js", "script"));
+        v.record(&req("https://cdn.nobody-owns-this.example/x.js", "script"));
+        v.record(&req("data:image/png;base64,xx", "image"));
+        v.record(&req("https://a..b/", "image"));
+        let r = v.report();
+        assert_eq!(r.totals.requests, 5);
+        assert_eq!(r.totals.hosts, 3);
+        assert_eq!(r.totals.unattributed_requests, 2);
+        assert_eq!(r.totals.data_requests, 1);
+        assert_eq!(r.page.controller, Some("alphabet"));
+        let ga = r.hosts.iter().find(|h| h.host == "www.google-analytics.com");
+        assert_eq!(ga.map(|h| h.party), Some(Party::SameOwner));
+        assert_eq!(ga.map(|h| h.requests), Some(2));
+        let yt = r.hosts.iter().find(|h| h.host == "www.youtube.com");
+        assert_eq!(yt.map(|h| h.party), Some(Party::First));
+        assert_eq!(r.jurisdictions.first().map(|j| j.country), Some("US"));
+        assert_eq!(r.companies.first().map(|c| c.id), Some("google"));
+        assert_eq!(r.totals.third_party_requests, 1);
+    }
+
+    #[test]
+    fn export_import_round_trip() {
+        let mut v = Visit::new("https://example.org/");
+        v.record(&req("https://example.org/", "main_frame"));
+        v.record(&Request { url: "https://doubleclick.net/x", type_name: "beacon", method: "POST", ip: Some("10.0.0.1") });
+        let text = v.export();
+        let back = Visit::import(&text);
+        let back = back.as_ref().map(Visit::export);
+        assert_eq!(back.as_deref(), Ok(text.as_str()));
+        assert!(Visit::import("{").is_err());
+        assert!(Visit::import(r#"{"v":1,"page":"x","hosts":[["Not Normal",1,0,{},null]]}"#).is_err());
+        assert!(Visit::import(r#"{"v":9,"page":"x","hosts":[]}"#).is_err());
+    }
+
+    #[test]
+    fn hosts_are_capped_with_an_overflow_counter() {
+        let mut v = Visit::new("https://example.org/");
+        for i in 0..(MAX_HOSTS + 10) {
+            v.record(&req(&format!("https://h{i}.example.org/"), "image"));
+        }
+        let r = v.report();
+        assert_eq!(r.totals.hosts, MAX_HOSTS as u64);
+        assert_eq!(r.totals.overflow_requests, 10);
+        assert_eq!(r.totals.requests, (MAX_HOSTS + 10) as u64);
+    }
+}
