@@ -10,14 +10,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-#[path = "iso3166.rs"]
-mod iso3166;
 /// The core's own host module, so that the data is checked with exactly the rules the lookup uses.
 #[path = "../src/host.rs"]
 mod host;
+#[path = "iso3166.rs"]
+mod iso3166;
 pub use iso3166::is_iso3166_alpha2;
 
-pub const KINDS: &[&str] = &["company", "state-body", "non-profit", "cooperative", "individual", "group"];
+pub const KINDS: &[&str] = &[
+    "company",
+    "state-body",
+    "non-profit",
+    "cooperative",
+    "individual",
+    "group",
+];
 pub const CONTROLS: &[&str] = &["wholly-owned", "majority", "controlling", "minority"];
 pub const EVENTS: &[&str] = &[
     "acquisition",
@@ -183,7 +190,9 @@ pub fn is_controlling(control: &str) -> bool {
 pub fn is_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, len: usize, lo: u32, hi: u32| {
-        p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
+        p.len() == len
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
     };
     match parts.as_slice() {
         [y] => num(y, 4, 1800, 2100),
@@ -199,14 +208,19 @@ pub fn country_of_seat(seat: &str) -> Option<&str> {
         Some((cc, sub)) => (cc, Some(sub)),
         None => (seat, None),
     };
-    let sub_ok = sub.is_none_or(|s| (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+    let sub_ok = sub.is_none_or(|s| {
+        (1..=3).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    });
     (sub_ok && is_iso3166_alpha2(cc)).then_some(cc)
 }
 
 pub fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -220,7 +234,9 @@ pub fn domain_problem(d: &str) -> Option<String> {
     if d != d.trim() || d.ends_with('.') || d.starts_with('.') || d.contains("..") {
         return Some("stray whitespace or dots".into());
     }
-    if !d.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'_') {
+    if !d.bytes().all(|b| {
+        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'_'
+    }) {
         return Some("only lower-case a-z, 0-9, '-', '_' and '.' (use punycode for IDNs)".into());
     }
     if d.parse::<std::net::Ipv4Addr>().is_ok() {
@@ -228,13 +244,16 @@ pub fn domain_problem(d: &str) -> Option<String> {
     }
     // ICANN public suffixes (`com`, `co.uk`) belong to nobody; private-section ones (`cloudfront.net`) are owned.
     if !host::is_listable(d) {
-        return Some("an ICANN public suffix (not a registrable domain nor a host below one)".into());
+        return Some(
+            "an ICANN public suffix (not a registrable domain nor a host below one)".into(),
+        );
     }
     None
 }
 
 fn load_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))
 }
 
@@ -268,7 +287,9 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
         }
         if let Some(a) = &j.eu_adequacy {
             if !ADEQUACY.contains(&a.as_str()) {
-                errors.push(format!("{at}: unknown eu_adequacy {a:?} (one of {ADEQUACY:?})"));
+                errors.push(format!(
+                    "{at}: unknown eu_adequacy {a:?} (one of {ADEQUACY:?})"
+                ));
             }
         }
         if let Some(d) = &j.adequacy_date {
@@ -307,7 +328,10 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
                 continue;
             }
         };
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         let at = format!("data/entities/{stem}.toml");
         if e.id != stem {
             errors.push(format!("{at}: id {:?} differs from the file name", e.id));
@@ -319,33 +343,51 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
             errors.push(format!("{at}: empty name"));
         }
         if !KINDS.contains(&e.kind.as_str()) {
-            errors.push(format!("{at}: unknown kind {:?} (one of {KINDS:?})", e.kind));
+            errors.push(format!(
+                "{at}: unknown kind {:?} (one of {KINDS:?})",
+                e.kind
+            ));
         }
         let known_country = |c: &str| jurisdictions.contains_key(c);
         if !is_iso3166_alpha2(&e.country) {
-            errors.push(format!("{at}: country {:?} is not an ISO 3166-1 alpha-2 code", e.country));
+            errors.push(format!(
+                "{at}: country {:?} is not an ISO 3166-1 alpha-2 code",
+                e.country
+            ));
         } else if !known_country(&e.country) {
-            errors.push(format!("{at}: country {:?} is missing from data/jurisdictions.toml", e.country));
+            errors.push(format!(
+                "{at}: country {:?} is missing from data/jurisdictions.toml",
+                e.country
+            ));
         }
         match country_of_seat(&e.legal_seat) {
-            None => errors.push(format!("{at}: legal_seat {:?} is not CC or CC-SUB", e.legal_seat)),
-            Some(cc) if !known_country(cc) => {
-                errors.push(format!("{at}: legal_seat country {cc:?} is missing from data/jurisdictions.toml"))
-            }
+            None => errors.push(format!(
+                "{at}: legal_seat {:?} is not CC or CC-SUB",
+                e.legal_seat
+            )),
+            Some(cc) if !known_country(cc) => errors.push(format!(
+                "{at}: legal_seat country {cc:?} is missing from data/jurisdictions.toml"
+            )),
             Some(_) => {}
         }
         if let Some(s) = &e.state_owned {
             if !is_iso3166_alpha2(s) {
-                errors.push(format!("{at}: state_owned {s:?} is not an ISO 3166-1 alpha-2 code"));
+                errors.push(format!(
+                    "{at}: state_owned {s:?} is not an ISO 3166-1 alpha-2 code"
+                ));
             } else if !known_country(s) {
-                errors.push(format!("{at}: state_owned {s:?} is missing from data/jurisdictions.toml"));
+                errors.push(format!(
+                    "{at}: state_owned {s:?} is missing from data/jurisdictions.toml"
+                ));
             }
         }
         if !is_date(&e.as_of) {
             errors.push(format!("{at}: as_of {:?} is not YYYY[-MM[-DD]]", e.as_of));
         }
         if e.references.is_empty() {
-            errors.push(format!("{at}: no [[references]]: every entity cites at least one public reference"));
+            errors.push(format!(
+                "{at}: no [[references]]: every entity cites at least one public reference"
+            ));
         }
         for r in &e.references {
             if !r.url.starts_with("https://") && !r.url.starts_with("http://") {
@@ -357,19 +399,28 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
                 }
             }
         }
-        for c in e.categories.iter().chain(e.domain_categories.values().flatten()) {
+        for c in e
+            .categories
+            .iter()
+            .chain(e.domain_categories.values().flatten())
+        {
             if !CATEGORIES.contains(&c.as_str()) {
                 errors.push(format!("{at}: unknown category {c:?}"));
             }
         }
         for d in e.domain_categories.keys() {
             if !e.domains.contains(d) {
-                errors.push(format!("{at}: domain_categories names {d:?}, which is not in domains"));
+                errors.push(format!(
+                    "{at}: domain_categories names {d:?}, which is not in domains"
+                ));
             }
         }
         if let Some(p) = &e.parent {
             if !CONTROLS.contains(&p.control.as_str()) {
-                errors.push(format!("{at}: parent.control {:?} (one of {CONTROLS:?})", p.control));
+                errors.push(format!(
+                    "{at}: parent.control {:?} (one of {CONTROLS:?})",
+                    p.control
+                ));
             }
             if let Some(s) = &p.since {
                 if !is_date(s) {
@@ -394,10 +445,16 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
         }
         for h in &e.history {
             if !is_date(&h.date) {
-                errors.push(format!("{at}: history date {:?} is not YYYY[-MM[-DD]]", h.date));
+                errors.push(format!(
+                    "{at}: history date {:?} is not YYYY[-MM[-DD]]",
+                    h.date
+                ));
             }
             if !EVENTS.contains(&h.event.as_str()) {
-                errors.push(format!("{at}: history event {:?} (one of {EVENTS:?})", h.event));
+                errors.push(format!(
+                    "{at}: history event {:?} (one of {EVENTS:?})",
+                    h.event
+                ));
             }
         }
         for d in &e.domains {
@@ -414,11 +471,18 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
         }
     }
 
-    let index: BTreeMap<&str, usize> = entities.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
     for e in &entities {
         if let Some(p) = &e.parent {
             if !index.contains_key(p.id.as_str()) {
-                errors.push(format!("data/entities/{}.toml: parent {:?} does not exist", e.id, p.id));
+                errors.push(format!(
+                    "data/entities/{}.toml: parent {:?} does not exist",
+                    e.id, p.id
+                ));
             } else if p.id == e.id {
                 errors.push(format!("data/entities/{}.toml: is its own parent", e.id));
             }
@@ -426,7 +490,10 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
         for o in &e.owners {
             if let Some(id) = &o.id {
                 if !index.contains_key(id.as_str()) {
-                    errors.push(format!("data/entities/{}.toml: owner {:?} does not exist", e.id, id));
+                    errors.push(format!(
+                        "data/entities/{}.toml: owner {:?} does not exist",
+                        e.id, id
+                    ));
                 }
             }
         }
@@ -441,9 +508,14 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
         let mut cur = e;
         let mut following = true;
         while let Some(p) = &cur.parent {
-            let Some(&pi) = index.get(p.id.as_str()) else { break };
+            let Some(&pi) = index.get(p.id.as_str()) else {
+                break;
+            };
             if !seen.insert(pi) {
-                errors.push(format!("data/entities/{}.toml: ownership cycle through {:?}", e.id, p.id));
+                errors.push(format!(
+                    "data/entities/{}.toml: ownership cycle through {:?}",
+                    e.id, p.id
+                ));
                 break;
             }
             following = following && is_controlling(&p.control);
@@ -461,7 +533,10 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
             let cats = e.domain_categories.get(d).cloned().unwrap_or_default();
             if let Some((other, _)) = domains.insert(d.clone(), (i, cats)) {
                 if other == i {
-                    errors.push(format!("data/entities/{}.toml: domain {d:?} is listed twice", e.id));
+                    errors.push(format!(
+                        "data/entities/{}.toml: domain {d:?} is listed twice",
+                        e.id
+                    ));
                 } else {
                     errors.push(format!(
                         "domain {d:?} is claimed by both data/entities/{}.toml and data/entities/{}.toml",
@@ -481,7 +556,9 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
         let mut cur = e;
         let mut steps = 0;
         while let Some(p) = &cur.parent {
-            let Some(&pi) = index.get(p.id.as_str()) else { break };
+            let Some(&pi) = index.get(p.id.as_str()) else {
+                break;
+            };
             if has_domains[pi] || steps > entities.len() {
                 break;
             }
@@ -506,7 +583,13 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
     }
 
     if errors.is_empty() {
-        Ok(Database { entities, chains, domains, jurisdictions, files })
+        Ok(Database {
+            entities,
+            chains,
+            domains,
+            jurisdictions,
+            files,
+        })
     } else {
         Err(errors)
     }

@@ -20,8 +20,17 @@ pub struct Owner {
 pub fn owner(host: &Host) -> Option<Owner> {
     let rec = db::owner(host)?;
     let e = db::entity(rec.entity)?;
-    let categories = if rec.categories.is_empty() { e.categories } else { rec.categories };
-    Some(Owner { entity: rec.entity, controller: entity::controller(rec.entity), matched: rec.domain, categories })
+    let categories = if rec.categories.is_empty() {
+        e.categories
+    } else {
+        rec.categories
+    };
+    Some(Owner {
+        entity: rec.entity,
+        controller: entity::controller(rec.entity),
+        matched: rec.domain,
+        categories,
+    })
 }
 
 /// One classified input.
@@ -47,7 +56,10 @@ pub struct Rejection {
 
 /// Classifies a URL or host.
 pub fn classify(input: &str) -> Result<Attribution, Rejection> {
-    let host = host::parse(input).map_err(|e| Rejection { input: input.to_string(), error: e.to_string() })?;
+    let host = host::parse(input).map_err(|e| Rejection {
+        input: input.to_string(),
+        error: e.to_string(),
+    })?;
     Ok(attribute(input, &host))
 }
 
@@ -75,7 +87,10 @@ mod tests {
         let a = classify("https://www.google-analytics.com/g/collect?v=2").ok();
         let a = a.as_ref();
         assert_eq!(a.map(|a| a.host.as_str()), Some("www.google-analytics.com"));
-        assert_eq!(a.and_then(|a| a.entity.as_ref()).map(|e| e.id), Some("google"));
+        assert_eq!(
+            a.and_then(|a| a.entity.as_ref()).map(|e| e.id),
+            Some("google")
+        );
         assert_eq!(a.and_then(|a| a.controller), Some("alphabet"));
         assert_eq!(a.and_then(|a| a.jurisdiction), Some("US"));
         assert_eq!(a.map(|a| a.categories.clone()), Some(vec!["analytics"]));

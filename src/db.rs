@@ -129,7 +129,10 @@ pub fn entity(index: EntityIndex) -> Option<&'static EntityRecord> {
 
 /// Entity by id (binary search: the table is sorted by id).
 pub fn entity_by_id(id: &str) -> Option<EntityIndex> {
-    ENTITIES.binary_search_by(|e| e.id.cmp(id)).ok().and_then(|i| EntityIndex::try_from(i).ok())
+    ENTITIES
+        .binary_search_by(|e| e.id.cmp(id))
+        .ok()
+        .and_then(|i| EntityIndex::try_from(i).ok())
 }
 
 #[cfg(feature = "details")]
@@ -139,7 +142,10 @@ pub fn details(index: EntityIndex) -> Option<&'static EntityDetails> {
 
 /// The record for one exact domain or host.
 pub fn domain_record(name: &str) -> Option<&'static DomainRecord> {
-    DOMAINS.binary_search_by(|d| d.domain.cmp(name)).ok().and_then(|i| DOMAINS.get(i))
+    DOMAINS
+        .binary_search_by(|d| d.domain.cmp(name))
+        .ok()
+        .and_then(|i| DOMAINS.get(i))
 }
 
 /// The owner of a host: the record of the longest listed suffix of it (a subdomain may belong to someone else
@@ -149,7 +155,10 @@ pub fn owner(host: &Host) -> Option<&'static DomainRecord> {
 }
 
 pub fn jurisdiction(code: &str) -> Option<&'static JurisdictionRecord> {
-    JURISDICTIONS.binary_search_by(|j| j.code.cmp(code)).ok().and_then(|i| JURISDICTIONS.get(i))
+    JURISDICTIONS
+        .binary_search_by(|j| j.code.cmp(code))
+        .ok()
+        .and_then(|i| JURISDICTIONS.get(i))
 }
 
 #[cfg(test)]
@@ -167,7 +176,12 @@ mod tests {
     #[test]
     fn every_chain_starts_with_its_entity() {
         for (i, e) in ENTITIES.iter().enumerate() {
-            assert_eq!(e.chain.first().map(|&c| usize::from(c)), Some(i), "{}", e.id);
+            assert_eq!(
+                e.chain.first().map(|&c| usize::from(c)),
+                Some(i),
+                "{}",
+                e.id
+            );
         }
     }
 

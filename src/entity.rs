@@ -22,7 +22,12 @@ pub struct EntitySummary {
 }
 
 pub fn summary(index: EntityIndex) -> Option<EntitySummary> {
-    db::entity(index).map(|e| EntitySummary { id: e.id, name: e.name, country: e.country, legal_seat: e.legal_seat })
+    db::entity(index).map(|e| EntitySummary {
+        id: e.id,
+        name: e.name,
+        country: e.country,
+        legal_seat: e.legal_seat,
+    })
 }
 
 /// The entity first, its ultimate controller last.
@@ -32,13 +37,19 @@ pub fn chain(index: EntityIndex) -> Vec<ChainLink> {
         .unwrap_or_default()
         .iter()
         .filter_map(|&i| db::entity(i))
-        .map(|e| ChainLink { id: e.id, name: e.name, country: e.country })
+        .map(|e| ChainLink {
+            id: e.id,
+            name: e.name,
+            country: e.country,
+        })
         .collect()
 }
 
 /// The ultimate controller (the entity itself when nothing controls it).
 pub fn controller(index: EntityIndex) -> EntityIndex {
-    db::entity(index).and_then(|e| e.chain.last().copied()).unwrap_or(index)
+    db::entity(index)
+        .and_then(|e| e.chain.last().copied())
+        .unwrap_or(index)
 }
 
 /// The controlling jurisdiction: the headquarters country of the ultimate controller.
@@ -52,7 +63,9 @@ mod tests {
 
     #[test]
     fn google_is_controlled_by_alphabet_in_the_us() {
-        let Some(g) = db::entity_by_id("google") else { panic!("google missing") };
+        let Some(g) = db::entity_by_id("google") else {
+            panic!("google missing")
+        };
         let ids: Vec<&str> = chain(g).iter().map(|l| l.id).collect();
         assert_eq!(ids.first(), Some(&"google"));
         assert_eq!(ids.last(), Some(&"alphabet"));

@@ -24,12 +24,17 @@ pub fn report(text: &str) -> Result<Report, HarError> {
 }
 
 pub fn visit(text: &str) -> Result<Visit, HarError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| HarError(format!("not a JSON file: {e}")))?;
-    let log = root.get("log").ok_or_else(|| HarError("not a HAR file: no \"log\" object".into()))?;
+    let root: Value =
+        serde_json::from_str(text).map_err(|e| HarError(format!("not a JSON file: {e}")))?;
+    let log = root
+        .get("log")
+        .ok_or_else(|| HarError("not a HAR file: no \"log\" object".into()))?;
     let entries = log
         .get("entries")
         .and_then(Value::as_array)
-        .ok_or_else(|| HarError("not a HAR file: \"log.entries\" is missing or not an array".into()))?;
+        .ok_or_else(|| {
+            HarError("not a HAR file: \"log.entries\" is missing or not an array".into())
+        })?;
     let first_page = log
         .get("pages")
         .and_then(Value::as_array)
@@ -43,13 +48,22 @@ pub fn visit(text: &str) -> Result<Visit, HarError> {
         if first_page.is_some() && pageref.is_some() && pageref != first_page {
             continue;
         }
-        let request = entry.get("request").ok_or_else(|| HarError(format!("entry {i}: no \"request\"")))?;
-        let url = request
-            .get("url")
+        let request = entry
+            .get("request")
+            .ok_or_else(|| HarError(format!("entry {i}: no \"request\"")))?;
+        let url = request.get("url").and_then(Value::as_str).ok_or_else(|| {
+            HarError(format!(
+                "entry {i}: \"request.url\" is missing or not a string"
+            ))
+        })?;
+        let method = request
+            .get("method")
             .and_then(Value::as_str)
-            .ok_or_else(|| HarError(format!("entry {i}: \"request.url\" is missing or not a string")))?;
-        let method = request.get("method").and_then(Value::as_str).unwrap_or("GET");
-        let ip = entry.get("serverIPAddress").and_then(Value::as_str).map(|ip| ip.trim_matches(['[', ']']));
+            .unwrap_or("GET");
+        let ip = entry
+            .get("serverIPAddress")
+            .and_then(Value::as_str)
+            .map(|ip| ip.trim_matches(['[', ']']));
         let mime = entry
             .get("response")
             .and_then(|r| r.get("content"))
@@ -62,14 +76,20 @@ pub fn visit(text: &str) -> Result<Visit, HarError> {
     let page_index = rows
         .iter()
         .position(|(_, _, _, declared, mime)| {
-            declared.is_some_and(|d| d == "document" || d == "main_frame") || (declared.is_none() && mime.starts_with("text/html"))
+            declared.is_some_and(|d| d == "document" || d == "main_frame")
+                || (declared.is_none() && mime.starts_with("text/html"))
         })
         .unwrap_or(0);
     let page_url = rows.get(page_index).map_or("", |r| r.0);
     let mut visit = Visit::new(page_url);
     for (i, (url, method, ip, declared, mime)) in rows.iter().enumerate() {
         let type_name = resource_type(*declared, mime, i == page_index);
-        visit.record(&Request { url, type_name, method, ip: ip.filter(|s| !s.is_empty()) });
+        visit.record(&Request {
+            url,
+            type_name,
+            method,
+            ip: ip.filter(|s| !s.is_empty()),
+        });
     }
     Ok(visit)
 }
@@ -129,7 +149,11 @@ mod tests {
         assert_eq!(r.map(|r| r.page.url.as_str()), Some("https://example.org/"));
         assert_eq!(r.map(|r| r.totals.requests), Some(2));
         assert_eq!(r.map(|r| r.totals.data_requests), Some(1));
-        let ga = r.and_then(|r| r.hosts.iter().find(|h| h.host == "www.google-analytics.com"));
+        let ga = r.and_then(|r| {
+            r.hosts
+                .iter()
+                .find(|h| h.host == "www.google-analytics.com")
+        });
         assert_eq!(ga.and_then(|h| h.ip.as_deref()), Some("::1"));
     }
 
@@ -138,7 +162,8 @@ mod tests {
         assert!(report("").is_err_and(|e| e.0.contains("not a JSON")));
         assert!(report("{}").is_err_and(|e| e.0.contains("no \"log\"")));
         assert!(report(r#"{"log":{}}"#).is_err_and(|e| e.0.contains("log.entries")));
-        assert!(report(r#"{"log":{"entries":[{"request":{}}]}}"#).is_err_and(|e| e.0.contains("entry 0")));
+        assert!(report(r#"{"log":{"entries":[{"request":{}}]}}"#)
+            .is_err_and(|e| e.0.contains("entry 0")));
         assert!(report(r#"{"log":{"entries":[]}}"#).is_ok());
     }
 }

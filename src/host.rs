@@ -111,7 +111,12 @@ pub fn parse(input: &str) -> Result<Host, HostError> {
         Some((scheme, rest)) => {
             let scheme = scheme.to_ascii_lowercase();
             if NON_NETWORK_SCHEMES.contains(&scheme.as_str()) {
-                return Ok(Host { name: scheme, kind: HostKind::NonNetwork, domain: None, icann_domain: None });
+                return Ok(Host {
+                    name: scheme,
+                    kind: HostKind::NonNetwork,
+                    domain: None,
+                    icann_domain: None,
+                });
             }
             rest.trim_start_matches(['/', '\\'])
         }
@@ -119,7 +124,9 @@ pub fn parse(input: &str) -> Result<Host, HostError> {
         None => input.trim_start_matches(['/', '\\']),
     };
     // The authority ends at the first path, query or fragment delimiter.
-    let end = authority.find(['/', '\\', '?', '#']).unwrap_or(authority.len());
+    let end = authority
+        .find(['/', '\\', '?', '#'])
+        .unwrap_or(authority.len());
     let authority = &authority[..end];
     // Userinfo (user:pass@) comes before the last '@'.
     let hostport = match authority.rfind('@') {
@@ -135,8 +142,13 @@ fn split_scheme(input: &str) -> Option<(&str, &str)> {
     let colon = input.find(':')?;
     let scheme = &input[..colon];
     let rest = &input[colon + 1..];
-    let valid = scheme.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    let valid = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     if !valid {
         return None;
     }
@@ -144,7 +156,9 @@ fn split_scheme(input: &str) -> Option<(&str, &str)> {
         return Some((scheme, rest));
     }
     let lower = scheme.to_ascii_lowercase();
-    NON_NETWORK_SCHEMES.contains(&lower.as_str()).then_some((scheme, rest))
+    NON_NETWORK_SCHEMES
+        .contains(&lower.as_str())
+        .then_some((scheme, rest))
 }
 
 /// Removes `:port` and IPv6 brackets; keeps the zone-free address inside brackets.
@@ -179,7 +193,11 @@ fn strip_port(hostport: &str) -> Result<&str, HostError> {
 }
 
 fn check_port(port: &str) -> Result<(), HostError> {
-    if port.is_empty() || (port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u32>().is_ok_and(|p| p <= 65535)) {
+    if port.is_empty()
+        || (port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|p| p <= 65535))
+    {
         Ok(())
     } else {
         Err(HostError::InvalidPort)
@@ -216,20 +234,38 @@ fn normalise(host: &str) -> Result<Host, HostError> {
         if label.len() > 63 {
             return Err(HostError::LabelTooLong);
         }
-        if let Some(c) = label.chars().find(|&c| !(c.is_alphanumeric() || c == '-' || c == '_')) {
+        if let Some(c) = label
+            .chars()
+            .find(|&c| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        {
             return Err(HostError::InvalidCharacter(c));
         }
     }
     let name = name.to_string();
     if name == "localhost" || name.ends_with(".localhost") {
-        return Ok(Host { name, kind: HostKind::Localhost, domain: None, icann_domain: None });
+        return Ok(Host {
+            name,
+            kind: HostKind::Localhost,
+            domain: None,
+            icann_domain: None,
+        });
     }
     let (domain, icann_domain) = registrable(&name);
-    Ok(Host { name, kind: HostKind::Domain, domain, icann_domain })
+    Ok(Host {
+        name,
+        kind: HostKind::Domain,
+        domain,
+        icann_domain,
+    })
 }
 
 fn ip_host(name: String) -> Host {
-    Host { name, kind: HostKind::Ip, domain: None, icann_domain: None }
+    Host {
+        name,
+        kind: HostKind::Ip,
+        domain: None,
+        icann_domain: None,
+    }
 }
 
 /// Dotted-decimal IPv4 (the form browsers report). Other WHATWG forms (`0x7f.1`) are normalised by browsers before
@@ -244,15 +280,20 @@ fn parse_ipv4(name: &str) -> Option<Ipv4Addr> {
 /// The registrable domain with private rules, and with ICANN rules only. A name that is itself a private suffix
 /// (`s3.amazonaws.com`) has no registrable domain of the first kind but still has an ICANN one (`amazonaws.com`).
 fn registrable(name: &str) -> (Option<String>, Option<String>) {
-    let full = psl::domain(name.as_bytes()).map(|d| String::from_utf8_lossy(d.as_bytes()).into_owned());
-    let Some(suffix) = psl::suffix(name.as_bytes()) else { return (full, None) };
+    let full =
+        psl::domain(name.as_bytes()).map(|d| String::from_utf8_lossy(d.as_bytes()).into_owned());
+    let Some(suffix) = psl::suffix(name.as_bytes()) else {
+        return (full, None);
+    };
     if suffix.typ() != Some(psl::Type::Private) {
         return (full.clone(), full);
     }
     // Walk the private suffix down until an ICANN (or unknown) suffix remains, then take one more label of the host.
     let mut private = suffix.as_bytes();
     let icann_len = loop {
-        let Some(dot) = private.iter().position(|&b| b == b'.') else { break None };
+        let Some(dot) = private.iter().position(|&b| b == b'.') else {
+            break None;
+        };
         let rest = &private[dot + 1..];
         match psl::suffix(rest) {
             Some(s) if s.typ() == Some(psl::Type::Private) => private = s.as_bytes(),
@@ -292,7 +333,9 @@ impl Host {
             if k.len() <= stop {
                 return None;
             }
-            k.find('.').map(|i| &k[i + 1..]).filter(|rest| rest.len() >= stop)
+            k.find('.')
+                .map(|i| &k[i + 1..])
+                .filter(|rest| rest.len() >= stop)
         })
     }
 }
@@ -329,29 +372,59 @@ mod tests {
         assert_eq!(h.domain.as_deref(), Some("bucket.s3.amazonaws.com"));
         assert_eq!(h.icann_domain.as_deref(), Some("amazonaws.com"));
         let keys: Vec<&str> = h.lookup_keys().collect();
-        assert_eq!(keys, ["bucket.s3.amazonaws.com", "s3.amazonaws.com", "amazonaws.com"]);
+        assert_eq!(
+            keys,
+            [
+                "bucket.s3.amazonaws.com",
+                "s3.amazonaws.com",
+                "amazonaws.com"
+            ]
+        );
         let h = ok("someone.github.io");
         assert_eq!(h.domain.as_deref(), Some("someone.github.io"));
         assert_eq!(h.icann_domain.as_deref(), Some("github.io"));
         let h = ok("s3.amazonaws.com");
-        assert_eq!((h.domain.as_deref(), h.icann_domain.as_deref()), (None, Some("amazonaws.com")));
-        assert_eq!(h.lookup_keys().collect::<Vec<_>>(), ["s3.amazonaws.com", "amazonaws.com"]);
-        assert!(is_listable("cloudfront.net") && is_listable("example.co.uk") && is_listable("a.example.com"));
+        assert_eq!(
+            (h.domain.as_deref(), h.icann_domain.as_deref()),
+            (None, Some("amazonaws.com"))
+        );
+        assert_eq!(
+            h.lookup_keys().collect::<Vec<_>>(),
+            ["s3.amazonaws.com", "amazonaws.com"]
+        );
+        assert!(
+            is_listable("cloudfront.net")
+                && is_listable("example.co.uk")
+                && is_listable("a.example.com")
+        );
         assert!(!is_listable("co.uk") && !is_listable("com") && !is_listable("nonexistenttld"));
     }
 
     #[test]
     fn lookup_keys_stop_at_the_registrable_domain() {
-        let keys: Vec<String> = ok("a.b.example.co.uk").lookup_keys().map(String::from).collect();
-        assert_eq!(keys, ["a.b.example.co.uk", "b.example.co.uk", "example.co.uk"]);
-        assert_eq!(ok("co.uk").lookup_keys().count(), 1, "a bare suffix is only itself");
+        let keys: Vec<String> = ok("a.b.example.co.uk")
+            .lookup_keys()
+            .map(String::from)
+            .collect();
+        assert_eq!(
+            keys,
+            ["a.b.example.co.uk", "b.example.co.uk", "example.co.uk"]
+        );
+        assert_eq!(
+            ok("co.uk").lookup_keys().count(),
+            1,
+            "a bare suffix is only itself"
+        );
         assert_eq!(ok("127.0.0.1").lookup_keys().count(), 0);
     }
 
     #[test]
     fn ip_literals() {
         let h = ok("http://192.168.0.1:8080/");
-        assert_eq!((h.kind, h.name.as_str(), h.domain), (HostKind::Ip, "192.168.0.1", None));
+        assert_eq!(
+            (h.kind, h.name.as_str(), h.domain),
+            (HostKind::Ip, "192.168.0.1", None)
+        );
         let h = ok("https://[2001:DB8::1]:443/x");
         assert_eq!((h.kind, h.name.as_str()), (HostKind::Ip, "2001:db8::1"));
         assert_eq!(ok("[fe80::1%25eth0]").name, "fe80::1");
@@ -392,8 +465,14 @@ mod tests {
         assert_eq!(parse("example.com:99999"), Err(HostError::InvalidPort));
         assert_eq!(parse("exa mple.com"), Err(HostError::InvalidCharacter(' ')));
         assert_eq!(parse("a\0b.com"), Err(HostError::InvalidCharacter('\0')));
-        assert_eq!(parse("ex%41mple.com"), Err(HostError::InvalidCharacter('%')));
-        assert_eq!(parse(&format!("{}.com", "a".repeat(64))), Err(HostError::LabelTooLong));
+        assert_eq!(
+            parse("ex%41mple.com"),
+            Err(HostError::InvalidCharacter('%'))
+        );
+        assert_eq!(
+            parse(&format!("{}.com", "a".repeat(64))),
+            Err(HostError::LabelTooLong)
+        );
         assert!(parse(&format!("{}.com", "a".repeat(63))).is_ok());
         let long = vec!["abcdefghi"; 30].join(".");
         assert_eq!(parse(&long), Err(HostError::TooLong));
@@ -403,7 +482,12 @@ mod tests {
 
     #[test]
     fn idempotent() {
-        for input in ["WWW.Example.COM.", "https://[::FFFF:1.2.3.4]/", "Straße.example", "xn--strae-oqa.example"] {
+        for input in [
+            "WWW.Example.COM.",
+            "https://[::FFFF:1.2.3.4]/",
+            "Straße.example",
+            "xn--strae-oqa.example",
+        ] {
             let once = ok(input);
             let twice = ok(&once.name);
             assert_eq!(once, twice, "{input}");

@@ -35,7 +35,12 @@ pub fn get(code: &str) -> Option<Jurisdiction> {
         laws: j
             .laws
             .iter()
-            .map(|l| Law { name: l.name, year: l.year, summary: l.summary, reference: l.reference })
+            .map(|l| Law {
+                name: l.name,
+                year: l.year,
+                summary: l.summary,
+                reference: l.reference,
+            })
             .collect(),
     })
 }

@@ -43,7 +43,12 @@ fn main() -> ExitCode {
         },
         ["coverage", rest @ ..] => coverage(rest),
         ["--version"] | ["version"] => {
-            println!("whither {} (data schema {}, report schema {})", env!("CARGO_PKG_VERSION"), db::DATA_SCHEMA, whither::report::SCHEMA);
+            println!(
+                "whither {} (data schema {}, report schema {})",
+                env!("CARGO_PKG_VERSION"),
+                db::DATA_SCHEMA,
+                whither::report::SCHEMA
+            );
             Ok(())
         }
         ["help"] | ["--help"] | ["-h"] => {
@@ -117,7 +122,11 @@ fn report(args: &[&str]) -> Result<(), String> {
 fn show(id: &str) -> Result<(), String> {
     let index = db::entity_by_id(id).ok_or_else(|| format!("no entity {id:?}"))?;
     let e = db::entity(index).ok_or_else(|| format!("no entity {id:?}"))?;
-    let domains: Vec<&str> = db::DOMAINS.iter().filter(|d| d.entity == index).map(|d| d.domain).collect();
+    let domains: Vec<&str> = db::DOMAINS
+        .iter()
+        .filter(|d| d.entity == index)
+        .map(|d| d.domain)
+        .collect();
     let details = db::details(index);
     let value = serde_json::json!({
         "id": e.id,
@@ -151,7 +160,11 @@ fn show(id: &str) -> Result<(), String> {
 fn coverage(args: &[&str]) -> Result<(), String> {
     let (file, top) = match args {
         [file] => (*file, 25),
-        [file, "--top", n] | ["--top", n, file] => (*file, n.parse().map_err(|_| format!("--top {n:?} is not a number"))?),
+        [file, "--top", n] | ["--top", n, file] => (
+            *file,
+            n.parse()
+                .map_err(|_| format!("--top {n:?} is not a number"))?,
+        ),
         _ => return Err("usage: whither coverage FILE.tsv [--top N]".into()),
     };
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;

@@ -44,13 +44,21 @@ pub fn type_index(name: &str) -> usize {
         "fetch" => "xmlhttprequest",
         other => other,
     };
-    TYPES.iter().position(|&t| t == canonical).unwrap_or(TYPES.len() - 1)
+    TYPES
+        .iter()
+        .position(|&t| t == canonical)
+        .unwrap_or(TYPES.len() - 1)
 }
 
 /// Whether a request sends data beyond its URL: a body-carrying method, a beacon/ping, or a websocket.
 pub fn carries_data(method: &str, type_idx: usize) -> bool {
-    matches!(method.to_ascii_uppercase().as_str(), "POST" | "PUT" | "PATCH")
-        || matches!(TYPES.get(type_idx), Some(&"ping") | Some(&"csp_report") | Some(&"websocket") | Some(&"webtransport"))
+    matches!(
+        method.to_ascii_uppercase().as_str(),
+        "POST" | "PUT" | "PATCH"
+    ) || matches!(
+        TYPES.get(type_idx),
+        Some(&"ping") | Some(&"csp_report") | Some(&"websocket") | Some(&"webtransport")
+    )
 }
 
 /// The page's relation to a host.
@@ -96,7 +104,9 @@ pub struct Request<'a> {
 
 impl Visit {
     pub fn new(page_url: &str) -> Visit {
-        let page = host::parse(page_url).ok().filter(|h| h.kind != HostKind::NonNetwork);
+        let page = host::parse(page_url)
+            .ok()
+            .filter(|h| h.kind != HostKind::NonNetwork);
         let page_owner = page.as_ref().and_then(attribution::owner);
         Visit {
             page_url: page_url.to_string(),
@@ -130,7 +140,14 @@ impl Visit {
                 return true;
             }
             let owner = attribution::owner(&parsed);
-            let stat = HostStat { host: parsed.clone(), owner, requests: 0, data_requests: 0, types: [0; TYPES.len()], ip: None };
+            let stat = HostStat {
+                host: parsed.clone(),
+                owner,
+                requests: 0,
+                data_requests: 0,
+                types: [0; TYPES.len()],
+                ip: None,
+            };
             self.hosts.insert(parsed.name.clone(), stat);
         }
         if let Some(stat) = self.hosts.get_mut(&parsed.name) {
@@ -153,7 +170,9 @@ impl Visit {
         if ip.is_empty() {
             return false;
         }
-        let Ok(parsed) = host::parse(url) else { return false };
+        let Ok(parsed) = host::parse(url) else {
+            return false;
+        };
         match self.hosts.get_mut(&parsed.name) {
             Some(stat) if stat.ip.as_deref() != Some(ip) => {
                 stat.ip = Some(ip.to_string());
@@ -164,13 +183,18 @@ impl Visit {
     }
 
     pub fn requests(&self) -> u64 {
-        self.hosts.values().map(|s| u64::from(s.requests)).sum::<u64>()
+        self.hosts
+            .values()
+            .map(|s| u64::from(s.requests))
+            .sum::<u64>()
             + u64::from(self.unparseable)
             + u64::from(self.overflow)
     }
 
     fn party(&self, stat: &HostStat) -> Party {
-        let Some(page) = &self.page else { return Party::Third };
+        let Some(page) = &self.page else {
+            return Party::Third;
+        };
         let same_site = match (&page.domain, &stat.host.domain) {
             (Some(a), Some(b)) => a == b,
             _ => page.name == stat.host.name,
@@ -188,8 +212,13 @@ impl Visit {
     pub fn report(&self) -> Report {
         let mut hosts: Vec<HostRow> = Vec::with_capacity(self.hosts.len());
         let mut companies: BTreeMap<db::EntityIndex, CompanyRow> = BTreeMap::new();
-        let mut jurisdictions: BTreeMap<&'static str, (u64, BTreeSet<&'static str>)> = BTreeMap::new();
-        let mut totals = Totals { requests: self.requests(), overflow_requests: u64::from(self.overflow), ..Totals::default() };
+        let mut jurisdictions: BTreeMap<&'static str, (u64, BTreeSet<&'static str>)> =
+            BTreeMap::new();
+        let mut totals = Totals {
+            requests: self.requests(),
+            overflow_requests: u64::from(self.overflow),
+            ..Totals::default()
+        };
         totals.unattributed_requests = u64::from(self.unparseable) + u64::from(self.overflow);
 
         for stat in self.hosts.values() {
@@ -249,7 +278,11 @@ impl Visit {
                 ip: stat.ip.clone(),
             });
         }
-        hosts.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.host.cmp(&b.host)));
+        hosts.sort_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| a.host.cmp(&b.host))
+        });
         let mut companies: Vec<CompanyRow> = companies.into_values().collect();
         for c in &mut companies {
             c.hosts.sort();
@@ -258,9 +291,17 @@ impl Visit {
         companies.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.id.cmp(b.id)));
         let mut jurisdictions: Vec<JurisdictionRow> = jurisdictions
             .into_iter()
-            .map(|(country, (requests, ids))| JurisdictionRow { country, requests, companies: ids.into_iter().collect() })
+            .map(|(country, (requests, ids))| JurisdictionRow {
+                country,
+                requests,
+                companies: ids.into_iter().collect(),
+            })
             .collect();
-        jurisdictions.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.country.cmp(b.country)));
+        jurisdictions.sort_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| a.country.cmp(b.country))
+        });
         totals.hosts = hosts.len() as u64;
         totals.companies = companies.len() as u64;
         totals.jurisdictions = jurisdictions.len() as u64;
@@ -292,8 +333,19 @@ impl Visit {
             hosts: hosts
                 .into_iter()
                 .map(|s| {
-                    let types = TYPES.iter().zip(s.types.iter()).filter(|(_, &n)| n > 0).map(|(&t, &n)| (t.to_string(), n)).collect();
-                    (s.host.name.clone(), s.requests, s.data_requests, types, s.ip.clone())
+                    let types = TYPES
+                        .iter()
+                        .zip(s.types.iter())
+                        .filter(|(_, &n)| n > 0)
+                        .map(|(&t, &n)| (t.to_string(), n))
+                        .collect();
+                    (
+                        s.host.name.clone(),
+                        s.requests,
+                        s.data_requests,
+                        types,
+                        s.ip.clone(),
+                    )
                 })
                 .collect(),
             bad: self.unparseable,
@@ -304,20 +356,30 @@ impl Visit {
 
     /// Rebuilds a visit from [`Visit::export`]'s output; a clear error on anything malformed.
     pub fn import(text: &str) -> Result<Visit, String> {
-        let state: VisitState = serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
+        let state: VisitState =
+            serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
         if state.v != STATE_VERSION {
-            return Err(format!("visit state version {} is not {STATE_VERSION}", state.v));
+            return Err(format!(
+                "visit state version {} is not {STATE_VERSION}",
+                state.v
+            ));
         }
         if state.hosts.len() > MAX_HOSTS {
-            return Err(format!("visit state has {} hosts, more than {MAX_HOSTS}", state.hosts.len()));
+            return Err(format!(
+                "visit state has {} hosts, more than {MAX_HOSTS}",
+                state.hosts.len()
+            ));
         }
         let mut visit = Visit::new(&state.page);
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
         for (name, requests, data_requests, types, ip) in state.hosts {
-            let parsed = host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
+            let parsed =
+                host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
             if parsed.name != name || parsed.kind == HostKind::NonNetwork {
-                return Err(format!("visit state host {name:?} is not a normalised host"));
+                return Err(format!(
+                    "visit state host {name:?} is not a normalised host"
+                ));
             }
             let mut counts = [0u32; TYPES.len()];
             for (t, n) in types {
@@ -327,7 +389,17 @@ impl Visit {
                 }
             }
             let owner = attribution::owner(&parsed);
-            visit.hosts.insert(name, HostStat { host: parsed, owner, requests, data_requests, types: counts, ip });
+            visit.hosts.insert(
+                name,
+                HostStat {
+                    host: parsed,
+                    owner,
+                    requests,
+                    data_requests,
+                    types: counts,
+                    ip,
+                },
+            );
         }
         Ok(visit)
     }
@@ -417,12 +489,20 @@ impl Report {
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
-        let name_of = |id: Option<&str>| id.and_then(db::entity_by_id).and_then(db::entity).map(|e| e.name);
+        let name_of = |id: Option<&str>| {
+            id.and_then(db::entity_by_id)
+                .and_then(db::entity)
+                .map(|e| e.name)
+        };
         let _ = writeln!(out, "Page: {}", self.page.url);
         let _ = writeln!(
             out,
             "Site: {} — controlled by {} ({})",
-            self.page.domain.as_deref().or(self.page.host.as_deref()).unwrap_or("?"),
+            self.page
+                .domain
+                .as_deref()
+                .or(self.page.host.as_deref())
+                .unwrap_or("?"),
             name_of(self.page.controller).unwrap_or("unknown"),
             self.page.jurisdiction.unwrap_or("?")
         );
@@ -434,15 +514,31 @@ impl Report {
         );
         for j in &self.jurisdictions {
             let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
-            let _ = writeln!(out, "\n{} ({}): {} requests", country, j.country, j.requests);
-            for c in self.companies.iter().filter(|c| c.jurisdiction == Some(j.country)) {
-                let chain: Vec<String> = c.chain.iter().map(|l| format!("{} ({})", l.name, l.country)).collect();
+            let _ = writeln!(
+                out,
+                "\n{} ({}): {} requests",
+                country, j.country, j.requests
+            );
+            for c in self
+                .companies
+                .iter()
+                .filter(|c| c.jurisdiction == Some(j.country))
+            {
+                let chain: Vec<String> = c
+                    .chain
+                    .iter()
+                    .map(|l| format!("{} ({})", l.name, l.country))
+                    .collect();
                 let _ = writeln!(out, "  {:>5}  {}", c.requests, chain.join(" → "));
                 let _ = writeln!(out, "         {}", c.hosts.join(", "));
             }
         }
-        let unattributed: Vec<String> =
-            self.hosts.iter().filter(|h| h.entity.is_none()).map(|h| format!("{} ({})", h.host, h.requests)).collect();
+        let unattributed: Vec<String> = self
+            .hosts
+            .iter()
+            .filter(|h| h.entity.is_none())
+            .map(|h| format!("{} ({})", h.host, h.requests))
+            .collect();
         if !unattributed.is_empty() {
             let _ = writeln!(out, "\nUnattributed: {}", unattributed.join(", "));
         }
@@ -457,7 +553,12 @@ mod tests {
     fn req(url: &str, type_name: &str) -> Request<'static> {
         let url: &'static str = Box::leak(url.to_string().into_boxed_str());
         let type_name: &'static str = Box::leak(type_name.to_string().into_boxed_str());
-        Request { url, type_name, method: "GET", ip: None }
+        Request {
+            url,
+            type_name,
+            method: "GET",
+            ip: None,
+        }
     }
 
     #[test]
@@ -465,7 +566,10 @@ mod tests {
         let mut v = Visit::new("https://www.youtube.com/watch?v=1");
         v.record(&req("https://www.youtube.com/watch?v=1", "main_frame"));
         v.record(&req("https://www.google-analytics.com/g/collect", "ping"));
-        v.record(&req("https://www.google-analytics.com/analytics.js", "script"));
+        v.record(&req(
+            "https://www.google-analytics.com/analytics.js",
+            "script",
+        ));
         v.record(&req("https://cdn.nobody-owns-this.example/x.js", "script"));
         v.record(&req("data:image/png;base64,xx", "image"));
         v.record(&req("https://a..b/", "image"));
@@ -475,7 +579,10 @@ mod tests {
         assert_eq!(r.totals.unattributed_requests, 2);
         assert_eq!(r.totals.data_requests, 1);
         assert_eq!(r.page.controller, Some("alphabet"));
-        let ga = r.hosts.iter().find(|h| h.host == "www.google-analytics.com");
+        let ga = r
+            .hosts
+            .iter()
+            .find(|h| h.host == "www.google-analytics.com");
         assert_eq!(ga.map(|h| h.party), Some(Party::SameOwner));
         assert_eq!(ga.map(|h| h.requests), Some(2));
         let yt = r.hosts.iter().find(|h| h.host == "www.youtube.com");
@@ -489,13 +596,20 @@ mod tests {
     fn export_import_round_trip() {
         let mut v = Visit::new("https://example.org/");
         v.record(&req("https://example.org/", "main_frame"));
-        v.record(&Request { url: "https://doubleclick.net/x", type_name: "beacon", method: "POST", ip: Some("10.0.0.1") });
+        v.record(&Request {
+            url: "https://doubleclick.net/x",
+            type_name: "beacon",
+            method: "POST",
+            ip: Some("10.0.0.1"),
+        });
         let text = v.export();
         let back = Visit::import(&text);
         let back = back.as_ref().map(Visit::export);
         assert_eq!(back.as_deref(), Ok(text.as_str()));
         assert!(Visit::import("{").is_err());
-        assert!(Visit::import(r#"{"v":1,"page":"x","hosts":[["Not Normal",1,0,{},null]]}"#).is_err());
+        assert!(
+            Visit::import(r#"{"v":1,"page":"x","hosts":[["Not Normal",1,0,{},null]]}"#).is_err()
+        );
         assert!(Visit::import(r#"{"v":9,"page":"x","hosts":[]}"#).is_err());
     }
 

@@ -40,7 +40,10 @@ pub fn db_stats() -> DbStats {
         bump("privacy_policy", e.privacy_policy.is_some());
         bump("parent", e.parent.is_some());
         bump("as_of", !e.as_of.is_empty());
-        bump("domains", db::DOMAINS.iter().any(|d| usize::from(d.entity) == i));
+        bump(
+            "domains",
+            db::DOMAINS.iter().any(|d| usize::from(d.entity) == i),
+        );
         #[cfg(feature = "details")]
         {
             let d = db::details(i as db::EntityIndex);
@@ -107,9 +110,18 @@ pub fn coverage(tsv: &str, top_unresolved: usize) -> Coverage {
             skipped += 1;
             continue;
         };
-        let owner = host::parse(domain).ok().as_ref().and_then(attribution::owner);
-        let has_jurisdiction = owner.is_some_and(|o| crate::entity::jurisdiction(o.entity).is_some());
-        rows.push((domain.trim().to_string(), prevalence, owner.is_some(), has_jurisdiction));
+        let owner = host::parse(domain)
+            .ok()
+            .as_ref()
+            .and_then(attribution::owner);
+        let has_jurisdiction =
+            owner.is_some_and(|o| crate::entity::jurisdiction(o.entity).is_some());
+        rows.push((
+            domain.trim().to_string(),
+            prevalence,
+            owner.is_some(),
+            has_jurisdiction,
+        ));
     }
     let slice = |rows: &[(String, f64, bool, bool)]| {
         let total: f64 = rows.iter().map(|r| r.1).sum();
@@ -124,21 +136,36 @@ pub fn coverage(tsv: &str, top_unresolved: usize) -> Coverage {
             domains: rows.len(),
             entity: weighted(|r| r.2),
             jurisdiction: weighted(|r| r.3),
-            jurisdiction_unweighted: rows.iter().filter(|r| r.3).count() as f64 / rows.len().max(1) as f64,
+            jurisdiction_unweighted: rows.iter().filter(|r| r.3).count() as f64
+                / rows.len().max(1) as f64,
         }
     };
-    let mut unresolved: Vec<Unresolved> =
-        rows.iter().filter(|r| !r.3).map(|r| Unresolved { domain: r.0.clone(), prevalence: r.1 }).collect();
+    let mut unresolved: Vec<Unresolved> = rows
+        .iter()
+        .filter(|r| !r.3)
+        .map(|r| Unresolved {
+            domain: r.0.clone(),
+            prevalence: r.1,
+        })
+        .collect();
     unresolved.sort_by(|a, b| b.prevalence.total_cmp(&a.prevalence));
     unresolved.truncate(top_unresolved);
-    Coverage { top_1000: slice(&rows[..rows.len().min(1000)]), all: slice(&rows), unresolved, skipped_lines: skipped }
+    Coverage {
+        top_1000: slice(&rows[..rows.len().min(1000)]),
+        all: slice(&rows),
+        unresolved,
+        skipped_lines: skipped,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn coverage_weights_by_prevalence() {
-        let c = super::coverage("domain\tprevalence\ndoubleclick.net\t0.75\nnobody-owns-this.example\t0.25\n", 10);
+        let c = super::coverage(
+            "domain\tprevalence\ndoubleclick.net\t0.75\nnobody-owns-this.example\t0.25\n",
+            10,
+        );
         assert_eq!(c.all.domains, 2);
         assert!((c.all.jurisdiction - 0.75).abs() < 1e-9);
         assert_eq!(c.unresolved.len(), 1);

@@ -60,7 +60,12 @@ impl Tab {
         if self.visit.is_none() {
             self.start_visit(ev.document_url.as_deref().unwrap_or(""));
         }
-        let req = Request { url: &ev.url, type_name: &ev.type_name, method: &ev.method, ip: ev.ip.as_deref() };
+        let req = Request {
+            url: &ev.url,
+            type_name: &ev.type_name,
+            method: &ev.method,
+            ip: ev.ip.as_deref(),
+        };
         self.visit.as_mut().is_some_and(|v| v.record(&req))
     }
 
@@ -72,11 +77,14 @@ impl Tab {
                 self.inflight.clear();
             }
         }
-        self.inflight.insert(ev.request_id.clone(), (ev.url.clone(), self.seq));
+        self.inflight
+            .insert(ev.request_id.clone(), (ev.url.clone(), self.seq));
     }
 
     fn is_inflight(&self, ev: &Event) -> bool {
-        self.inflight.get(&ev.request_id).is_some_and(|(url, _)| *url == ev.url)
+        self.inflight
+            .get(&ev.request_id)
+            .is_some_and(|(url, _)| *url == ev.url)
     }
 
     fn set_ip(&mut self, ev: &Event) -> bool {
@@ -163,19 +171,39 @@ impl Tracker {
     /// The tab's persisted form (compact JSON), or `None` when the tab has no state.
     pub fn export_tab(&self, tab: i64) -> Option<String> {
         let t = self.tabs.get(&tab)?;
-        let mut inflight: Vec<(String, String, u32)> =
-            t.inflight.iter().map(|(id, (url, seq))| (id.clone(), url.clone(), *seq)).collect();
+        let mut inflight: Vec<(String, String, u32)> = t
+            .inflight
+            .iter()
+            .map(|(id, (url, seq))| (id.clone(), url.clone(), *seq))
+            .collect();
         inflight.sort();
-        let state = TabState { seq: t.seq, visit: t.visit.as_ref().map(Visit::export), inflight };
+        let state = TabState {
+            seq: t.seq,
+            visit: t.visit.as_ref().map(Visit::export),
+            inflight,
+        };
         serde_json::to_string(&state).ok()
     }
 
     /// Restores a tab from [`Tracker::export_tab`]'s output. On error the tab's previous state is kept.
     pub fn import_tab(&mut self, tab: i64, text: &str) -> Result<(), String> {
-        let state: TabState = serde_json::from_str(text).map_err(|e| format!("malformed tab state: {e}"))?;
+        let state: TabState =
+            serde_json::from_str(text).map_err(|e| format!("malformed tab state: {e}"))?;
         let visit = state.visit.as_deref().map(Visit::import).transpose()?;
-        let inflight = state.inflight.into_iter().take(MAX_INFLIGHT).map(|(id, url, seq)| (id, (url, seq))).collect();
-        self.tabs.insert(tab, Tab { visit, seq: state.seq, inflight });
+        let inflight = state
+            .inflight
+            .into_iter()
+            .take(MAX_INFLIGHT)
+            .map(|(id, url, seq)| (id, (url, seq)))
+            .collect();
+        self.tabs.insert(
+            tab,
+            Tab {
+                visit,
+                seq: state.seq,
+                inflight,
+            },
+        );
         Ok(())
     }
 }
@@ -205,7 +233,15 @@ mod tests {
         let mut t = Tracker::new();
         for stage in [Stage::Before, Stage::Response, Stage::Completed] {
             t.event(1, &ev(stage, "1", "https://example.org/", "main_frame"));
-            t.event(1, &ev(stage, "2", "https://www.google-analytics.com/a.js", "script"));
+            t.event(
+                1,
+                &ev(
+                    stage,
+                    "2",
+                    "https://www.google-analytics.com/a.js",
+                    "script",
+                ),
+            );
         }
         assert_eq!(requests(&t, 1), 2);
     }
@@ -213,49 +249,111 @@ mod tests {
     #[test]
     fn a_lost_start_is_counted_at_completion() {
         let mut t = Tracker::new();
-        t.event(1, &ev(Stage::Before, "1", "https://example.org/", "main_frame"));
+        t.event(
+            1,
+            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+        );
         // The worker stopped before "2" was persisted: only its completion arrives.
-        t.event(1, &ev(Stage::Completed, "2", "https://doubleclick.net/x", "image"));
-        t.event(1, &ev(Stage::Error, "3", "https://doubleclick.net/y", "image"));
+        t.event(
+            1,
+            &ev(Stage::Completed, "2", "https://doubleclick.net/x", "image"),
+        );
+        t.event(
+            1,
+            &ev(Stage::Error, "3", "https://doubleclick.net/y", "image"),
+        );
         assert_eq!(requests(&t, 1), 3);
     }
 
     #[test]
     fn redirects_count_every_hop() {
         let mut t = Tracker::new();
-        t.event(1, &ev(Stage::Before, "1", "https://example.org/", "main_frame"));
-        t.event(1, &ev(Stage::Before, "2", "https://a.example.com/x", "image"));
-        t.event(1, &ev(Stage::Redirect, "2", "https://a.example.com/x", "image"));
-        t.event(1, &ev(Stage::Before, "2", "https://b.example.net/y", "image"));
-        t.event(1, &ev(Stage::Completed, "2", "https://b.example.net/y", "image"));
+        t.event(
+            1,
+            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+        );
+        t.event(
+            1,
+            &ev(Stage::Before, "2", "https://a.example.com/x", "image"),
+        );
+        t.event(
+            1,
+            &ev(Stage::Redirect, "2", "https://a.example.com/x", "image"),
+        );
+        t.event(
+            1,
+            &ev(Stage::Before, "2", "https://b.example.net/y", "image"),
+        );
+        t.event(
+            1,
+            &ev(Stage::Completed, "2", "https://b.example.net/y", "image"),
+        );
         assert_eq!(requests(&t, 1), 3);
     }
 
     #[test]
     fn navigation_starts_a_new_visit_and_late_events_of_the_old_one_are_not_counted_twice() {
         let mut t = Tracker::new();
-        t.event(1, &ev(Stage::Before, "1", "https://example.org/", "main_frame"));
-        t.event(1, &ev(Stage::Before, "2", "https://slow.example.com/x", "xmlhttprequest"));
-        t.event(1, &ev(Stage::Before, "3", "https://example.net/", "main_frame"));
-        t.event(1, &ev(Stage::Error, "2", "https://slow.example.com/x", "xmlhttprequest"));
+        t.event(
+            1,
+            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+        );
+        t.event(
+            1,
+            &ev(
+                Stage::Before,
+                "2",
+                "https://slow.example.com/x",
+                "xmlhttprequest",
+            ),
+        );
+        t.event(
+            1,
+            &ev(Stage::Before, "3", "https://example.net/", "main_frame"),
+        );
+        t.event(
+            1,
+            &ev(
+                Stage::Error,
+                "2",
+                "https://slow.example.com/x",
+                "xmlhttprequest",
+            ),
+        );
         let r = t.report(1);
-        assert_eq!(r.as_ref().map(|r| r.page.url.as_str()), Some("https://example.net/"));
+        assert_eq!(
+            r.as_ref().map(|r| r.page.url.as_str()),
+            Some("https://example.net/")
+        );
         assert_eq!(r.map(|r| r.totals.requests), Some(1));
     }
 
     #[test]
     fn export_import_keeps_everything_and_rejects_garbage() {
         let mut t = Tracker::new();
-        t.event(7, &ev(Stage::Before, "1", "https://example.org/", "main_frame"));
-        t.event(7, &ev(Stage::Before, "2", "https://doubleclick.net/x", "image"));
+        t.event(
+            7,
+            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+        );
+        t.event(
+            7,
+            &ev(Stage::Before, "2", "https://doubleclick.net/x", "image"),
+        );
         let saved = t.export_tab(7).unwrap_or_default();
         let mut u = Tracker::new();
         assert_eq!(u.import_tab(7, &saved), Ok(()));
         // The restored tab knows "2" is in flight: its completion does not count again.
-        u.event(7, &ev(Stage::Completed, "2", "https://doubleclick.net/x", "image"));
+        u.event(
+            7,
+            &ev(Stage::Completed, "2", "https://doubleclick.net/x", "image"),
+        );
         assert_eq!(requests(&u, 7), 2);
         assert!(u.import_tab(7, "not json").is_err());
-        assert_eq!(requests(&u, 7), 2, "a failed import keeps the previous state");
+        assert_eq!(
+            requests(&u, 7),
+            2,
+            "a failed import keeps the previous state"
+        );
         assert!(!t.event(-1, &ev(Stage::Before, "9", "https://x.example/", "script")));
         t.remove_tab(7);
         assert!(t.report(7).is_none());

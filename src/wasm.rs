@@ -6,9 +6,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    // Maps become plain objects so that JS reads `report.hosts[0].types.script`.
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+    // Maps become plain objects so that JS reads `report.hosts[0].types.script`; `None` becomes `null` (not
+    // `undefined`, which JSON and runtime messaging drop) so that the report keeps every documented key.
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 fn classify_value(input: &str) -> Result<JsValue, JsError> {
@@ -81,13 +86,16 @@ pub struct Tracker {
 impl Tracker {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Tracker {
-        Tracker { inner: tracker::Tracker::new() }
+        Tracker {
+            inner: tracker::Tracker::new(),
+        }
     }
 
     /// Applies one webRequest event `{stage, requestId, url, type, method, ip, documentUrl}`; returns whether the
     /// tab changed. A malformed event is an error (thrown), and changes nothing.
     pub fn event(&mut self, tab: f64, event: JsValue) -> Result<bool, JsError> {
-        let ev: Event = serde_wasm_bindgen::from_value(event).map_err(|e| JsError::new(&format!("bad event: {e}")))?;
+        let ev: Event = serde_wasm_bindgen::from_value(event)
+            .map_err(|e| JsError::new(&format!("bad event: {e}")))?;
         Ok(self.inner.event(tab_id(tab), &ev))
     }
 
@@ -118,7 +126,9 @@ impl Tracker {
 
     #[wasm_bindgen(js_name = importTab)]
     pub fn import_tab(&mut self, tab: f64, state: &str) -> Result<(), JsError> {
-        self.inner.import_tab(tab_id(tab), state).map_err(|e| JsError::new(&e))
+        self.inner
+            .import_tab(tab_id(tab), state)
+            .map_err(|e| JsError::new(&e))
     }
 
     #[wasm_bindgen(js_name = removeTab)]
