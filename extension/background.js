@@ -7,13 +7,13 @@ import init, { Tracker } from '../pkg/whither.js';
 import { STAGES, createWhither, summarySentence } from './state.js';
 
 /** @type {any} */
-const api = globalThis.browser ?? globalThis.chrome;
+const api = /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome;
 
 /** @type {Promise<Tracker>} */
 const ready = init({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) }).then(() => new Tracker());
 ready.catch((error) => console.error('whither: the wasm core failed to load', error));
 
-/** @param {string} name @param {string[]} [subs] @returns {string} */
+/** @param {string} name @param {string | string[]} [subs] @returns {string} */
 const msg = (name, subs) => api.i18n.getMessage(name, subs);
 
 const whither = createWhither({

@@ -25,7 +25,7 @@ import { REPORT_MESSAGE, storageKey, summarySentence } from './state.js';
  */
 
 /** @type {any} */
-const api = globalThis.browser ?? globalThis.chrome;
+const api = /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome;
 const lang = api.i18n.getUILanguage();
 
 /**
@@ -232,7 +232,7 @@ function render(report) {
   for (const j of report.jurisdictions ?? []) {
     const members = (j.companies ?? [])
       .map((id) => thirdById.get(id))
-      .filter((c) => c !== undefined && !placed.has(c.id))
+      .filter(/** @returns {c is Company} */ (c) => c !== undefined && !placed.has(c.id))
       .sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
     for (const c of members) placed.add(c.id);
     if (members.length) groups.push({ country: j.country, companies: members });

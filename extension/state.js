@@ -17,7 +17,7 @@
  * @property {(tabId: number, event: RequestEvent) => boolean} event
  * @property {(tabId: number) => object | null} report
  * @property {(tabId: number) => Summary | null} summary
- * @property {(tabId: number) => string | null} exportTab
+ * @property {(tabId: number) => string | null | undefined} exportTab
  * @property {(tabId: number, data: string) => void} importTab
  * @property {(tabId: number) => void} removeTab
  */
