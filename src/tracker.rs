@@ -5,8 +5,8 @@ use crate::report::{Report, Request, Visit};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// In-flight requests remembered per tab; beyond this the oldest visits' entries are dropped.
-pub const MAX_INFLIGHT: usize = 2_000;
+/// Requests remembered per tab (to count each once); beyond this the oldest finished ones are forgotten.
+pub const MAX_SEEN: usize = 4_000;
 
 /// Which webRequest listener an event came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -41,13 +41,29 @@ pub struct Event {
     pub document_url: Option<String>,
 }
 
+/// What the tab remembers of one request, so that each is counted once whatever stages arrive, and in whatever
+/// order: a restarted Chromium worker can deliver a request's completion before its start.
+#[derive(Clone, Debug)]
+struct Seen {
+    /// Hash of the URL of the current hop (a redirect starts a new hop with the same request id); a hash keeps the
+    /// persisted state small whatever the URLs' length.
+    url: u64,
+    /// The visit it was counted in.
+    seq: u32,
+    /// Whether its last stage (completed, error, redirect) has been seen.
+    done: bool,
+    /// Arrival order, for evicting the oldest first.
+    order: u64,
+}
+
 #[derive(Clone, Debug, Default)]
 struct Tab {
     visit: Option<Visit>,
     /// Sequence number of the current visit.
     seq: u32,
-    /// requestId → (url of the current hop, visit it was counted in).
-    inflight: HashMap<String, (String, u32)>,
+    /// requestId → the request's current hop.
+    seen: HashMap<String, Seen>,
+    next_order: u64,
 }
 
 impl Tab {
@@ -69,22 +85,36 @@ impl Tab {
         self.visit.as_mut().is_some_and(|v| v.record(&req))
     }
 
-    fn remember(&mut self, ev: &Event) {
-        if self.inflight.len() >= MAX_INFLIGHT {
+    /// Remembers a request hop, evicting when full: finished requests of earlier visits first, then finished
+    /// ones, then the oldest half.
+    fn remember(&mut self, ev: &Event, done: bool) {
+        if self.seen.len() >= MAX_SEEN {
             let seq = self.seq;
-            self.inflight.retain(|_, (_, s)| *s == seq);
-            if self.inflight.len() >= MAX_INFLIGHT {
-                self.inflight.clear();
+            self.seen.retain(|_, s| !s.done || s.seq == seq);
+            if self.seen.len() >= MAX_SEEN {
+                self.seen.retain(|_, s| !s.done);
+            }
+            if self.seen.len() >= MAX_SEEN {
+                let mut orders: Vec<u64> = self.seen.values().map(|s| s.order).collect();
+                orders.sort_unstable();
+                let cut = orders.get(orders.len() / 2).copied().unwrap_or(u64::MAX);
+                self.seen.retain(|_, s| s.order >= cut);
             }
         }
-        self.inflight
-            .insert(ev.request_id.clone(), (ev.url.clone(), self.seq));
+        self.next_order += 1;
+        let seen = Seen {
+            url: url_hash(&ev.url),
+            seq: self.seq,
+            done,
+            order: self.next_order,
+        };
+        self.seen.insert(ev.request_id.clone(), seen);
     }
 
-    fn is_inflight(&self, ev: &Event) -> bool {
-        self.inflight
-            .get(&ev.request_id)
-            .is_some_and(|(url, _)| *url == ev.url)
+    /// The remembered hop of this event's request, if it is the same URL.
+    fn known(&mut self, ev: &Event) -> Option<&mut Seen> {
+        let url = url_hash(&ev.url);
+        self.seen.get_mut(&ev.request_id).filter(|s| s.url == url)
     }
 
     fn set_ip(&mut self, ev: &Event) -> bool {
@@ -96,7 +126,7 @@ impl Tab {
 
     fn event(&mut self, ev: &Event) -> bool {
         let main_frame = ev.type_name == "main_frame";
-        let known = self.is_inflight(ev);
+        let known = self.known(ev).is_some();
         // A top-level navigation starts a new visit; a main-frame event whose start was lost starts one too,
         // unless the visit is already of that URL.
         if main_frame && !known {
@@ -105,24 +135,15 @@ impl Tab {
                 self.start_visit(&ev.url);
             }
         }
-        match ev.stage {
-            Stage::Before | Stage::Response => {
-                if known {
-                    return self.set_ip(ev);
-                }
-                let changed = self.count(ev);
-                self.remember(ev);
-                changed
-            }
-            Stage::Redirect | Stage::Completed | Stage::Error => {
-                if known {
-                    self.inflight.remove(&ev.request_id);
-                    return self.set_ip(ev);
-                }
-                // Not seen before (lost with a stopped worker, or the tab was restored): count it now.
-                self.count(ev)
-            }
+        let last_stage = matches!(ev.stage, Stage::Redirect | Stage::Completed | Stage::Error);
+        if let Some(seen) = self.known(ev) {
+            seen.done |= last_stage;
+            return self.set_ip(ev);
         }
+        // First sight of this hop, whatever the stage (an earlier one may have been lost with a stopped worker).
+        let changed = self.count(ev);
+        self.remember(ev, last_stage);
+        changed
     }
 }
 
@@ -132,12 +153,20 @@ pub struct Tracker {
     tabs: HashMap<i64, Tab>,
 }
 
-/// A tab's persisted state: the visit and what is in flight.
+/// A tab's persisted state: the visit and the requests it remembers, oldest first as
+/// (request id, url hash, visit, done).
 #[derive(Serialize, Deserialize)]
 struct TabState {
     seq: u32,
     visit: Option<String>,
-    inflight: Vec<(String, String, u32)>,
+    seen: Vec<(String, u64, u32, bool)>,
+}
+
+/// FNV-1a: stable across builds and platforms (unlike std's hasher), so persisted state stays valid.
+fn url_hash(url: &str) -> u64 {
+    url.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl Tracker {
@@ -171,16 +200,15 @@ impl Tracker {
     /// The tab's persisted form (compact JSON), or `None` when the tab has no state.
     pub fn export_tab(&self, tab: i64) -> Option<String> {
         let t = self.tabs.get(&tab)?;
-        let mut inflight: Vec<(String, String, u32)> = t
-            .inflight
-            .iter()
-            .map(|(id, (url, seq))| (id.clone(), url.clone(), *seq))
-            .collect();
-        inflight.sort();
+        let mut seen: Vec<(&String, &Seen)> = t.seen.iter().collect();
+        seen.sort_by_key(|(_, s)| s.order);
         let state = TabState {
             seq: t.seq,
             visit: t.visit.as_ref().map(Visit::export),
-            inflight,
+            seen: seen
+                .into_iter()
+                .map(|(id, s)| (id.clone(), s.url, s.seq, s.done))
+                .collect(),
         };
         serde_json::to_string(&state).ok()
     }
@@ -190,18 +218,33 @@ impl Tracker {
         let state: TabState =
             serde_json::from_str(text).map_err(|e| format!("malformed tab state: {e}"))?;
         let visit = state.visit.as_deref().map(Visit::import).transpose()?;
-        let inflight = state
-            .inflight
+        let keep = state.seen.len().min(MAX_SEEN);
+        let skip = state.seen.len() - keep;
+        let seen: HashMap<String, Seen> = state
+            .seen
             .into_iter()
-            .take(MAX_INFLIGHT)
-            .map(|(id, url, seq)| (id, (url, seq)))
+            .skip(skip)
+            .zip(1u64..)
+            .map(|((id, url, seq, done), order)| {
+                (
+                    id,
+                    Seen {
+                        url,
+                        seq,
+                        done,
+                        order,
+                    },
+                )
+            })
             .collect();
+        let next_order = seen.len() as u64;
         self.tabs.insert(
             tab,
             Tab {
                 visit,
                 seq: state.seq,
-                inflight,
+                seen,
+                next_order,
             },
         );
         Ok(())
@@ -263,6 +306,54 @@ mod tests {
             &ev(Stage::Error, "3", "https://doubleclick.net/y", "image"),
         );
         assert_eq!(requests(&t, 1), 3);
+    }
+
+    #[test]
+    fn a_completion_before_its_start_counts_once() {
+        // Seen with a restarted Chromium worker: response and completion arrive before the start.
+        let mut t = Tracker::new();
+        t.event(
+            1,
+            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+        );
+        for stage in [Stage::Response, Stage::Completed, Stage::Before] {
+            t.event(1, &ev(stage, "35", "https://mc.yandex.ru/watch", "ping"));
+        }
+        assert_eq!(requests(&t, 1), 2);
+        let saved = t.export_tab(1).unwrap_or_default();
+        let mut u = Tracker::new();
+        assert_eq!(u.import_tab(1, &saved), Ok(()));
+        u.event(
+            1,
+            &ev(Stage::Completed, "35", "https://mc.yandex.ru/watch", "ping"),
+        );
+        assert_eq!(
+            requests(&u, 1),
+            2,
+            "the restored tab remembers finished requests"
+        );
+    }
+
+    #[test]
+    fn memory_of_requests_is_bounded() {
+        let mut t = Tracker::new();
+        t.event(
+            1,
+            &ev(Stage::Before, "0", "https://example.org/", "main_frame"),
+        );
+        for i in 1..(3 * MAX_SEEN) {
+            let id = i.to_string();
+            t.event(
+                1,
+                &ev(Stage::Before, &id, "https://doubleclick.net/x", "image"),
+            );
+            t.event(
+                1,
+                &ev(Stage::Completed, &id, "https://doubleclick.net/x", "image"),
+            );
+        }
+        assert_eq!(requests(&t, 1), 3 * MAX_SEEN as u64);
+        assert!(t.tabs.get(&1).is_some_and(|tab| tab.seen.len() <= MAX_SEEN));
     }
 
     #[test]

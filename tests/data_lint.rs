@@ -77,7 +77,11 @@ fn no_domain_is_redundant_within_its_entity() {
     let mut bad = Vec::new();
     for e in &db.entities {
         // A host below a listed domain is only needed for categories of its own (e.g. an ad subdomain).
-        for d in e.domains.iter().filter(|d| !e.domain_categories.contains_key(*d)) {
+        for d in e
+            .domains
+            .iter()
+            .filter(|d| !e.domain_categories.contains_key(*d))
+        {
             if let Some(parent) = e
                 .domains
                 .iter()

@@ -14,8 +14,10 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root: it is the unpacked extension. */
-export const EXTENSION_DIR = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root: it is the unpacked extension (WHITHER_EXTENSION_DIR overrides it). */
+export const EXTENSION_DIR = process.env.WHITHER_EXTENSION_DIR
+  ? path.resolve(process.env.WHITHER_EXTENSION_DIR) + path.sep
+  : fileURLToPath(new URL('../../', import.meta.url));
 export const POPUP_PATH = 'extension/popup.html';
 export const GECKO_ID = 'whither@whither.dev';
 
@@ -89,6 +91,11 @@ export async function launchChromium(options) {
     return extPage;
   }
 
+  // The worker is visible before its module has run: wait until its listeners answer a message, so that the page's
+  // first request (the main_frame that starts a visit) cannot be missed.
+  const probe = await extensionPage();
+  await probe.evaluate(() => chrome.runtime.sendMessage({ type: 'whither:report', tabId: -1 }));
+
   return {
     context,
     page,
@@ -103,7 +110,8 @@ export async function launchChromium(options) {
       return /** @type {number} */ (ids[0]);
     },
     /**
-     * The report of a tab through the message API, once `ready(report)` holds (polled in the extension page).
+     * The report of a tab through the message API, once it counts at least `expectedRequests` requests (polled in
+     * the extension page).
      * @param {number} tabId @param {number} expectedRequests totals.requests to wait for
      */
     async report(tabId, expectedRequests, timeoutMs = 20_000) {
@@ -119,12 +127,16 @@ export async function launchChromium(options) {
         }
       }, { tabId, expectedRequests, timeoutMs });
     },
-    /** Opens the popup for a tab as a normal tab and returns that page, rendered. */
-    async popup(tabId, viewport = { width: 420, height: 900 }) {
+    /**
+     * Opens the popup for a tab as a normal tab and returns that page once it shows `expectedRequests` requests.
+     * @param {number} tabId @param {number} expectedRequests
+     */
+    async popup(tabId, expectedRequests, viewport = { width: 420, height: 900 }) {
       const p = await context.newPage();
       await p.setViewportSize(viewport);
       await p.goto(`${base}${POPUP_PATH}?tabId=${tabId}`);
-      await p.waitForFunction(() => document.querySelector('#summary')?.textContent?.trim(), null, { timeout: 10_000 });
+      await p.waitForSelector(`body[data-state="ready"] #summary[data-requests="${expectedRequests}"]`,
+        { state: 'attached', timeout: 15_000 });
       return p;
     },
     /**
@@ -145,13 +157,20 @@ export async function launchChromium(options) {
     },
     async close() {
       await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await rm(profile, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Firefox (geckodriver, WebDriver over HTTP)
+
+/** An async WebDriver script ended without a result because its document was replaced. */
+class DocumentReplaced extends Error {
+  constructor() {
+    super('the document was replaced while the script ran');
+  }
+}
 
 /** @returns {Promise<number>} a free TCP port on 127.0.0.1 */
 function freePort() {
@@ -178,6 +197,9 @@ export async function launchFirefox(options) {
   if (!driverPath) throw new Error('geckodriver not found (cargo install geckodriver)');
   const port = await freePort();
   const driver = spawn(driverPath, ['--port', String(port), '--allow-system-access'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Do not leave geckodriver (and its Firefox) behind if this process ends without close().
+  const killDriver = () => driver.kill('SIGTERM');
+  process.once('exit', killDriver);
   let driverLog = '';
   await new Promise((resolve, reject) => {
     const onData = (/** @type {Buffer} */ b) => {
@@ -226,6 +248,8 @@ export async function launchFirefox(options) {
       alwaysMatch: {
         browserName: 'firefox',
         acceptInsecureCerts: true,
+        // Navigation returns at once: tests await the server's record of the page's requests instead.
+        pageLoadStrategy: 'none',
         'moz:firefoxOptions': { binary, args: (options.headless ?? true) ? ['-headless'] : [], prefs },
       },
     },
@@ -245,9 +269,25 @@ export async function launchFirefox(options) {
       (async () => { ${script} })().then((v) => done({ ok: true, v }), (e) => done({ ok: false, e: String(e) }));`,
     args,
   }).then((r) => {
+    // null: the document was replaced while the script ran (e.g. about:blank → the extension page).
+    if (r === null) throw new DocumentReplaced();
     if (!r.ok) throw new Error(r.e);
     return r.v;
   });
+  /**
+   * Runs an async script in the current tab until it completes in one document (it starts again when a
+   * navigation replaces the document it runs in).
+   * @param {string} script @param {unknown[]} [args]
+   */
+  async function executeInLoadedPage(script, args = []) {
+    for (;;) {
+      try {
+        return await executeAsync(script, args);
+      } catch (e) {
+        if (!(e instanceof DocumentReplaced)) throw e;
+      }
+    }
+  }
 
   /** Opens a moz-extension:// URL in a new tab (WebDriver itself refuses to navigate there); returns its handle. */
   async function openExtensionTab(/** @type {string} */ url) {
@@ -265,7 +305,7 @@ export async function launchFirefox(options) {
     if (!handle) throw new Error(`no new tab for ${url}`);
     await wd('POST', s('/window'), { handle });
     // Wait until the extension page has loaded (the tab is switched to, so this polls the page itself).
-    await executeAsync(`for (;;) {
+    await executeInLoadedPage(`for (;;) {
         if (document.readyState === 'complete' && location.href.startsWith('moz-extension:')) return true;
         await new Promise((r) => setTimeout(r, 50));
       }`);
@@ -279,6 +319,11 @@ export async function launchFirefox(options) {
     if (!extHandle || !handles.includes(extHandle)) extHandle = await openExtensionTab(`${base}${POPUP_PATH}?tabId=-1`);
     else await wd('POST', s('/window'), { handle: extHandle });
   }
+
+  // Wait until the background's listeners answer a message, so that the page's first request cannot be missed.
+  await extensionPage();
+  await executeAsync(`const w = window.wrappedJSObject ?? window;
+    return (await w.browser.runtime.sendMessage(w.JSON.parse('{"type":"whither:report","tabId":-1}'))) ?? null;`);
 
   return {
     sid,
@@ -296,8 +341,8 @@ export async function launchFirefox(options) {
     },
     async tabId(/** @type {string} */ urlPattern) {
       await extensionPage();
-      const ids = await executeAsync(`const b = window.wrappedJSObject.browser;
-        const tabs = await b.tabs.query(window.wrappedJSObject.JSON.parse(JSON.stringify({ url: args[0] })));
+      const ids = await executeAsync(`const w = window.wrappedJSObject ?? window; const b = w.browser;
+        const tabs = await b.tabs.query(w.JSON.parse(JSON.stringify({ url: args[0] })));
         return Array.from(tabs, (t) => t.id);`, [urlPattern]);
       if (ids.length !== 1) throw new Error(`expected one tab matching ${urlPattern}, found ${ids.length}`);
       return ids[0];
@@ -305,26 +350,34 @@ export async function launchFirefox(options) {
     /** The report of a tab through the message API, polled in an extension page until it has the requests. */
     async report(/** @type {number} */ tabId, /** @type {number} */ expectedRequests, timeoutMs = 20_000) {
       await extensionPage();
-      return executeAsync(`const b = window.wrappedJSObject.browser;
+      return executeAsync(`const w = window.wrappedJSObject ?? window; const b = w.browser;
         const deadline = Date.now() + args[2];
         for (;;) {
           // Build the message in the page's compartment so that the extension API accepts it.
-          const msg = window.wrappedJSObject.JSON.parse(JSON.stringify({ type: 'whither:report', tabId: args[0] }));
+          const msg = w.JSON.parse(JSON.stringify({ type: 'whither:report', tabId: args[0] }));
           const r = await b.runtime.sendMessage(msg);
           if (r && r.totals && r.totals.requests >= args[1]) return JSON.parse(JSON.stringify(r));
           if (Date.now() > deadline) throw new Error('report not ready: ' + JSON.stringify(r && r.totals));
           await new Promise((res) => setTimeout(res, 100));
         }`, [tabId, expectedRequests, timeoutMs]);
     },
-    /** Opens the popup for a tab as a normal tab and switches WebDriver to it. */
-    async popup(/** @type {number} */ tabId) {
+    /**
+     * Opens the popup for a tab as a normal tab, switches WebDriver to it, and waits until it shows
+     * `expectedRequests` requests.
+     * @param {number} tabId @param {number} expectedRequests
+     */
+    async popup(tabId, expectedRequests, timeoutMs = 15_000) {
       await openExtensionTab(`${base}${POPUP_PATH}?tabId=${tabId}`);
-      await executeAsync(`for (;;) {
-          const s = document.querySelector('#summary');
-          if (s && s.textContent.trim()) return true;
+      await executeInLoadedPage(`const deadline = Date.now() + args[1];
+        for (;;) {
+          if (document.querySelector('body[data-state="ready"] #summary[data-requests="' + args[0] + '"]')) return true;
+          if (Date.now() > deadline) throw new Error('popup not ready: ' + document.body.getAttribute('data-state')
+            + ' ' + (document.querySelector('#summary') || {}).textContent);
           await new Promise((r) => setTimeout(r, 50));
-        }`);
+        }`, [expectedRequests, timeoutMs]);
     },
+    /** Takes a PNG screenshot of the current tab (base64). */
+    screenshot: () => wd('GET', s('/screenshot')),
     /** The state of the extension's background ("running", "suspending", "stopped", …) from chrome context. */
     async backgroundState() {
       await setContext('chrome');
@@ -339,6 +392,7 @@ export async function launchFirefox(options) {
       try {
         await wd('DELETE', s(''));
       } finally {
+        process.off('exit', killDriver);
         driver.kill('SIGTERM');
         await new Promise((resolve) => (driver.exitCode !== null ? resolve(undefined) : driver.once('exit', resolve)));
       }
