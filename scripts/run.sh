@@ -33,6 +33,8 @@ chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || com
 profile=$(mktemp -d "${TMPDIR:-/tmp}/whither-chromium-XXXXXX")
 args=(--user-data-dir="$profile" --no-first-run --no-default-browser-check
       --disable-extensions-except="$root" --load-extension="$root")
+# Chromium refuses to run as root with its sandbox on (a container or CI machine).
+[ "$(id -u)" = 0 ] && args+=(--no-sandbox)
 url=${START_URL:-https://www.wikipedia.org/}
 server_pid=
 cleanup() {
