@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 WASM_TARGET := wasm32-unknown-unknown
 WASM_OUT := target/$(WASM_TARGET)/release/whither.wasm
 
-.PHONY: all setup setup-test build wasm cli vendor package run demo test lint test-rust test-wasm test-js test-e2e fmt clean
+.PHONY: all setup setup-test build wasm cli vendor package run demo test lint test-rust test-wasm test-js test-e2e fmt clean fuzz bench
 
 all: build
 
@@ -16,10 +16,11 @@ setup:
 setup-test:
 	scripts/setup.sh test
 
-# The wasm core (without the CLI-only details) and its JS glue in pkg/.
+# The wasm core (without the CLI-only details) and its JS glue in pkg/. The name section (function names for
+# stack traces, ~53 KB gzip) is left out: the size budget is 350 KB gzip (docs/performance.md).
 wasm:
 	cargo build --lib --release --target $(WASM_TARGET) --no-default-features
-	wasm-bindgen --target web --no-typescript --out-dir pkg $(WASM_OUT)
+	wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir pkg $(WASM_OUT)
 
 cli:
 	cargo build --release --bin whither
@@ -47,7 +48,7 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
 	npx web-ext lint --self-hosted --output text --source-dir . \
-	  --ignore-files 'target/**' 'node_modules/**' 'src/**' 'tests/**' 'data/**' 'build/**' 'docs/**' 'scripts/**' 'dist/**' 'pkg/package.json'
+	  --ignore-files 'target/**' 'node_modules/**' 'src/**' 'tests/**' 'data/**' 'build/**' 'docs/**' 'scripts/**' 'dist/**' 'pkg/package.json' 'fuzz/**'
 
 test-rust:
 	cargo test
@@ -66,6 +67,30 @@ test-e2e: build
 
 test: setup-test build lint test-rust test-wasm test-js test-e2e
 	@echo "make test: all suites passed"
+
+# Fuzzing (docs/fuzzing.md; not part of `make test`): FUZZ_RUNS executions of each cargo-fuzz target (nightly).
+# The release runs use FUZZ_RUNS=10000000.
+FUZZ_RUNS ?= 100000
+FUZZ_TARGETS := classify tracker har
+fuzz:
+	scripts/setup.sh fuzz
+	cd fuzz && cargo +nightly fuzz build -O -s none
+	cd fuzz && for t in $(FUZZ_TARGETS); do mkdir -p corpus/$$t && \
+	  cargo +nightly fuzz run -O -s none $$t -- -runs=$(FUZZ_RUNS) -timeout=10 -rss_limit_mb=2048 || exit 1; done
+
+# Six months of synthetic history through the wasm core: load, dashboard queries, CSV export (times in ms).
+bench-history: wasm
+	node scripts/bench-history.mjs
+
+# Benchmarks (docs/performance.md; not part of `make test`): each figure is a ratio measured side by side in one run.
+bench: build
+	cargo bench --bench core -- --warm-up-time 1 --measurement-time 3
+	node scripts/bench/size.mjs
+	node scripts/bench/classify.mjs
+	node scripts/bench/coldstart.mjs
+	node scripts/bench/memory.mjs
+	node scripts/bench/pageload.mjs
+	node scripts/bench/views.mjs
 
 clean:
 	rm -rf target pkg dist

@@ -3,8 +3,11 @@
 // stops Chrome's service worker from ever starting, silently). The wasm core is initialised once into `ready`; the
 // queue in state.js awaits it (and the restore of the stored state) before applying any event.
 
-import init, { Tracker } from '../pkg/whither.js';
-import { STAGES, createWhither, summarySentence } from './state.js';
+import init, { History, Tracker } from '../pkg/whither.js';
+import { STAGES, createWhither, isTrustedSender, summarySentence } from './state.js';
+import { createRecorder } from './recorder.js';
+import { dataPhrase } from './text.js';
+import { SETTINGS_KEY, loadSettings, normalizeSettings } from './settings.js';
 
 /** @type {any} */
 const api = /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome;
@@ -13,6 +16,18 @@ const api = /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globa
 const ready = init({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) }).then(() => new Tracker());
 ready.catch((error) => console.error('whither: the wasm core failed to load', error));
 
+// The history (src/history.rs) and the watchlist of the settings (options page).
+const recorder = createRecorder({ api, ready: ready.then(() => new History()) });
+/** @type {string[]} */
+let watchlist = [];
+loadSettings(api).then((s) => { watchlist = s.watchlist; });
+api.storage.onChanged.addListener((/** @type {Record<string, {newValue?: unknown}>} */ changes,
+  /** @type {string} */ area) => {
+  if (area === 'local' && SETTINGS_KEY in changes) {
+    watchlist = normalizeSettings(changes[SETTINGS_KEY].newValue).watchlist;
+  }
+});
+
 /** @param {string} name @param {string | string[]} [subs] @returns {string} */
 const msg = (name, subs) => api.i18n.getMessage(name, subs);
 
@@ -20,8 +35,20 @@ const whither = createWhither({
   api,
   ready,
   log: console,
-  title: (summary) => msg('badgeTitle', [summarySentence(msg, summary, api.i18n.getUILanguage())]),
+  title: (summary) => msg('badgeTitle', [summarySentence(msg, summary, api.i18n.getUILanguage())
+    + dataPhrase(msg, /** @type {any} */ (summary).data_requests ?? 0, api.i18n.getUILanguage())]),
+  onTabChanged: (tracker, tabId, details) => recorder.record(tracker, tabId, details),
+  onTabClosed: (tracker, tabId) => recorder.closeTab(tracker, tabId),
+  onTabMoved: (tracker, from, to) => recorder.moveTab(tracker, from, to),
+  // Watchlisted jurisdictions, if any were contacted, in a warning colour; else all of them.
+  badgeView: (tracker, tabId, summary) => {
+    const watched = watchlist.length ? /** @type {any} */ (tracker).watched(tabId, watchlist) : [];
+    return watched.length ? { text: `${watched.length}!`, color: '#b3261e' }
+      : { text: String(summary.jurisdictions), color: '#1e6fb8' };
+  },
   defaultTitle: msg('actionTitle'),
+  // After a failure of the core (a panic, reported on the console by its panic hook): a fresh Tracker.
+  createTracker: () => new Tracker(),
 });
 
 const filter = { urls: ['<all_urls>'] };
@@ -37,6 +64,23 @@ api.tabs.onReplaced?.addListener((/** @type {number} */ added, /** @type {number
 api.tabs.onUpdated.addListener((/** @type {number} */ tabId, /** @type {{status?: string}} */ change) => {
   if (change.status) whither.refreshBadge(tabId);
 });
+
+// The options page's "clear all data" (the history, in memory and in storage) and the popup's CSV export.
+api.runtime.onMessage.addListener(
+  (/** @type {any} */ message, /** @type {any} */ sender, /** @type {(r: unknown) => void} */ sendResponse) => {
+    if (!isTrustedSender(sender, api.runtime)) return undefined;
+    if (message?.type === 'whither:clear-history') {
+      recorder.clear().then(() => sendResponse(true), () => sendResponse(false));
+      return true;
+    }
+    // The popup's CSV export of a tab's report (built by the core from the tab's visit).
+    if (message?.type === 'whither:report-csv' && Number.isSafeInteger(message.tabId) && message.tabId >= 0) {
+      ready.then((t) => sendResponse(t.reportCsv(message.tabId) ?? null), () => sendResponse(null));
+      return true;
+    }
+    return undefined;
+  },
+);
 
 // sendResponse + `return true` works in Chrome and Firefox alike.
 api.runtime.onMessage.addListener(

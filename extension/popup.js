@@ -1,97 +1,54 @@
 // Whither popup: renders the report of one tab (docs/report-format.md) as the background's message API returns it.
 // The tab is `?tabId=N` from the URL when present (tests open the popup as a normal tab), else the active tab.
-// The DOM is built with createElement/textContent only: report data never goes through HTML parsing.
+// The report is rendered as soon as it arrives (the background answers from memory or storage.session, also after it
+// was stopped); the wasm core is loaded in parallel for the laws of each jurisdiction and the watchlist. The CSV
+// export is built by the background's core from the tab's visit.
 //
 // Stable hooks for tests: body[data-state] (loading | ready | empty | error), #site, #site-owner[data-controller],
-// #summary[data-requests][data-companies][data-jurisdictions], #own, #third-parties,
-// .jurisdiction[data-jurisdiction="US"], .company[data-company="google"][data-party="own|third"], .chain[data-chain],
-// .host[data-host][data-requests][data-party], #unattributed.
+// #summary[data-requests][data-companies][data-jurisdictions][data-data-requests], #own, #third-parties,
+// #bar > [data-jurisdiction], .jurisdiction[data-jurisdiction="US"][data-watched],
+// .company[data-company="google"][data-party="own|third"], .chain[data-chain], .host[data-host][data-requests]
+// [data-party], #unattributed, #watch-alert, .laws[data-laws].
 
 import { REPORT_MESSAGE, storageKey, summarySentence } from './state.js';
+import { loadSettings } from './settings.js';
+import { countPhrase, dataPhrase } from './text.js';
+import { $, api, countryLabel, download, el, externalLink, flag, lang, loadCore, localizePage, msg, rawMsg }
+  from './views.js';
 
 /**
- * @typedef {{id: string, name: string, country: string}} ChainLink
+ * @typedef {{id: string, name: string, country: string, legal_seat?: string}} ChainLink
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, jurisdiction: string | null,
  *   chain: ChainLink[], categories?: string[], requests: number, hosts: string[]}} Company
  * @typedef {{host: string, domain: string | null, entity: string | null, controller: string | null,
- *   jurisdiction: string | null, party: "first" | "same-owner" | "third", requests: number,
+ *   jurisdiction: string | null, party: "first" | "same-owner" | "third", requests: number, data_requests?: number,
  *   types?: Record<string, number>, ip?: string | null}} Host
  * @typedef {{country: string, requests: number, companies: string[]}} Jurisdiction
  * @typedef {{requests: number, hosts: number, companies: number, jurisdictions: number,
- *   third_party_requests: number, unattributed_requests: number}} Totals
+ *   third_party_requests: number, unattributed_requests: number, data_requests?: number}} Totals
  * @typedef {{schema: number, page: {url: string, host: string | null, domain: string | null,
  *   controller: string | null, jurisdiction: string | null}, totals: Totals, jurisdictions: Jurisdiction[],
  *   companies: Company[], hosts: Host[]}} Report
+ * @typedef {{name: string, year?: number | null, summary: string, reference: string}} Law
  */
 
-/** @type {any} */
-const api = /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome;
-const lang = api.i18n.getUILanguage();
+/** Colour-blind-safe palette (Okabe–Ito, then Tol's muted), by rank of the jurisdiction in the report. */
+const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#332288',
+  '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499'];
+const UNKNOWN_COLOUR = '#9aa4af';
 
-/**
- * @param {string} name
- * @param {string | string[]} [subs]
- * @returns {string}
- */
-const msg = (name, subs) => api.i18n.getMessage(name, subs) || name;
+/** @param {number} n @returns {string} */
+const requestsLabel = (n) => countPhrase(rawMsg, 'countRequests', n, lang);
 
-/** @type {Intl.DisplayNames | null} */
-let regionNames = null;
-try {
-  regionNames = new Intl.DisplayNames([lang, 'en'], { type: 'region' });
-} catch {
-  regionNames = null;
-}
-
-/**
- * "United States (US)"; the bare code when the browser has no name for it.
- * @param {string | null | undefined} code
- * @returns {string}
- */
-function countryLabel(code) {
-  if (!code) return msg('jurisdictionUnknown');
-  let name;
-  try {
-    name = regionNames?.of(code);
-  } catch {
-    name = undefined;
-  }
-  return name && name !== code ? msg('countryWithCode', [name, code]) : code;
-}
-
-/**
- * @param {number} n
- * @returns {string}
- */
-const requestsLabel = (n) => {
-  const rules = new Intl.PluralRules(lang);
-  const text = new Intl.NumberFormat(lang).format(n);
-  return api.i18n.getMessage(`countRequests_${rules.select(n)}`, [text]) || msg('countRequests_other', [text]);
+/** What the wasm core adds to the report view (laws, watchlist); empty until it is loaded. */
+const extras = {
+  /** @type {(code: string) => {laws: Law[]} | null} */
+  jurisdiction: () => null,
+  /** @type {(code: string) => boolean} */
+  watched: () => false,
+  /** The user's home jurisdiction (settings). */
+  home: '',
 };
-
-/**
- * Creates an element. Text goes in through textContent, attributes through setAttribute/dataset.
- * @param {string} tag
- * @param {{id?: string, className?: string, text?: string, title?: string, data?: Record<string, string | number>}} [props]
- * @param {...(Node | string)} children
- * @returns {HTMLElement}
- */
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  if (props.id) node.id = props.id;
-  if (props.className) node.className = props.className;
-  if (props.title) node.title = props.title;
-  if (props.text !== undefined) node.textContent = props.text;
-  for (const [k, v] of Object.entries(props.data ?? {})) node.dataset[k] = String(v);
-  for (const child of children) node.append(child);
-  return node;
-}
-
-/**
- * @param {string} selector
- * @returns {HTMLElement}
- */
-const $ = (selector) => /** @type {HTMLElement} */ (document.querySelector(selector));
 
 /**
  * @param {"first" | "same-owner" | "third" | string} party
@@ -104,34 +61,33 @@ function partyLabel(party) {
 }
 
 /**
- * One host line: name, party, request count; resource types and IP in the tooltip.
+ * One host line: name, party, request count (and requests that carried data); resource types and IP in the tooltip.
  * @param {Host | undefined} host
  * @param {string} name
  * @returns {HTMLElement}
  */
 function hostItem(host, name) {
-  const types = Object.entries(host?.types ?? {})
-    .map(([type, n]) => `${type} ${n}`)
-    .join(', ');
+  const types = Object.entries(host?.types ?? {}).map(([type, n]) => `${type} ${n}`).join(', ');
   const ip = host?.ip ? msg('hostIp', [host.ip]) : '';
   const requests = host?.requests ?? 0;
-  return el(
-    'li',
-    {
-      className: 'host',
-      title: [types, ip].filter(Boolean).join(' · '),
-      data: { host: name, requests, party: host?.party ?? '' },
-    },
-    el('span', { className: 'host-name', text: name }),
-    el('span', { className: 'count' },
-      el('span', { className: 'party', text: partyLabel(host?.party ?? '') }),
-      ' ',
-      el('span', { className: 'host-requests', text: requestsLabel(requests) })),
-  );
+  const data = host?.data_requests ?? 0;
+  return el('li', {
+    className: 'host',
+    title: [types, ip].filter(Boolean).join(' · '),
+    data: { host: name, requests, party: host?.party ?? '' },
+  },
+  el('span', { className: 'host-name', text: name }),
+  el('span', { className: 'count' },
+    data ? el('span', { className: 'data-tag', text: msg('hostData', [String(data)]) }) : null,
+    data ? ' ' : null,
+    el('span', { className: 'party', text: partyLabel(host?.party ?? '') }),
+    ' ',
+    el('span', { className: 'host-requests', text: requestsLabel(requests) })));
 }
 
 /**
- * One company: name, requests, ownership chain "TikTok Pte. Ltd. (SG) → ByteDance Ltd. (CN)", hosts.
+ * One company, expandable: name and requests; inside, the ownership chain with the country at every level
+ * ("TikTok Pte. Ltd. (SG) → ByteDance Ltd. (CN)"), legal seat, categories and hosts.
  * @param {Company} company
  * @param {"own" | "third"} party
  * @param {Map<string, Host>} hostByName
@@ -143,34 +99,57 @@ function companyItem(company, party, hostByName, hostRank) {
   const chainNode = el('div', { className: 'chain', data: { chain: chain.map((c) => c.id).join(' ') } });
   chain.forEach((link, i) => {
     if (i > 0) chainNode.append(' → ');
-    chainNode.append(el('span', {
-      className: 'chain-link',
-      text: `${link.name} (${link.country})`,
-      data: { entity: link.id, country: link.country },
-    }));
+    // "ByteDance Ltd. (CN) seat KY": headquarters, and the legal seat where it lies elsewhere.
+    const seat = link.legal_seat && link.legal_seat.slice(0, 2) !== link.country ? link.legal_seat : '';
+    chainNode.append(el('span', { className: 'chain-link', data: { entity: link.id, country: link.country } },
+      flag(link.country), `${link.name} (${link.country})`,
+      seat ? el('span', { className: 'seat', text: ` ${msg('legalSeat', [seat])}` }) : null));
   });
   const hosts = [...(company.hosts ?? [])].sort((a, b) => (hostRank.get(a) ?? 1e9) - (hostRank.get(b) ?? 1e9));
-  return el(
-    'li',
-    {
-      className: 'company',
-      title: msg('chainLabel') + ' ' + chainNode.textContent,
-      data: { company: company.id, party, requests: company.requests, controller: chain[chain.length - 1].id,
-        country: company.country ?? '' },
-    },
-    el('div', { className: 'company-head' },
+  const categories = company.categories?.length
+    ? el('p', { className: 'categories' },
+      el('span', { className: 'visually-hidden', text: msg('categoriesLabel') }),
+      ...company.categories.map((c) => el('span', { className: 'category', text: rawMsg(`category_${c.replace(/[^a-z0-9]/gi, '_')}`) || c })))
+    : null;
+  return el('li', {
+    className: 'company',
+    data: { company: company.id, party, requests: company.requests, controller: chain[chain.length - 1].id,
+      country: company.country ?? '' },
+  },
+  el('details', {},
+    el('summary', {},
       el('span', { className: 'company-name', text: company.name }),
       el('span', { className: 'count company-requests', text: requestsLabel(company.requests) })),
-    chainNode,
-    el('ul', { className: 'hosts' }, ...hosts.map((h) => hostItem(hostByName.get(h), h))),
-  );
+    el('div', { className: 'company-body' },
+      el('span', { className: 'visually-hidden', text: msg('chainLabel') }),
+      chainNode, categories,
+      el('ul', { className: 'hosts' }, ...hosts.map((h) => hostItem(hostByName.get(h), h))))));
 }
+
+/**
+ * The laws of a jurisdiction that allow government access to company data, with links to the references.
+ * @param {string} code
+ * @returns {HTMLElement | null}
+ */
+function lawsOf(code) {
+  const laws = extras.jurisdiction(code)?.laws ?? [];
+  if (!laws.length) return null;
+  return el('details', { className: 'laws', data: { laws: laws.length } },
+    el('summary', { text: msg('lawsHeading', [String(laws.length)]) }),
+    el('ul', {}, ...laws.map((law) => el('li', {},
+      externalLink(law.reference, law.year ? `${law.name} (${law.year})` : law.name),
+      el('div', { className: 'law-summary', text: law.summary })))));
+}
+
+/** @type {Report | null} */
+let current = null;
 
 /**
  * Renders a report into the page.
  * @param {Report} report
  */
 function render(report) {
+  current = report;
   const companies = report.companies ?? [];
   const hosts = report.hosts ?? [];
   const page = report.page ?? { url: '', host: null, domain: null, controller: null, jurisdiction: null };
@@ -182,7 +161,7 @@ function render(report) {
   const entities = new Map();
   for (const c of companies) for (const link of c.chain ?? []) entities.set(link.id, link);
 
-  // The site and its controller.
+  // The site, its controller and jurisdiction.
   $('#site').textContent = page.host ?? page.url ?? '';
   $('#site').dataset.domain = page.domain ?? '';
   const owner = $('#site-owner');
@@ -195,18 +174,46 @@ function render(report) {
   }
   const pageJurisdiction = $('#site-jurisdiction');
   pageJurisdiction.dataset.jurisdiction = page.jurisdiction ?? '';
-  pageJurisdiction.textContent = page.jurisdiction ? msg('siteJurisdiction', [countryLabel(page.jurisdiction)]) : '';
+  pageJurisdiction.replaceChildren(...(page.jurisdiction
+    ? [flag(page.jurisdiction), msg('siteJurisdiction', [countryLabel(page.jurisdiction)])] : []));
 
-  // "N requests to M companies under K jurisdictions".
+  // "This page sent N requests to M companies under K jurisdictions; X requests carried data."
   const totals = report.totals;
   const summary = $('#summary');
-  summary.textContent = summarySentence(msg, totals, lang);
+  summary.textContent = summarySentence(rawMsg, totals, lang);
   summary.dataset.requests = String(totals.requests);
   summary.dataset.companies = String(totals.companies);
   summary.dataset.jurisdictions = String(totals.jurisdictions);
+  summary.dataset.dataRequests = String(totals.data_requests ?? 0);
+  $('#summary-data').textContent = dataPhrase(rawMsg, totals.data_requests ?? 0, lang);
+  // Per-tab state is capped (src/report.rs MAX_HOSTS): requests to further hosts are counted, and said so.
+  const overflow = $('#overflow');
+  const overflowRequests = /** @type {{overflow_requests?: number}} */ (totals).overflow_requests ?? 0;
+  overflow.dataset.count = String(overflowRequests);
+  overflow.hidden = overflowRequests === 0;
+  overflow.textContent = overflowRequests ? msg('overflowNote', [requestsLabel(overflowRequests)]) : '';
   $('#summary-detail').textContent = msg('thirdPartyRequests', [
     requestsLabel(totals.third_party_requests), requestsLabel(totals.unattributed_requests),
   ]);
+
+  // The bar of requests by controlling jurisdiction (and unattributed), with a legend.
+  const jurisdictionsList = report.jurisdictions ?? [];
+  const total = Math.max(1, totals.requests);
+  const segments = jurisdictionsList.map((j, i) => ({ code: j.country, requests: j.requests, colour: PALETTE[i % PALETTE.length] }));
+  if (totals.unattributed_requests) segments.push({ code: '', requests: totals.unattributed_requests, colour: UNKNOWN_COLOUR });
+  const bar = $('#bar');
+  bar.replaceChildren(...segments.map((s) => el('span', {
+    data: { jurisdiction: s.code || 'unknown', requests: s.requests },
+    attrs: { style: `flex-grow: ${s.requests}; background: ${s.colour}` },
+  })));
+  /** @param {string} code */
+  const segmentLabel = (code) => (code ? countryLabel(code) : msg('barUnattributed'));
+  bar.setAttribute('aria-label', segments.map((s) =>
+    `${segmentLabel(s.code)}: ${Math.round((100 * s.requests) / total)} %`).join(', '));
+  $('#bar-legend').replaceChildren(...segments.map((s) => el('li', { data: { watched: String(!!s.code && extras.watched(s.code)) } },
+    el('span', { className: 'swatch', attrs: { style: `background: ${s.colour}`, 'aria-hidden': 'true' } }),
+    s.code ? flag(s.code) : null, `${segmentLabel(s.code)} `,
+    el('span', { className: 'count', text: requestsLabel(s.requests) }))));
 
   // A company belongs with the site when none of its hosts is a third party (same site or same ultimate owner).
   /** @param {Company} c @returns {"own" | "third"} */
@@ -229,7 +236,7 @@ function render(report) {
   /** @type {Array<{country: string | null, companies: Company[]}>} */
   const groups = [];
   const placed = new Set();
-  for (const j of report.jurisdictions ?? []) {
+  for (const j of jurisdictionsList) {
     const members = (j.companies ?? [])
       .map((id) => thirdById.get(id))
       .filter(/** @returns {c is Company} */ (c) => c !== undefined && !placed.has(c.id))
@@ -240,17 +247,30 @@ function render(report) {
   const rest = third.filter((c) => !placed.has(c.id));
   if (rest.length) groups.push({ country: null, companies: rest });
 
+  const watchedGroups = [];
   const groupNodes = groups.map((g) => {
     const requests = g.companies.reduce((n, c) => n + (c.requests ?? 0), 0);
-    return el('section', { className: 'jurisdiction', data: { jurisdiction: g.country ?? 'unknown', requests } },
+    const watched = !!g.country && extras.watched(g.country);
+    if (watched) watchedGroups.push(g.country);
+    return el('section', { className: 'jurisdiction', data: { jurisdiction: g.country ?? 'unknown', requests, watched: String(watched) } },
       el('h3', {},
-        el('span', { className: 'jurisdiction-name', text: countryLabel(g.country) }),
+        el('span', {}, flag(g.country),
+          el('span', { className: 'jurisdiction-name', text: countryLabel(g.country) }),
+          watched ? el('span', { className: 'watch-tag', text: msg('watchTag') }) : null,
+          g.country && g.country === extras.home ? el('span', { className: 'home-tag', text: msg('homeTag') }) : null),
         el('span', { className: 'count', text: requestsLabel(requests) })),
+      g.country ? lawsOf(g.country) : null,
       el('ul', { className: 'companies' }, ...g.companies.map((c) => companyItem(c, 'third', hostByName, hostRank))));
   });
   const jurisdictions = $('#jurisdictions');
   jurisdictions.replaceChildren(...groupNodes);
   if (!groupNodes.length) jurisdictions.append(el('p', { className: 'none', text: msg('noneThird') }));
+
+  const alert = $('#watch-alert');
+  alert.hidden = watchedGroups.length === 0;
+  alert.textContent = watchedGroups.length
+    ? msg('watchAlert', [watchedGroups.map((c) => countryLabel(c)).join(', ')]) : '';
+  alert.dataset.jurisdictions = watchedGroups.join(' ');
 
   // Hosts that no known company owns (IP literals, unknown domains, non-network schemes).
   const unattributed = hosts.filter((h) => !h.entity);
@@ -258,6 +278,9 @@ function render(report) {
   list.replaceChildren(...unattributed.map((h) => hostItem(h, h.host)));
   if (!unattributed.length) list.append(el('li', { className: 'none', text: msg('noneUnattributed') }));
   $('#unattributed').dataset.count = String(unattributed.length);
+
+  /** @type {HTMLButtonElement} */ ($('#export-json')).disabled = false;
+  /** @type {HTMLButtonElement} */ ($('#export-csv')).disabled = false;
 }
 
 /**
@@ -287,13 +310,14 @@ let shown = null;
 /**
  * Asks the background for the report and renders it when it changed.
  * @param {number} tabId
+ * @param {boolean} [force] render even when unchanged (the extras arrived)
  */
-async function refresh(tabId) {
+async function refresh(tabId, force = false) {
   try {
     /** @type {Report | null} */
     const report = await api.runtime.sendMessage({ type: REPORT_MESSAGE, tabId });
     const json = JSON.stringify(report ?? null);
-    if (json === shown) return;
+    if (json === shown && !force) return;
     shown = json;
     if (!report) {
       setState('empty', msg('statusEmpty'));
@@ -307,18 +331,44 @@ async function refresh(tabId) {
   }
 }
 
+/** A file name for exports: "whither-news.example-2026-11-28". */
+function exportName() {
+  const site = (current?.page?.domain ?? current?.page?.host ?? 'page').replace(/[^a-z0-9.-]/gi, '_');
+  return `whither-${site}-${new Date().toISOString().slice(0, 10)}`;
+}
+
 async function main() {
-  document.documentElement.lang = lang;
-  for (const node of document.querySelectorAll('[data-i18n]')) {
-    node.textContent = msg(/** @type {HTMLElement} */ (node).dataset.i18n ?? '');
-  }
+  localizePage();
+  $('#export-json').addEventListener('click', () => {
+    if (current) download(`${exportName()}.json`, 'application/json', JSON.stringify(current, null, 2));
+  });
+  $('#export-csv').addEventListener('click', async () => {
+    const csv = await api.runtime.sendMessage({ type: 'whither:report-csv', tabId: Number(document.body.dataset.tabId) });
+    if (typeof csv === 'string') download(`${exportName()}.csv`, 'text/csv', csv);
+  });
   const tabId = await targetTab();
   if (tabId === null) {
     setState('error', msg('statusNoTab'));
     return;
   }
   document.body.dataset.tabId = String(tabId);
+
+  // The report first; the core (laws, watchlist, CSV) as soon as it is there, then render again.
+  const enrich = Promise.all([loadCore(), loadSettings(api)]).then(([core, settings]) => {
+    extras.jurisdiction = (code) => {
+      try {
+        return core.jurisdiction(code);
+      } catch {
+        return null;
+      }
+    };
+    const watchlist = settings.watchlist;
+    extras.home = settings.home;
+    extras.watched = (code) => watchlist.length > 0 && core.watched(watchlist, code);
+  });
   await refresh(tabId);
+  await enrich.then(() => refresh(tabId, true), (error) => console.error('whither: core', error));
+  document.body.dataset.enriched = 'true';
 
   // Follow the tab live: the background rewrites `tab:N` in storage.session whenever its state changes.
   const key = storageKey(tabId);

@@ -3,6 +3,8 @@
 // `api` object it is given (the `browser`/`chrome` namespace, or a fake one in the Node tests) and all classification
 // through a Tracker from the wasm core. It never parses URLs and never holds lists.
 
+import { countPhrase } from './text.js';
+
 /**
  * @typedef {object} Summary
  * @property {number} requests
@@ -20,6 +22,8 @@
  * @property {(tabId: number) => string | null | undefined} exportTab
  * @property {(tabId: number, data: string) => void} importTab
  * @property {(tabId: number) => void} removeTab
+ * @property {(tabId: number, event: RequestEvent) => boolean} [eventUnclassified] counts the event's request as
+ *   unclassified without classifying it (the fallback after the core failed on that event)
  */
 
 /**
@@ -57,6 +61,31 @@
 
 /** Key prefix of per-tab state in `storage.session`. */
 export const STORAGE_PREFIX = 'tab:';
+
+/** Events remembered per tab since its last export, for replay after a core failure; beyond this, export now. */
+export const MAX_UNSAVED_EVENTS = 2_000;
+
+/**
+ * Is this error a failure of the wasm core (a trap: a Rust panic aborts the instance) rather than a rejected input?
+ * After a trap, calls on the same Tracker throw wasm-bindgen's "recursive use of an object" error.
+ * @param {unknown} error
+ * @returns {boolean}
+ */
+export function isCoreFailure(error) {
+  if (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) return true;
+  const message = String(/** @type {{message?: unknown}} */ (error)?.message ?? '');
+  return /recursive use of an object|unreachable/i.test(message);
+}
+
+/**
+ * Is this a storage quota error (Chrome: "Session storage quota bytes exceeded", Firefox: "QuotaExceededError")?
+ * @param {unknown} error
+ * @returns {boolean}
+ */
+export function isQuotaError(error) {
+  const e = /** @type {{name?: unknown, message?: unknown}} */ (error);
+  return /quota/i.test(String(e?.name ?? '')) || /quota/i.test(String(e?.message ?? error ?? ''));
+}
 
 /** The message type of the report request. */
 export const REPORT_MESSAGE = 'whither:report';
@@ -260,27 +289,10 @@ export function createCoalescer(run, onError) {
  * @returns {string}
  */
 export function summarySentence(getMessage, summary, locale) {
-  let rules;
-  let numbers;
-  try {
-    rules = new Intl.PluralRules(locale);
-    numbers = new Intl.NumberFormat(locale);
-  } catch {
-    rules = new Intl.PluralRules('en');
-    numbers = new Intl.NumberFormat('en');
-  }
-  /**
-   * @param {string} name
-   * @param {number} n
-   */
-  const count = (name, n) => {
-    const text = numbers.format(n);
-    return getMessage(`${name}_${rules.select(n)}`, [text]) || getMessage(`${name}_other`, [text]) || text;
-  };
   return getMessage('summary', [
-    count('countRequests', summary.requests),
-    count('countCompanies', summary.companies),
-    count('countJurisdictions', summary.jurisdictions),
+    countPhrase(getMessage, 'countRequests', summary.requests, locale),
+    countPhrase(getMessage, 'countCompanies', summary.companies, locale),
+    countPhrase(getMessage, 'countJurisdictions', summary.jurisdictions, locale),
   ]);
 }
 
@@ -291,6 +303,17 @@ export function summarySentence(getMessage, summary, locale) {
  * @property {Logger} [log]
  * @property {(summary: Summary) => string} [title] the badge tooltip for a tab with a report
  * @property {string} [defaultTitle] the tooltip for a tab without one
+ * @property {() => TrackerLike | Promise<TrackerLike>} [createTracker] a fresh Tracker, to recover from a failure of
+ *   the core: it is restored from the last exported state of every tab plus the events applied since, and the
+ *   event the core failed on is counted as unclassified
+ * @property {(tracker: TrackerLike, tabId: number, details: Record<string, unknown>) => void} [onTabChanged] called
+ *   after an event changed a tab (the history recorder)
+ * @property {(tracker: TrackerLike, tabId: number) => void} [onTabClosed] called when a tab is removed (before the
+ *   tracker forgets it)
+ * @property {(tracker: TrackerLike, from: number, to: number) => void} [onTabMoved] called when Chrome replaces a
+ *   tab (prerendering) and its visit moves to the new id
+ * @property {(tracker: TrackerLike, tabId: number, summary: Summary) => {text: string, color: string} | null}
+ *   [badgeView] the badge's text and colour for a tab with a report (default: its number of jurisdictions)
  */
 
 /**
@@ -299,7 +322,9 @@ export function summarySentence(getMessage, summary, locale) {
  * events are applied in order and only after the restore.
  * @param {WhitherOptions} options
  */
-export function createWhither({ api, ready, log = console, title, defaultTitle = '' }) {
+export function createWhither({
+  api, ready, log = console, title, defaultTitle = '', onTabChanged, onTabClosed, onTabMoved, badgeView, createTracker,
+}) {
   /** @param {unknown} error */
   const logError = (error) => log.error('whither:', error);
   const queue = createSerialQueue(logError);
@@ -307,23 +332,118 @@ export function createWhither({ api, ready, log = console, title, defaultTitle =
   /** @type {TrackerLike | null} */
   let tracker = null;
 
+  // For recovery from a failure of the core: every tab's last exported state (least recently written first) and the
+  // events applied to it since (`unclassified`: applied with eventUnclassified).
+  /** @type {Map<number, string>} */
+  const saved = new Map();
+  /** Tabs whose state is in storage.session, least recently written first (the order in which quota errors evict). */
+  /** @type {Set<number>} */
+  const written = new Set();
+  /** @type {Map<number, {event: RequestEvent, unclassified: boolean}[]>} */
+  const unsaved = new Map();
+  /** Figures for the tests and the logs. */
+  const health = { coreFailures: 0, quotaErrors: 0, evictedTabs: 0, unstoredTabs: 0 };
+
+  /**
+   * Writes a tab's state. On a quota error, drops the stored state of other tabs (least recently written first; they
+   * stay in memory and are written again on their next change) until the current tab's state fits: the current tab's
+   * report is never the one dropped. Reported on the log.
+   * @param {number} tabId
+   * @param {string} data
+   */
+  const write = async (tabId, data) => {
+    const key = storageKey(tabId);
+    for (;;) {
+      try {
+        await api.storage.session.set({ [key]: data });
+        return;
+      } catch (error) {
+        if (!isQuotaError(error)) throw error;
+        health.quotaErrors += 1;
+        const victim = [...written].find((id) => id !== tabId);
+        if (victim === undefined) {
+          health.unstoredTabs += 1;
+          log.error(`whither: storage quota exceeded: the state of tab ${tabId} (${data.length} characters) is kept `
+            + 'in memory only', error);
+          return;
+        }
+        written.delete(victim);
+        health.evictedTabs += 1;
+        log.error(`whither: storage quota exceeded: dropped the stored state of tab ${victim} to keep tab ${tabId}'s`);
+        await api.storage.session.remove(storageKey(victim));
+      }
+    }
+  };
+
   const persist = createCoalescer(/** @param {number} tabId */ async (tabId) => {
     if (!tracker) return;
     const key = storageKey(tabId);
     const data = tracker.exportTab(tabId);
-    if (data === null || data === undefined) await api.storage.session.remove(key);
-    else await api.storage.session.set({ [key]: data });
+    unsaved.delete(tabId);
+    written.delete(tabId);
+    if (data === null || data === undefined) {
+      saved.delete(tabId);
+      await api.storage.session.remove(key);
+    } else {
+      saved.set(tabId, data);
+      written.add(tabId); // most recently written last
+      await write(tabId, data);
+    }
   }, logError);
+
+  /**
+   * Replaces a failed core's Tracker with a fresh one holding the same state.
+   * @param {unknown} error
+   */
+  const recover = async (error) => {
+    health.coreFailures += 1;
+    log.error('whither: the core failed; restarting it from the saved state', error);
+    if (!createTracker) throw error;
+    const t = await createTracker();
+    for (const [tabId, data] of saved) {
+      try {
+        t.importTab(tabId, data);
+      } catch (e) {
+        logError(e);
+      }
+    }
+    for (const [tabId, events] of unsaved) {
+      for (const { event, unclassified } of events) {
+        try {
+          if (unclassified) t.eventUnclassified?.(tabId, event);
+          else t.event(tabId, event);
+        } catch (e) {
+          logError(e);
+        }
+      }
+    }
+    tracker = t;
+  };
+
+  /**
+   * @param {number} tabId
+   * @param {RequestEvent} event
+   * @param {boolean} unclassified
+   */
+  const remember = (tabId, event, unclassified) => {
+    let events = unsaved.get(tabId);
+    if (!events) unsaved.set(tabId, (events = []));
+    events.push({ event, unclassified });
+    if (events.length > MAX_UNSAVED_EVENTS) persist.schedule(tabId);
+  };
 
   const badge = createCoalescer(/** @param {number} tabId */ async (tabId) => {
     if (!tracker || !api.action) return;
     const summary = tracker.summary(tabId);
-    const text = summary ? String(summary.jurisdictions) : '';
+    const view = summary && badgeView ? badgeView(tracker, tabId, summary) : null;
+    const text = view ? view.text : summary ? String(summary.jurisdictions) : '';
     const tooltip = summary && title ? title(summary) : defaultTitle;
     try {
       await Promise.all([
         api.action.setBadgeText({ tabId, text }),
         api.action.setTitle({ tabId, title: tooltip }),
+        view && api.action.setBadgeBackgroundColor ? api.action.setBadgeBackgroundColor({ tabId, color: view.color })
+          : undefined,
       ]);
     } catch (error) {
       // The tab may be gone already (closed, or a prerender that was discarded).
@@ -351,6 +471,8 @@ export function createWhither({ api, ready, log = console, title, defaultTitle =
       try {
         if (typeof value !== 'string') throw new Error(`stored state of tab ${tabId} is not a string`);
         t.importTab(tabId, value);
+        saved.set(tabId, value);
+        written.add(tabId);
       } catch (error) {
         // Malformed state: the core keeps the tab empty; rewriting it drops the bad key.
         logError(error);
@@ -369,6 +491,9 @@ export function createWhither({ api, ready, log = console, title, defaultTitle =
     /** Resolves once the core is ready and the stored state restored (or failed to). */
     started,
 
+    /** Failures of the core, storage quota errors, tabs whose stored state was dropped or could not be stored. */
+    health,
+
     /**
      * A webRequest event (`stage` from {@link STAGES}).
      * @param {Stage} stage
@@ -378,9 +503,24 @@ export function createWhither({ api, ready, log = console, title, defaultTitle =
       const tabId = /** @type {number} */ (details.tabId);
       if (!Number.isInteger(tabId) || tabId < 0) return;
       const event = eventFromDetails(stage, details);
-      queue.push(() => {
+      queue.push(async () => {
         if (!tracker) return;
-        if (tracker.event(tabId, event)) changed(tabId);
+        let unclassified = false;
+        let didChange;
+        try {
+          didChange = tracker.event(tabId, event);
+        } catch (error) {
+          if (!isCoreFailure(error)) throw error; // a rejected event: logged, nothing changed
+          // The core failed on this event: restart it with every other event kept, and count this one unclassified.
+          await recover(error);
+          unclassified = true;
+          didChange = tracker?.eventUnclassified?.(tabId, event) ?? false;
+        }
+        remember(tabId, event, unclassified);
+        if (didChange && tracker) {
+          changed(tabId);
+          onTabChanged?.(tracker, tabId, details);
+        }
       });
     },
 
@@ -388,7 +528,11 @@ export function createWhither({ api, ready, log = console, title, defaultTitle =
     onTabRemoved(tabId) {
       queue.push(() => {
         if (!tracker) return;
+        onTabClosed?.(tracker, tabId); // before the removal: the recorder takes the visit's last growth
         tracker.removeTab(tabId);
+        saved.delete(tabId);
+        unsaved.delete(tabId);
+        written.delete(tabId);
         persist.schedule(tabId); // exportTab is null now: removes the key, after any write in flight
       });
     },
@@ -402,6 +546,7 @@ export function createWhither({ api, ready, log = console, title, defaultTitle =
       queue.push(() => {
         if (!tracker) return;
         const data = tracker.exportTab(removedTabId);
+        onTabMoved?.(tracker, removedTabId, addedTabId);
         tracker.removeTab(removedTabId);
         persist.schedule(removedTabId);
         if (data !== null && data !== undefined) {
@@ -433,7 +578,16 @@ export function createWhither({ api, ready, log = console, title, defaultTitle =
       if (!isReportRequest(message) || !isTrustedSender(sender, api.runtime)) return undefined;
       const { tabId } = message;
       queue
-        .push(() => (tracker ? toPlain(tracker.report(tabId)) : null))
+        .push(async () => {
+          if (!tracker) return null;
+          try {
+            return toPlain(tracker.report(tabId));
+          } catch (error) {
+            if (!isCoreFailure(error)) throw error;
+            await recover(error);
+            return tracker ? toPlain(tracker.report(tabId)) : null;
+          }
+        })
         .then((report) => {
           try {
             sendResponse(report ?? null);

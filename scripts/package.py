@@ -11,7 +11,7 @@ import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FILES = ["manifest.json", "pkg/whither.js", "pkg/whither_bg.wasm"]
-TREES = {"_locales": (".json",), "extension": (".js", ".html", ".css", ".png", ".svg", ".json")}
+TREES = {"_locales": (".json",), "extension": (".js", ".html", ".css", ".png", ".svg", ".json", ".txt")}
 
 
 def members():

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Whither needs to build and test on a fresh Debian 12 machine. Idempotent: each step checks
-# first and does nothing when its tool is already there. Usage: scripts/setup.sh [build|test]
+# first and does nothing when its tool is already there. Usage: scripts/setup.sh [build|test|fuzz]
 #   build: Rust wasm target, pinned wasm-bindgen-cli, npm packages (what `make build` / `make run` need)
 #   test:  the above plus Chromium + chromedriver, Firefox ESR and geckodriver (what `make test` needs)
+#   fuzz:  the build tools plus the nightly toolchain and cargo-fuzz (what `make fuzz` needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}
@@ -44,6 +45,14 @@ if [ "$what" = test ]; then
   if [ "$(geckodriver --version 2>/dev/null | awk 'NR==1{print $2}')" != "$GECKODRIVER_VERSION" ]; then
     log "installing geckodriver $GECKODRIVER_VERSION (about 2 minutes)"
     cargo install --locked geckodriver --version "$GECKODRIVER_VERSION"
+  fi
+fi
+if [ "$what" = fuzz ]; then
+  # `make fuzz`: the nightly toolchain and cargo-fuzz (docs/fuzzing.md).
+  rustup toolchain list | grep -q '^nightly' || { log "installing the nightly toolchain"; rustup toolchain install nightly --profile minimal; }
+  if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    log "installing cargo-fuzz (about 1 minute)"
+    cargo install --locked cargo-fuzz
   fi
 fi
 log "ready ($what)"

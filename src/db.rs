@@ -2,6 +2,9 @@
 //! lookups over them (host → owning entity by longest suffix, id → entity, code → jurisdiction).
 
 use crate::host::Host;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 /// How a parent holds its child. Only the first three are followed to find the controller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,13 +29,14 @@ impl Control {
 /// Index of an entity in [`ENTITIES`].
 pub type EntityIndex = u16;
 
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct ParentLink {
     pub entity: EntityIndex,
     pub control: Control,
     pub since: Option<&'static str>,
 }
 
+#[cfg(feature = "details")]
 #[derive(Debug)]
 pub struct OwnerLink {
     pub entity: Option<EntityIndex>,
@@ -42,28 +46,63 @@ pub struct OwnerLink {
     pub since: Option<&'static str>,
 }
 
-#[derive(Debug)]
+/// One entity, as [`entity`] and [`ENTITIES`] give it (assembled from the pointer-free generated tables).
+#[derive(Clone, Copy, Debug)]
 pub struct EntityRecord {
     pub id: &'static str,
     pub name: &'static str,
+    #[cfg(feature = "details")]
     pub kind: &'static str,
     /// Headquarters (ISO 3166-1 alpha-2).
     pub country: &'static str,
     /// Country of incorporation, possibly with subdivision (`US-DE`).
     pub legal_seat: &'static str,
+    #[cfg(feature = "details")]
     pub state_owned: Option<&'static str>,
     pub parent: Option<ParentLink>,
+    // Fields that only the CLI shows are left out of the wasm build (size: docs/performance.md).
+    #[cfg(feature = "details")]
     pub owners: &'static [OwnerLink],
+    #[cfg(feature = "details")]
     pub aliases: &'static [&'static str],
     pub categories: &'static [&'static str],
+    #[cfg(feature = "details")]
     pub website: Option<&'static str>,
+    #[cfg(feature = "details")]
     pub privacy_policy: Option<&'static str>,
+    #[cfg(feature = "details")]
     pub as_of: &'static str,
     /// This entity first, its ultimate controller last (controlling links only); computed at build time.
     pub chain: &'static [EntityIndex],
 }
 
+/// How the generated tables store an entity: offsets into `ENTITY_TEXT` (id, name, country and legal seat, in this
+/// order, with their lengths), `ENTITY_CATEGORY_SETS` and `ENTITY_CHAINS`. No pointers: a table of `&str` costs
+/// 8 bytes per string in the wasm and compresses badly.
 #[derive(Debug)]
+struct EntityRow {
+    text: u32,
+    lens: [u8; 4],
+    categories: u16,
+    chain: u16,
+    chain_len: u8,
+    parent: Option<ParentLink>,
+}
+
+/// The fields of an entity that only the CLI shows.
+#[cfg(feature = "details")]
+#[derive(Debug)]
+struct EntityExtra {
+    kind: &'static str,
+    state_owned: Option<&'static str>,
+    owners: &'static [OwnerLink],
+    aliases: &'static [&'static str],
+    website: Option<&'static str>,
+    privacy_policy: Option<&'static str>,
+    as_of: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DomainRecord {
     pub domain: &'static str,
     pub entity: EntityIndex,
@@ -121,18 +160,92 @@ include!(concat!(env!("OUT_DIR"), "/db_generated.rs"));
 /// Schema version of the compiled data format.
 pub const DATA_SCHEMA: u32 = 1;
 
+/// The entities, sorted by id: `ENTITIES.len()`, `ENTITIES.get(i)`, `ENTITIES.iter()`.
+pub struct Entities;
+
+pub static ENTITIES: Entities = Entities;
+
+impl Entities {
+    pub fn len(&self) -> usize {
+        ENTITY_ROWS.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        ENTITY_ROWS.is_empty()
+    }
+
+    pub fn get(&self, index: usize) -> Option<EntityRecord> {
+        let row = ENTITY_ROWS.get(index)?;
+        let mut start = row.text as usize;
+        let mut fields = row.lens.iter().map(|&len| {
+            let field = ENTITY_TEXT
+                .get(start..start + usize::from(len))
+                .unwrap_or_default();
+            start += usize::from(len);
+            field
+        });
+        let (id, name, country, legal_seat) = (
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+        );
+        let chain_start = usize::from(row.chain);
+        #[cfg(feature = "details")]
+        let extra = ENTITY_EXTRAS.get(index)?;
+        Some(EntityRecord {
+            id,
+            name,
+            #[cfg(feature = "details")]
+            kind: extra.kind,
+            country,
+            legal_seat,
+            #[cfg(feature = "details")]
+            state_owned: extra.state_owned,
+            parent: row.parent,
+            #[cfg(feature = "details")]
+            owners: extra.owners,
+            #[cfg(feature = "details")]
+            aliases: extra.aliases,
+            categories: ENTITY_CATEGORY_SETS
+                .get(usize::from(row.categories))
+                .copied()
+                .unwrap_or_default(),
+            #[cfg(feature = "details")]
+            website: extra.website,
+            #[cfg(feature = "details")]
+            privacy_policy: extra.privacy_policy,
+            #[cfg(feature = "details")]
+            as_of: extra.as_of,
+            chain: ENTITY_CHAINS
+                .get(chain_start..chain_start + usize::from(row.chain_len))
+                .unwrap_or_default(),
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = EntityRecord> {
+        (0..ENTITY_ROWS.len()).filter_map(|i| ENTITIES.get(i))
+    }
+}
+
 /// The entity at `index` (indices come from the generated tables, so they are always in range; an out-of-range
 /// index yields `None` rather than a panic).
-pub fn entity(index: EntityIndex) -> Option<&'static EntityRecord> {
+pub fn entity(index: EntityIndex) -> Option<EntityRecord> {
     ENTITIES.get(usize::from(index))
 }
 
 /// Entity by id (binary search: the table is sorted by id).
 pub fn entity_by_id(id: &str) -> Option<EntityIndex> {
-    ENTITIES
-        .binary_search_by(|e| e.id.cmp(id))
-        .ok()
-        .and_then(|i| EntityIndex::try_from(i).ok())
+    let (mut lo, mut hi) = (0, ENTITIES.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match ENTITIES.get(mid)?.id.cmp(id) {
+            std::cmp::Ordering::Equal => return EntityIndex::try_from(mid).ok(),
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+        }
+    }
+    None
 }
 
 #[cfg(feature = "details")]
@@ -140,17 +253,89 @@ pub fn details(index: EntityIndex) -> Option<&'static EntityDetails> {
     DETAILS.get(usize::from(index))
 }
 
-/// The record for one exact domain or host.
-pub fn domain_record(name: &str) -> Option<&'static DomainRecord> {
-    DOMAINS
-        .binary_search_by(|d| d.domain.cmp(name))
-        .ok()
-        .and_then(|i| DOMAINS.get(i))
+/// The listed domains (`DOMAIN_TABLE`: one sorted line per domain, `domain\tentity[\tcategory-set]`), read as
+/// [`DomainRecord`]s: `DOMAINS.len()`, `DOMAINS.iter()`.
+pub struct Domains;
+
+pub static DOMAINS: Domains = Domains;
+
+impl Domains {
+    pub fn len(&self) -> usize {
+        DOMAIN_COUNT
+    }
+
+    pub fn is_empty(&self) -> bool {
+        DOMAIN_COUNT == 0
+    }
+
+    /// Every listed domain, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = DomainRecord> {
+        DOMAIN_TABLE.lines().filter_map(parse_domain_line)
+    }
+}
+
+fn parse_domain_line(line: &'static str) -> Option<DomainRecord> {
+    let mut fields = line.split('\t');
+    let domain = fields.next()?;
+    let entity = fields.next()?.parse().ok()?;
+    let categories = match fields.next() {
+        Some(set) => DOMAIN_CATEGORY_SETS
+            .get(set.parse::<usize>().ok()?)
+            .copied()?,
+        None => &[],
+    };
+    Some(DomainRecord {
+        domain,
+        entity,
+        categories,
+    })
+}
+
+/// FNV-1a: a fast hash for short keys (domain names). Only our own data is inserted (input is only looked up), so
+/// no input can make the table slow.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The record for one exact domain or host. The first lookup indexes `DOMAIN_TABLE` in a hash map (domain → its
+/// line; ~0.5 ms, ~150 KB).
+pub fn domain_record(name: &str) -> Option<DomainRecord> {
+    type Index = HashMap<&'static str, &'static str, BuildHasherDefault<Fnv>>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let line = INDEX
+        .get_or_init(|| {
+            let mut index = Index::with_capacity_and_hasher(DOMAIN_COUNT, Default::default());
+            index.extend(
+                DOMAIN_TABLE
+                    .lines()
+                    .filter_map(|line| Some((line.split('\t').next()?, line))),
+            );
+            index
+        })
+        .get(name)?;
+    parse_domain_line(line)
 }
 
 /// The owner of a host: the record of the longest listed suffix of it (a subdomain may belong to someone else
 /// than its domain), down to the ICANN registrable domain.
-pub fn owner(host: &Host) -> Option<&'static DomainRecord> {
+pub fn owner(host: &Host) -> Option<DomainRecord> {
     host.lookup_keys().find_map(domain_record)
 }
 
@@ -167,8 +352,27 @@ mod tests {
 
     #[test]
     fn tables_are_sorted_for_binary_search() {
-        assert!(ENTITIES.windows(2).all(|w| w[0].id < w[1].id));
-        assert!(DOMAINS.windows(2).all(|w| w[0].domain < w[1].domain));
+        let entities: Vec<EntityRecord> = ENTITIES.iter().collect();
+        assert_eq!(entities.len(), ENTITIES.len());
+        assert!(entities.windows(2).all(|w| w[0].id < w[1].id));
+        for (i, e) in entities.iter().enumerate() {
+            assert_eq!(entity_by_id(e.id).map(usize::from), Some(i));
+            assert!(
+                !e.id.is_empty() && !e.name.is_empty() && e.country.len() == 2,
+                "{e:?}"
+            );
+        }
+        assert_eq!(entity_by_id("no-such-entity-zz"), None);
+        assert!(entity(EntityIndex::MAX).is_none());
+        let domains: Vec<DomainRecord> = DOMAINS.iter().collect();
+        assert_eq!(domains.len(), DOMAINS.len());
+        assert!(domains.windows(2).all(|w| w[0].domain < w[1].domain));
+        for d in &domains {
+            assert_eq!(domain_record(d.domain), Some(*d));
+        }
+        assert_eq!(domain_record(""), None);
+        assert_eq!(domain_record("zzzz.invalid-tld-xyz"), None);
+        assert_eq!(domain_record("0"), None);
         assert!(JURISDICTIONS.windows(2).all(|w| w[0].code < w[1].code));
         assert!(ENTITIES.len() < usize::from(EntityIndex::MAX));
     }

@@ -10,6 +10,8 @@ pub struct ChainLink {
     pub id: &'static str,
     pub name: &'static str,
     pub country: &'static str,
+    /// Country of incorporation, possibly with subdivision (`KY`, `US-DE`).
+    pub legal_seat: &'static str,
 }
 
 /// An entity as `whither classify` shows it.
@@ -41,6 +43,7 @@ pub fn chain(index: EntityIndex) -> Vec<ChainLink> {
             id: e.id,
             name: e.name,
             country: e.country,
+            legal_seat: e.legal_seat,
         })
         .collect()
 }

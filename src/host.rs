@@ -1,8 +1,12 @@
 //! Host normalisation: turns a URL or a bare host into a normalised host, its kind, and its registrable domains.
-//! The only module that uses the `psl` crate. Never panics, whatever the input.
+//! The only module that asks the public suffix list (`src/suffix_list.rs`, the `psl` crate's answers in a compact
+//! table). Never panics, whatever the input.
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// The public suffix list: a compact table with the `psl` crate's answers (in build.rs: the `psl` crate itself).
+use crate::suffix_list as psl;
 
 /// What sort of place a URL or host points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +55,9 @@ pub enum HostError {
     UnbalancedBracket,
     InvalidIpv6,
     InvalidPort,
+    InvalidPercentEncoding,
+    /// An internationalised name that IDNA (UTS #46) rejects, or invalid punycode (`xn--…`).
+    InvalidIdn,
 }
 
 impl fmt::Display for HostError {
@@ -64,6 +71,8 @@ impl fmt::Display for HostError {
             HostError::UnbalancedBracket => write!(f, "unbalanced '[' or ']' in host"),
             HostError::InvalidIpv6 => write!(f, "invalid IPv6 address"),
             HostError::InvalidPort => write!(f, "invalid port"),
+            HostError::InvalidPercentEncoding => write!(f, "invalid percent-encoding in host"),
+            HostError::InvalidIdn => write!(f, "invalid internationalised domain name"),
         }
     }
 }
@@ -71,7 +80,7 @@ impl fmt::Display for HostError {
 impl std::error::Error for HostError {}
 
 /// Schemes that never reach the network.
-const NON_NETWORK_SCHEMES: &[&str] = &[
+pub const NON_NETWORK_SCHEMES: &[&str] = &[
     "about",
     "blob",
     "chrome",
@@ -102,7 +111,11 @@ pub fn parse(input: &str) -> Result<Host, HostError> {
         return Err(HostError::Empty);
     }
     // A URL's host ends long before this; cut hostile inputs without splitting a character.
-    let input = match input.char_indices().nth(MAX_INPUT) {
+    // (A string of at most MAX_INPUT bytes has at most MAX_INPUT characters: only longer ones need counting.)
+    let input = match (input.len() > MAX_INPUT)
+        .then(|| input.char_indices().nth(MAX_INPUT))
+        .flatten()
+    {
         Some((i, _)) => &input[..i],
         None => input,
     };
@@ -166,6 +179,9 @@ fn strip_port(hostport: &str) -> Result<&str, HostError> {
     if let Some(inner) = hostport.strip_prefix('[') {
         let close = inner.find(']').ok_or(HostError::UnbalancedBracket)?;
         let addr = &inner[..close];
+        if addr.contains('[') {
+            return Err(HostError::UnbalancedBracket);
+        }
         let after = &inner[close + 1..];
         if !after.is_empty() {
             let port = after.strip_prefix(':').ok_or(HostError::InvalidPort)?;
@@ -173,6 +189,10 @@ fn strip_port(hostport: &str) -> Result<&str, HostError> {
         }
         // A zone id (`fe80::1%25eth0` in URLs, `fe80::1%eth0` bare) does not leave the machine: drop it.
         let addr = addr.split('%').next().unwrap_or(addr);
+        // Brackets hold IPv6 addresses only (`[example.com]`, `[1.2.3.4]` are not hosts).
+        if !addr.is_empty() && !addr.contains(':') {
+            return Err(HostError::InvalidIpv6);
+        }
         return Ok(addr);
     }
     if hostport.contains(']') {
@@ -204,8 +224,93 @@ fn check_port(port: &str) -> Result<(), HostError> {
     }
 }
 
-/// Lower-cases, strips one trailing dot, recognises IP literals and `localhost`, validates labels, and finds the
-/// registrable domains.
+/// Longest host, in characters, before IDNA: a DNS name has at most 253 (plus a trailing dot), and a Unicode label
+/// is never longer in characters than its punycode. Bounds the work of IDNA on hostile input.
+const MAX_HOST_CHARS: usize = 254;
+
+/// Percent-decodes a host as browsers do before IDNA (`ex%41mple.com` is `example.com`).
+fn percent_decode(host: &str) -> Result<String, HostError> {
+    let bytes = host.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = |j: usize| bytes.get(j).and_then(|&c| (c as char).to_digit(16));
+            match (hex(i + 1), hex(i + 2)) {
+                (Some(hi), Some(lo)) => out.push((hi * 16 + lo) as u8),
+                _ => return Err(HostError::InvalidPercentEncoding),
+            }
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| HostError::InvalidPercentEncoding)
+}
+
+/// Characters that IDNA (UTS #46) maps to nothing: soft hyphen, zero-width space, word joiner,
+/// byte order mark, variation selectors.
+fn idn_ignored(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}' | '\u{2060}' | '\u{feff}' | '\u{fe00}'..='\u{fe0f}'
+    )
+}
+
+/// An internationalised name to its ASCII form, as browsers do before a request (so that `Bücher.example`,
+/// `BÜCHER．example` and `xn--bcher-kva.example` are one host): label separators `。．｡` become dots, full-width ASCII
+/// becomes ASCII, letters are lower-cased (per character, as UTS #46 maps them), ignored characters are dropped, and
+/// each non-ASCII label is punycode-encoded with `xn--`. An `xn--` label must be the canonical encoding of a
+/// lower-case non-ASCII label. This is the mapping part of UTS #46 that real hosts need, without its Unicode
+/// normalisation tables (~58 KB gzip of wasm): input in decomposed form (NFD) gives another name than the browser's.
+fn idn_to_ascii(host: &str) -> Result<String, HostError> {
+    let mut out = String::with_capacity(host.len() + 8);
+    for (i, label) in host
+        .split(['.', '\u{3002}', '\u{ff0e}', '\u{ff61}'])
+        .enumerate()
+    {
+        if i > 0 {
+            out.push('.');
+        }
+        let mut mapped = String::with_capacity(label.len());
+        for c in label.chars().filter(|&c| !idn_ignored(c)) {
+            let c = match c {
+                // Full-width ASCII (U+FF01..U+FF5E) is ASCII.
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+                _ => c,
+            };
+            if c == '\u{fffd}' || c.is_control() || c.is_whitespace() {
+                return Err(HostError::InvalidIdn);
+            }
+            mapped.extend(c.to_lowercase());
+        }
+        if mapped.is_ascii() {
+            mapped.make_ascii_lowercase();
+            if let Some(encoded) = mapped.strip_prefix("xn--") {
+                let decoded =
+                    idna::punycode::decode_to_string(encoded).ok_or(HostError::InvalidIdn)?;
+                let canonical = !decoded.is_ascii()
+                    && decoded
+                        .chars()
+                        .all(|c| c.to_lowercase().eq(std::iter::once(c)) && !idn_ignored(c))
+                    && idna::punycode::encode_str(&decoded).as_deref() == Some(encoded);
+                if !canonical {
+                    return Err(HostError::InvalidIdn);
+                }
+            }
+            out.push_str(&mapped);
+        } else {
+            out.push_str("xn--");
+            out.push_str(&idna::punycode::encode_str(&mapped).ok_or(HostError::InvalidIdn)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Percent-decodes, maps an internationalised name to its ASCII (punycode) form ([`idn_to_ascii`]), lower-cases,
+/// strips one trailing dot, recognises IP literals and `localhost`, validates labels, and finds the registrable
+/// domains.
 fn normalise(host: &str) -> Result<Host, HostError> {
     if host.is_empty() {
         return Err(HostError::Empty);
@@ -216,7 +321,20 @@ fn normalise(host: &str) -> Result<Host, HostError> {
             Err(_) => Err(HostError::InvalidIpv6),
         };
     }
-    let lowered = host.to_lowercase();
+    let decoded;
+    let host = if host.contains('%') {
+        decoded = percent_decode(host)?;
+        decoded.as_str()
+    } else {
+        host
+    };
+    if host.len() > MAX_HOST_CHARS && host.chars().nth(MAX_HOST_CHARS).is_some() {
+        return Err(HostError::TooLong);
+    }
+    let mut lowered = host.to_ascii_lowercase();
+    if !lowered.is_ascii() || lowered.contains("xn--") {
+        lowered = idn_to_ascii(&lowered)?;
+    }
     let name = lowered.strip_suffix('.').unwrap_or(&lowered);
     if name.is_empty() {
         return Err(HostError::Empty);
@@ -236,7 +354,7 @@ fn normalise(host: &str) -> Result<Host, HostError> {
         }
         if let Some(c) = label
             .chars()
-            .find(|&c| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         {
             return Err(HostError::InvalidCharacter(c));
         }
@@ -465,10 +583,8 @@ mod tests {
         assert_eq!(parse("example.com:99999"), Err(HostError::InvalidPort));
         assert_eq!(parse("exa mple.com"), Err(HostError::InvalidCharacter(' ')));
         assert_eq!(parse("a\0b.com"), Err(HostError::InvalidCharacter('\0')));
-        assert_eq!(
-            parse("ex%41mple.com"),
-            Err(HostError::InvalidCharacter('%'))
-        );
+        assert_eq!(ok("ex%41mple.com").name, "example.com");
+        assert_eq!(parse("ex%4g.com"), Err(HostError::InvalidPercentEncoding));
         assert_eq!(
             parse(&format!("{}.com", "a".repeat(64))),
             Err(HostError::LabelTooLong)
@@ -491,6 +607,99 @@ mod tests {
             let once = ok(input);
             let twice = ok(&once.name);
             assert_eq!(once, twice, "{input}");
+        }
+    }
+}
+
+/// Property tests of normalisation: idempotent, case-insensitive, one trailing dot ignored, and IDN in Unicode and
+/// in punycode giving the same answer.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Hosts and URLs built from the pieces that matter (schemes, userinfo, labels with Unicode, ports, IPv6).
+    fn url_like() -> impl Strategy<Value = String> {
+        let label = "[a-zA-Z0-9_-]{1,12}|[a-zäöüßéçñøåæœαβγдежкитя中文日本語한국어İıſK-]{1,8}|xn--[a-z0-9-]{1,12}";
+        (
+            prop::option::of("(https?|wss|ftp|data|blob|about|HTTP|Moz-Extension):(//)?"),
+            prop::option::of("[a-z:]{0,6}@"),
+            prop::collection::vec(label, 1..5),
+            prop::option::of(Just(".")),
+            prop::option::of(":[0-9]{0,6}"),
+            "(/[ -~]{0,20})?",
+        )
+            .prop_map(|(scheme, user, labels, dot, port, path)| {
+                format!(
+                    "{}{}{}{}{}{}",
+                    scheme.unwrap_or_default(),
+                    user.unwrap_or_default(),
+                    labels.join("."),
+                    dot.unwrap_or_default(),
+                    port.unwrap_or_default(),
+                    path
+                )
+            })
+    }
+
+    /// Swaps the case of ASCII letters only (Unicode case mapping is not an involution: `ß` → `SS`).
+    fn swap_ascii_case(s: &str) -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_lowercase() {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn idempotent(input in prop_oneof![url_like(), any::<String>()]) {
+            if let Ok(h) = parse(&input) {
+                if h.kind != HostKind::NonNetwork {
+                    prop_assert_eq!(parse(&h.name), Ok(h.clone()));
+                    prop_assert!(h.name.is_ascii(), "{}", h.name);
+                }
+            }
+        }
+
+        #[test]
+        fn case_insensitive(input in url_like()) {
+            prop_assert_eq!(parse(&swap_ascii_case(&input)), parse(&input));
+            prop_assert_eq!(parse(&input.to_ascii_uppercase()), parse(&input.to_ascii_lowercase()));
+        }
+
+        #[test]
+        fn one_trailing_dot_is_ignored(labels in prop::collection::vec("[a-z0-9-]{1,10}|[äöüéдж中]{1,4}", 1..5)) {
+            let name = labels.join(".");
+            prop_assert_eq!(parse(&format!("{name}.")), parse(&name));
+            prop_assert_eq!(parse(&format!("https://{name}.:443/x")), parse(&name));
+            prop_assert_eq!(parse(&format!("{name}..")).ok(), None);
+        }
+
+        #[test]
+        fn unicode_and_punycode_give_the_same_answer(labels in prop::collection::vec("[a-zA-Zäöüßéçñøåæœαβγσςдежкия中文日本語한국어ÄÖÜÉÇÑØÅÆŒΑΣДЖКИЯ０-９ａ-ｚＡ-Ｚ\u{ad}\u{200b}-]{1,8}", 1..4)) {
+            let unicode = labels.join(".");
+            // The reference: the idna crate's full UTS #46 (what browsers do). Names it rejects must be rejected too.
+            match idna::domain_to_ascii(&unicode) {
+                Ok(ascii) => {
+                    let from_unicode = parse(&unicode);
+                    prop_assert_eq!(&from_unicode, &parse(&ascii));
+                    prop_assert_eq!(&from_unicode, &parse(&ascii.to_uppercase()));
+                    prop_assert_eq!(&from_unicode, &parse(&format!("https://{unicode}/path")));
+                    let (back, _) = idna::domain_to_unicode(&ascii);
+                    prop_assert_eq!(&from_unicode, &parse(&back));
+                    if let Ok(h) = from_unicode {
+                        prop_assert_eq!(h.name, ascii.trim_end_matches('.'));
+                    }
+                }
+                Err(_) => prop_assert!(parse(&unicode).is_err()),
+            }
         }
     }
 }

@@ -7,10 +7,13 @@ pub mod attribution;
 pub mod db;
 pub mod entity;
 pub mod har;
+pub mod history;
 pub mod host;
+pub mod intern;
 pub mod jurisdiction;
 pub mod report;
 pub mod stats;
+mod suffix_list;
 pub mod tracker;
 
 #[cfg(target_arch = "wasm32")]

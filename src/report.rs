@@ -165,6 +165,12 @@ impl Visit {
         true
     }
 
+    /// Counts a request that could not be classified (the shell's fallback after the core failed on it): it is
+    /// unattributed, and nothing of it is parsed.
+    pub fn record_unclassified(&mut self) {
+        self.unparseable = self.unparseable.saturating_add(1);
+    }
+
     /// Notes the server address of a host already counted; returns whether it changed.
     pub fn set_ip(&mut self, url: &str, ip: &str) -> bool {
         if ip.is_empty() {

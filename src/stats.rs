@@ -34,18 +34,18 @@ pub fn db_stats() -> DbStats {
         ultimate += usize::from(e.chain.len() == 1 && e.parent.is_none());
         bump("country", !e.country.is_empty());
         bump("legal_seat", !e.legal_seat.is_empty());
-        bump("aliases", !e.aliases.is_empty());
         bump("categories", !e.categories.is_empty());
-        bump("website", e.website.is_some());
-        bump("privacy_policy", e.privacy_policy.is_some());
         bump("parent", e.parent.is_some());
-        bump("as_of", !e.as_of.is_empty());
         bump(
             "domains",
             db::DOMAINS.iter().any(|d| usize::from(d.entity) == i),
         );
         #[cfg(feature = "details")]
         {
+            bump("aliases", !e.aliases.is_empty());
+            bump("website", e.website.is_some());
+            bump("privacy_policy", e.privacy_policy.is_some());
+            bump("as_of", !e.as_of.is_empty());
             let d = db::details(i as db::EntityIndex);
             bump("references", d.is_some_and(|d| !d.references.is_empty()));
             bump("notes", d.is_some_and(|d| d.notes.is_some()));

@@ -183,8 +183,38 @@ impl Tracker {
         self.tabs.entry(tab).or_default().event(ev)
     }
 
+    /// Counts an event's request as unclassified without looking at its URL: the shell's fallback when the core
+    /// failed on that event (docs/wasm-api.md). Still counted once per (request id, URL); never starts a visit of its
+    /// own URL. Returns whether the tab changed.
+    pub fn event_unclassified(&mut self, tab: i64, ev: &Event) -> bool {
+        if tab < 0 {
+            return false;
+        }
+        let t = self.tabs.entry(tab).or_default();
+        let last_stage = matches!(ev.stage, Stage::Redirect | Stage::Completed | Stage::Error);
+        if let Some(seen) = t.known(ev) {
+            seen.done |= last_stage;
+            return false;
+        }
+        if t.visit.is_none() {
+            t.start_visit("");
+        }
+        if let Some(v) = t.visit.as_mut() {
+            v.record_unclassified();
+        }
+        t.remember(ev, last_stage);
+        true
+    }
+
     pub fn report(&self, tab: i64) -> Option<Report> {
         self.tabs.get(&tab)?.visit.as_ref().map(Visit::report)
+    }
+
+    /// The sequence number of the tab's current visit (a new visit has a new number), if it has one.
+    pub fn visit_seq(&self, tab: i64) -> Option<u32> {
+        self.tabs
+            .get(&tab)
+            .and_then(|t| t.visit.as_ref().map(|_| t.seq))
     }
 
     pub fn remove_tab(&mut self, tab: i64) {

@@ -4,6 +4,10 @@
 
 #[path = "../build/data.rs"]
 mod data;
+/// What `src/host.rs` (included by build/data.rs) knows as `crate::suffix_list`: as in build.rs, the `psl` crate.
+mod suffix_list {
+    pub use psl::*;
+}
 
 use std::path::Path;
 

@@ -84,3 +84,53 @@ fn tracker_counts_and_survives_a_round_trip() {
     let totals = get(&report, "totals");
     assert_eq!(get(&totals, "requests").as_f64(), Some(2.0));
 }
+
+/// Hostile inputs (see tests/hostile.rs for the whole table, natively) on the 32-bit wasm target: each gives a host
+/// or an `{input, error}` object, never a panic (which would abort the instance).
+#[wasm_bindgen_test]
+fn hostile_inputs_through_the_bindings() {
+    let huge_query = format!("https://example.com/?{}", "q=1&".repeat(500_000));
+    let long_host = format!("{}.com", "a".repeat(70_000));
+    let inputs = [
+        "",
+        " \t\n",
+        "\0",
+        "a\0b.com",
+        "a..b",
+        "[::1",
+        "::1]",
+        "[[::1]]",
+        "http://[fe80::1%25eth0]:8080/",
+        "ex%zz.com",
+        "%ff%fe.com",
+        "https://bücher.example/",
+        "xn--.example",
+        "xn--a-5da.example",
+        "ＢÜCHER．example",
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://www.google-analytics.com@evil.example/",
+        huge_query.as_str(),
+        long_host.as_str(),
+    ];
+    for input in inputs {
+        let got = wasm::classify(input).unwrap_or(JsValue::NULL);
+        assert!(
+            get(&got, "host").is_string() || get(&got, "error").is_string(),
+            "{:?}",
+            input.get(..40)
+        );
+    }
+    for input in [
+        "xn--bcher-kva.example",
+        "BÜCHER.example",
+        "https://bücher.example./",
+    ] {
+        let got = wasm::classify(input).unwrap_or(JsValue::NULL);
+        assert_eq!(
+            get(&got, "host").as_string().as_deref(),
+            Some("xn--bcher-kva.example"),
+            "{input}"
+        );
+    }
+}

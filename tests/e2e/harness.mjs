@@ -50,7 +50,8 @@ export function missingBuild(dir = EXTENSION_DIR) {
 /**
  * Launches Chromium with the unpacked extension on a fresh profile.
  * @param {{ server: { chromiumArgs(): string[] }, extensionDir?: string, headless?: boolean,
- *           recordHar?: { path: string }, viewport?: { width: number, height: number } }} options
+ *           recordHar?: { path: string }, viewport?: { width: number, height: number },
+ *           args?: string[], locale?: string }} options   (locale: the browser's UI language, e.g. 'de-DE')
  */
 export async function launchChromium(options) {
   const { chromium } = await import('playwright-core');
@@ -63,6 +64,7 @@ export async function launchChromium(options) {
     headless: options.headless ?? true,
     viewport: options.viewport ?? { width: 1100, height: 800 },
     ignoreHTTPSErrors: true,
+    locale: options.locale,
     // Only the web pages' own traffic: not the extension's pages, not data: URLs.
     recordHar: options.recordHar ? { path: options.recordHar.path, urlFilter: /^https?:\/\// } : undefined,
     args: [
@@ -72,6 +74,7 @@ export async function launchChromium(options) {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions',
       ...options.server.chromiumArgs(),
+      ...(options.args ?? []),
     ],
   });
   const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
@@ -334,6 +337,8 @@ export async function launchFirefox(options) {
     execute,
     executeAsync,
     setContext,
+    openExtensionTab,
+    executeInLoadedPage,
     /** Loads a URL in the first tab (the page tab). */
     async goto(/** @type {string} */ url) {
       await wd('POST', s('/window'), { handle: mainHandle });

@@ -1,0 +1,143 @@
+//! Criterion benches of the native core: host parsing, public suffix lookup, owner lookup, full classification and
+//! per-visit report aggregation, on a deterministic sample of hosts (`make bench` runs them; docs/performance.md).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use std::hint::black_box;
+use whither::report::{Request, Visit};
+use whither::{attribution, db, host};
+
+/// A deterministic sample like a browsing session's: listed domains with subdomains, repeated, plus unknown
+/// domains, deep names and IP literals.
+fn sample(n: usize) -> Vec<String> {
+    let mut state: u64 = 0x5eed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let known: Vec<&str> = db::DOMAINS.iter().map(|d| d.domain).collect();
+    let subs = [
+        "www",
+        "cdn",
+        "static",
+        "api",
+        "a1",
+        "pixel",
+        "eu",
+        "us-east-1",
+    ];
+    let tlds = [
+        "com",
+        "net",
+        "de",
+        "co.uk",
+        "com.au",
+        "io",
+        "github.io",
+        "s3.amazonaws.com",
+    ];
+    (0..n)
+        .map(|_| {
+            let r = next() % 100;
+            let k = known
+                .get(next() as usize % known.len().max(1))
+                .copied()
+                .unwrap_or("example.com");
+            let sub = subs[next() as usize % subs.len()];
+            let tld = tlds[next() as usize % tlds.len()];
+            match r {
+                0..=39 => k.to_string(),
+                40..=59 => format!("{sub}.{k}"),
+                60..=84 => format!("{sub}.site{}.{tld}", next() % 3000),
+                85..=89 => format!("a{}.b.c.d.site{}.{tld}", next() % 100, next() % 500),
+                90..=96 => format!(
+                    "{}.{}.{}.{}",
+                    next() % 256,
+                    next() % 256,
+                    next() % 256,
+                    next() % 256
+                ),
+                _ => format!("https://{sub}.{k}/path/x.js?q={}", next() % 1000),
+            }
+        })
+        .collect()
+}
+
+fn lookups(c: &mut Criterion) {
+    let hosts = sample(10_000);
+    let mut g = c.benchmark_group("lookup");
+    g.throughput(Throughput::Elements(hosts.len() as u64));
+    g.bench_function("host::parse (registrable domains)", |b| {
+        b.iter(|| {
+            hosts
+                .iter()
+                .filter(|h| host::parse(black_box(h)).is_ok())
+                .count()
+        })
+    });
+    let parsed: Vec<host::Host> = hosts.iter().filter_map(|h| host::parse(h).ok()).collect();
+    g.bench_function("db::owner (longest listed suffix)", |b| {
+        b.iter(|| {
+            parsed
+                .iter()
+                .filter(|h| db::owner(black_box(h)).is_some())
+                .count()
+        })
+    });
+    g.bench_function("attribution::classify (full)", |b| {
+        b.iter(|| {
+            hosts
+                .iter()
+                .filter(|h| attribution::classify(black_box(h)).is_ok())
+                .count()
+        })
+    });
+    g.finish();
+}
+
+fn aggregation(c: &mut Criterion) {
+    let hosts = sample(1_000);
+    let requests: Vec<String> = (0..10_000)
+        .map(|i| format!("https://{}/r{i}.js", hosts[i % hosts.len()]))
+        .collect();
+    let mut g = c.benchmark_group("report");
+    g.throughput(Throughput::Elements(requests.len() as u64));
+    g.bench_function("Visit::record (10k requests, 1k hosts)", |b| {
+        b.iter_batched(
+            || Visit::new("https://www.example.com/"),
+            |mut v| {
+                for url in &requests {
+                    v.record(&Request {
+                        url,
+                        type_name: "script",
+                        method: "GET",
+                        ip: None,
+                    });
+                }
+                v
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let mut visit = Visit::new("https://www.example.com/");
+    for url in &requests {
+        visit.record(&Request {
+            url,
+            type_name: "script",
+            method: "GET",
+            ip: None,
+        });
+    }
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("Visit::report (1k hosts)", |b| {
+        b.iter(|| black_box(&visit).report())
+    });
+    g.bench_function("Visit::export (1k hosts)", |b| {
+        b.iter(|| black_box(&visit).export())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, lookups, aggregation);
+criterion_main!(benches);

@@ -1,0 +1,426 @@
+// Whither dashboard: the history across sites (src/history.rs aggregates, the page only draws). Every stored day is
+// loaded into the core's History in a worker (extension/history-worker.js), which answers the overview of the chosen
+// period and search off the page's thread; lists are cut to what is shown (`limit`, "show more"), so six months of
+// browsing neither freeze the page nor flood the DOM.
+//
+// Hooks for tests: body[data-state] (loading | ready | empty | error), #totals[data-requests][data-sites],
+// #jurisdictions tr[data-jurisdiction], #companies tr[data-company], #sites tr[data-site], #map path[data-country],
+// #flow [data-flow].
+
+import { loadSettings } from './settings.js';
+import { $, api, countryLabel, download, el, flag, lang, loadCore, localizePage, msg, number, openHistory }
+  from './views.js';
+
+/** @type {any} */
+const d3 = /** @type {any} */ (globalThis).d3;
+/** @type {any} */
+const topojson = /** @type {any} */ (globalThis).topojson;
+const SVG = 'http://www.w3.org/2000/svg';
+const PAGE = 100;
+const PERIODS = [7, 30, 90, 180, 365, 0]; // 0: everything
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string | number>} [attrs]
+ * @param {...Node} children
+ * @returns {SVGElement}
+ */
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  node.append(...children);
+  return node;
+}
+
+/** @param {string} text @returns {SVGElement} */
+const svgTitle = (text) => {
+  const t = svg('title');
+  t.textContent = text;
+  return t;
+};
+
+const state = {
+  /** @type {any} */ core: null,
+  /** @type {any} */ history: null,
+  /** @type {number[]} */ days: [],
+  /** @type {string[]} */ watchlist: [],
+  home: '',
+  companiesLimit: PAGE,
+  sitesLimit: PAGE,
+  /** @type {any} */ world: null,
+  /** A day picked in the chart (its overview replaces the period's), or null. */
+  /** @type {number | null} */ day: null,
+};
+
+/** @returns {{from: number, to: number}} the chosen period (or the day picked in the chart) as day numbers */
+function period() {
+  if (state.day !== null) return { from: state.day, to: state.day };
+  return chartPeriod();
+}
+
+/** @returns {{from: number, to: number}} the period chosen in the select */
+function chartPeriod() {
+  const last = state.days[state.days.length - 1] ?? 0;
+  const first = state.days[0] ?? 0;
+  const n = Number(/** @type {HTMLSelectElement} */ ($('#period')).value);
+  return { from: n ? Math.max(first, last - n + 1) : first, to: last };
+}
+
+/** @param {number} part @param {number} whole */
+const percent = (part, whole) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 })
+  .format(whole ? part / whole : 0);
+
+/** @param {string} code */
+const watched = (code) => state.watchlist.length > 0 && state.core.watched(state.watchlist, code);
+
+/** @param {any} o the overview */
+function renderDays(o, from, to) {
+  const byDay = new Map(o.days.map((/** @type {any} */ d) => [d.day, d]));
+  const max = Math.max(1, ...o.days.map((/** @type {any} */ d) => d.requests));
+  const bars = [];
+  for (let day = from; day <= to && bars.length < 400; day++) {
+    const d = byDay.get(day);
+    const requests = d?.requests ?? 0;
+    const label = `${state.core.dayString(day)}: ${msg('dayTooltip', [number(requests), number(d?.sites ?? 0)])}`;
+    bars.push(el('button', {
+      className: 'day-bar',
+      title: label,
+      data: { day, requests },
+      attrs: { type: 'button', 'aria-label': label, 'aria-pressed': 'false',
+        style: `height: ${Math.max(2, Math.round((70 * requests) / max))}px` },
+    }));
+  }
+  const days = $('#days');
+  days.replaceChildren(...bars);
+  days.setAttribute('aria-label', msg('daysLabel', [state.core.dayString(from), state.core.dayString(to), number(o.totals.requests)]));
+}
+
+/** Marks the picked day in the chart and says which day the page shows. */
+function markDay() {
+  const bars = Array.from(document.querySelectorAll('#days .day-bar'));
+  // One tab stop for the chart (the picked day, else the last one); the arrow keys move between days.
+  const current = bars.find((b) => Number(/** @type {HTMLElement} */ (b).dataset.day) === state.day) ?? bars.at(-1);
+  for (const bar of bars) {
+    bar.setAttribute('aria-pressed', String(Number(/** @type {HTMLElement} */ (bar).dataset.day) === state.day));
+    bar.setAttribute('tabindex', bar === current ? '0' : '-1');
+  }
+  const note = $('#day-note');
+  note.hidden = state.day === null;
+  $('#day-note-text').textContent = state.day === null ? '' : msg('dayShown', [state.core.dayString(state.day)]);
+}
+
+/** @param {any} o */
+function renderJurisdictions(o) {
+  const total = o.totals.requests;
+  $('#jurisdictions tbody').replaceChildren(...o.jurisdictions.map((/** @type {any} */ j) => el('tr', {
+    data: { jurisdiction: j.country, requests: j.requests, watched: String(watched(j.country)) },
+  },
+  el('td', {}, flag(j.country), countryLabel(j.country), watched(j.country) ? el('span', { className: 'watch', text: ` · ${msg('watchTag')}` }) : null,
+    j.country === state.home ? el('span', { className: 'muted', text: ` · ${msg('homeTag')}` }) : null),
+  el('td', { className: 'num', text: number(j.requests) }),
+  el('td', { className: 'num', text: percent(j.requests, total) }),
+  el('td', { className: 'num', text: number(j.companies) }),
+  el('td', { className: 'num', text: number(j.sites) }))));
+}
+
+/** @param {any} o */
+function renderMap(o) {
+  const box = $('#map');
+  if (!d3?.geoPath || !topojson || !state.world) {
+    box.replaceChildren(el('p', { className: 'none', text: msg('mapUnavailable') }));
+    return;
+  }
+  const share = new Map(o.jurisdictions.map((/** @type {any} */ j) => [j.country, o.totals.requests ? j.requests / o.totals.requests : 0]));
+  const max = Math.max(0.0001, ...share.values());
+  const width = 640;
+  const height = 330;
+  const projection = d3.geoEqualEarth().fitSize([width, height], { type: 'Sphere' });
+  const path = d3.geoPath(projection);
+  const features = topojson.feature(state.world, state.world.objects.countries).features;
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'map-heading map-desc' },
+    svg('desc', { id: 'map-desc' }),
+    svg('path', { class: 'sphere', d: path({ type: 'Sphere' }) ?? '' }));
+  /** @type {SVGElement} */ (root.querySelector('desc')).textContent = o.jurisdictions.slice(0, 10)
+    .map((/** @type {any} */ j) => `${countryLabel(j.country)} ${percent(j.requests, o.totals.requests)}`).join(', ');
+  for (const f of features) {
+    const code = f.id ?? '';
+    const s = share.get(code) ?? 0;
+    const p = svg('path', {
+      class: 'country',
+      d: path(f) ?? '',
+      'data-country': code,
+      style: s > 0 ? `fill: var(--accent); fill-opacity: ${(0.15 + 0.85 * Math.sqrt(s / max)).toFixed(3)}`
+        : 'fill: var(--line)',
+    });
+    p.append(svgTitle(`${countryLabel(code || null)}: ${percent(s, 1)}`));
+    root.append(p);
+  }
+  box.replaceChildren(root, el('div', { className: 'legend', attrs: { 'aria-hidden': 'true' } },
+    el('span', { text: '0 %' }),
+    el('span', { className: 'ramp', attrs: { style: 'background: linear-gradient(to right, color-mix(in srgb, var(--accent) 15%, transparent), var(--accent))' } }),
+    el('span', { text: percent(max, 1) })));
+}
+
+/**
+ * A three-column flow diagram (Sankey-like): top sites → top companies → jurisdictions; link widths are requests.
+ * @param {any} o
+ */
+function renderFlow(o) {
+  const box = $('#flow');
+  const flows = o.flows;
+  if (!flows.length) {
+    box.replaceChildren(el('p', { className: 'none', text: msg('historyEmpty') }));
+    return;
+  }
+  /** @param {string} key @param {(f: any) => string} by @param {number} n */
+  const top = (key, by, n) => {
+    const sums = new Map();
+    for (const f of flows) sums.set(by(f), (sums.get(by(f)) ?? 0) + f.requests);
+    return [...sums.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, n).map((e) => e[0]);
+  };
+  const sites = top('site', (f) => f.site, 10);
+  const shown = flows.filter((/** @type {any} */ f) => sites.includes(f.site));
+  const companies = top('company', (f) => f.company, 14).filter((c) => shown.some((/** @type {any} */ f) => f.company === c));
+  const kept = shown.filter((/** @type {any} */ f) => companies.includes(f.company));
+  const names = new Map(o.companies.map((/** @type {any} */ c) => [c.id, c.name]));
+  /** @type {Map<string, number>} */
+  const jur = new Map();
+  for (const f of kept) jur.set(f.jurisdiction, (jur.get(f.jurisdiction) ?? 0) + f.requests);
+  const jurisdictions = [...jur.entries()].sort((a, b) => b[1] - a[1]).map((e) => e[0]);
+
+  const width = 900;
+  const height = Math.max(220, 26 * Math.max(sites.length, companies.length, jurisdictions.length));
+  const gap = 6;
+  const columns = [
+    sites.map((s) => ({ id: `s:${s}`, label: s, value: kept.filter((/** @type {any} */ f) => f.site === s).reduce((n, f) => n + f.requests, 0) })),
+    companies.map((c) => ({ id: `c:${c}`, label: names.get(c) ?? c, value: kept.filter((/** @type {any} */ f) => f.company === c).reduce((n, f) => n + f.requests, 0) })),
+    jurisdictions.map((j) => ({ id: `j:${j}`, label: countryLabel(j), value: jur.get(j) ?? 0 })),
+  ];
+  const total = kept.reduce((n, f) => n + f.requests, 0) || 1;
+  const scale = Math.min(...columns.map((c) => (height - gap * (c.length - 1)) / total));
+  const xs = [170, width / 2 - 6, width - 190];
+  /** @type {Map<string, {x: number, y: number, h: number, inY: number, outY: number}>} */
+  const pos = new Map();
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'flow-heading flow-desc' },
+    svg('desc', { id: 'flow-desc' }));
+  /** @type {SVGElement} */ (root.querySelector('desc')).textContent = kept.slice(0, 15)
+    .map((/** @type {any} */ f) => `${f.site} → ${names.get(f.company) ?? f.company} (${f.jurisdiction}): ${f.requests}`).join('; ');
+  const links = svg('g');
+  const nodes = svg('g');
+  root.append(links, nodes);
+  columns.forEach((col, ci) => {
+    let y = 0;
+    for (const node of col) {
+      const h = Math.max(1, node.value * scale);
+      pos.set(node.id, { x: xs[ci], y, h, inY: y, outY: y });
+      const rect = svg('rect', { class: 'node', x: xs[ci], y, width: 12, height: h, 'data-flow': node.id });
+      rect.append(svgTitle(`${node.label}: ${number(node.value)}`));
+      const text = svg('text', { x: ci === 0 ? xs[ci] - 6 : xs[ci] + 18, y: y + h / 2, 'dominant-baseline': 'middle',
+        'text-anchor': ci === 0 ? 'end' : 'start' });
+      text.textContent = node.label;
+      nodes.append(rect, text);
+      y += h + gap;
+    }
+  });
+  const colour = (/** @type {string} */ j) => (watched(j) ? 'var(--warn)' : 'var(--accent)');
+  /** @param {string} a @param {string} b @param {number} v @param {string} j */
+  const link = (a, b, v, j) => {
+    const p = pos.get(a);
+    const q = pos.get(b);
+    if (!p || !q) return;
+    const w = Math.max(1, v * scale);
+    const y0 = p.outY + w / 2;
+    const y1 = q.inY + w / 2;
+    p.outY += w;
+    q.inY += w;
+    const x0 = p.x + 12;
+    const x1 = q.x;
+    const mx = (x0 + x1) / 2;
+    const path = svg('path', { class: 'link', d: `M${x0},${y0}C${mx},${y0} ${mx},${y1} ${x1},${y1}`,
+      'stroke-width': w, style: `stroke: ${colour(j)}` });
+    path.append(svgTitle(`${a.slice(2)} → ${b.slice(2)}: ${number(v)}`));
+    links.append(path);
+  };
+  for (const f of [...kept].sort((a, b) => sites.indexOf(a.site) - sites.indexOf(b.site) || companies.indexOf(a.company) - companies.indexOf(b.company))) {
+    link(`s:${f.site}`, `c:${f.company}`, f.requests, f.jurisdiction);
+  }
+  /** @type {Map<string, number>} */
+  const cj = new Map();
+  for (const f of kept) cj.set(`${f.company}\u0000${f.jurisdiction}`, (cj.get(`${f.company}\u0000${f.jurisdiction}`) ?? 0) + f.requests);
+  for (const c of companies) {
+    for (const j of jurisdictions) {
+      const v = cj.get(`${c}\u0000${j}`);
+      if (v) link(`c:${c}`, `j:${j}`, v, j);
+    }
+  }
+  box.replaceChildren(root);
+}
+
+/** @param {any} o */
+function renderCompanies(o) {
+  const rows = o.companies.slice(0, state.companiesLimit);
+  $('#companies tbody').replaceChildren(...rows.map((/** @type {any} */ c) => el('tr', {
+    data: { company: c.id, requests: c.requests, watched: String(watched(c.jurisdiction)) },
+  },
+  el('td', {}, el('button', { className: 'site-link', text: c.name, attrs: { type: 'button', 'data-search': c.name } })),
+  el('td', {}, flag(c.jurisdiction), `${c.controller_name} (${c.jurisdiction})`),
+  el('td', { className: 'num', text: number(c.requests) }),
+  el('td', { className: 'num', text: number(c.sites) }))));
+  $('#companies-more').hidden = o.companies.length <= state.companiesLimit && o.totals.companies <= rows.length;
+}
+
+/** @param {any} o */
+function renderSites(o) {
+  const rows = o.sites.slice(0, state.sitesLimit);
+  $('#sites tbody').replaceChildren(...rows.map((/** @type {any} */ s) => el('tr', { data: { site: s.site, requests: s.requests } },
+    el('td', {}, el('button', { className: 'site-link', text: s.site, attrs: { type: 'button', 'data-search': s.site } })),
+    el('td', { className: 'num', text: number(s.visits) }),
+    el('td', { className: 'num', text: number(s.requests) }),
+    el('td', { className: 'num', text: number(s.companies) }),
+    el('td', {}, ...s.jurisdictions.slice(0, 6).flatMap((/** @type {string} */ j) => [flag(j), el('span', {
+      className: watched(j) ? 'watch' : '', text: `${j} `, title: countryLabel(j) })])))));
+  $('#sites-more').hidden = o.totals.sites <= rows.length;
+}
+
+let renders = 0;
+
+async function render() {
+  const { from, to } = period();
+  const search = /** @type {HTMLInputElement} */ ($('#search')).value;
+  const limit = Math.max(state.companiesLimit, state.sitesLimit);
+  const seq = ++renders;
+  document.body.setAttribute('aria-busy', 'true');
+  let o;
+  try {
+    o = await state.history.query(from, to, search, limit);
+  } catch (error) {
+    document.body.dataset.state = 'error';
+    $('#status').hidden = false;
+    $('#status').textContent = msg('statusError', [String(/** @type {Error} */ (error)?.message ?? error)]);
+    return;
+  }
+  if (seq !== renders) return; // a newer query is on its way
+  document.body.removeAttribute('aria-busy');
+  const t = o.totals;
+  const totals = $('#totals');
+  totals.textContent = msg('historyTotals', [number(t.requests), number(t.sites), number(t.visits), number(t.companies),
+    number(t.jurisdictions), number(t.data_requests), state.core.dayString(from), state.core.dayString(to)]);
+  totals.dataset.requests = String(t.requests);
+  totals.dataset.sites = String(t.sites);
+  if (state.day === null) renderDays(o, from, to);
+  markDay();
+  renderJurisdictions(o);
+  renderMap(o);
+  renderFlow(o);
+  renderCompanies(o);
+  renderSites(o);
+  document.body.dataset.state = 'ready';
+}
+
+async function main() {
+  localizePage();
+  const periodSelect = /** @type {HTMLSelectElement} */ ($('#period'));
+  periodSelect.replaceChildren(...PERIODS.map((n) => el('option', {
+    text: n ? msg('periodDays', [String(n)]) : msg('periodAll'), attrs: { value: String(n) } })));
+  periodSelect.value = '30';
+
+  const [core, settings] = await Promise.all([loadCore(), loadSettings(api)]);
+  state.core = core;
+  state.watchlist = settings.watchlist;
+  state.home = settings.home;
+  const loaded = await openHistory();
+  state.history = loaded;
+  state.days = loaded.days;
+  try {
+    state.world = await (await fetch('vendor/countries-110m.json')).json();
+  } catch {
+    state.world = null;
+  }
+  if (!state.days.length) {
+    document.body.dataset.state = 'empty';
+    $('#status').textContent = settings.history ? msg('historyEmpty') : msg('historyOff');
+    return;
+  }
+  $('#status').hidden = true;
+  $('#content').hidden = false;
+
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let timer = null;
+  const rerender = () => {
+    state.companiesLimit = PAGE;
+    state.sitesLimit = PAGE;
+    render();
+  };
+  periodSelect.addEventListener('change', () => {
+    state.day = null;
+    rerender();
+  });
+  // A day in the chart: the page shows that day (again: the whole period).
+  $('#days').addEventListener('click', (e) => {
+    const bar = /** @type {HTMLElement} */ (e.target).closest?.('.day-bar');
+    if (!bar) return;
+    const day = Number(/** @type {HTMLElement} */ (bar).dataset.day);
+    state.day = state.day === day ? null : day;
+    rerender();
+  });
+  $('#days').addEventListener('keydown', (e) => {
+    const bar = /** @type {HTMLElement} */ (e.target).closest?.('.day-bar');
+    const step = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity }[e.key];
+    if (!bar || step === undefined) return;
+    e.preventDefault();
+    const bars = Array.from(document.querySelectorAll('#days .day-bar'));
+    const i = bars.indexOf(bar);
+    const next = /** @type {HTMLElement | undefined} */ (bars[Math.max(0, Math.min(bars.length - 1,
+      Number.isFinite(step) ? i + step : step < 0 ? 0 : bars.length - 1))]);
+    if (!next) return;
+    for (const b of bars) b.setAttribute('tabindex', b === next ? '0' : '-1');
+    next.focus();
+  });
+  $('#day-clear').addEventListener('click', () => {
+    state.day = null;
+    rerender();
+  });
+  $('#search').addEventListener('input', () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      rerender();
+    }, 150);
+  });
+  $('#controls').addEventListener('submit', (e) => e.preventDefault());
+  $('#content').addEventListener('click', (e) => {
+    const target = /** @type {HTMLElement} */ (e.target);
+    const q = target.closest?.('[data-search]')?.getAttribute('data-search');
+    if (q) {
+      /** @type {HTMLInputElement} */ ($('#search')).value = q;
+      rerender();
+    }
+  });
+  $('#companies-more').addEventListener('click', () => {
+    state.companiesLimit += PAGE;
+    render();
+  });
+  $('#sites-more').addEventListener('click', () => {
+    state.sitesLimit += PAGE;
+    render();
+  });
+  const name = () => {
+    const { from, to } = period();
+    return `whither-history-${core.dayString(from)}-${core.dayString(to)}`;
+  };
+  $('#export-json').addEventListener('click', async () => {
+    const { from, to } = period();
+    download(`${name()}.json`, 'application/json', await state.history.json(from, to));
+  });
+  $('#export-csv').addEventListener('click', async () => {
+    const { from, to } = period();
+    download(`${name()}.csv`, 'text/csv', await state.history.csv(from, to));
+  });
+  await render();
+}
+
+main().catch((error) => {
+  document.body.dataset.state = 'error';
+  $('#status').hidden = false;
+  $('#status').textContent = msg('statusError', [String(error?.message ?? error)]);
+});

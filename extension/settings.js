@@ -1,0 +1,126 @@
+// Whither's user settings (options page): home jurisdiction, watchlist, history on/off and retention, recording in
+// private windows. Stored as one object under `settings` in storage.local; every reader goes through
+// `normalizeSettings`, so a malformed or partial stored value still yields valid settings.
+
+/** Key of the settings in storage.local. */
+export const SETTINGS_KEY = 'settings';
+
+/** Watchlist groups the core understands (src/history.rs `WATCH_GROUPS`), besides ISO 3166-1 alpha-2 codes. */
+export const WATCH_GROUPS = /** @type {const} */ (['outside-eea', 'no-adequacy', 'five-eyes', 'fourteen-eyes']);
+
+/** Retention choices in days. */
+export const RETENTION_CHOICES = /** @type {const} */ ([7, 30, 90, 180, 365]);
+
+/**
+ * @typedef {object} Settings
+ * @property {string} home ISO 3166-1 alpha-2 code of the user's home jurisdiction ('' when unknown)
+ * @property {string[]} watchlist country codes and groups from {@link WATCH_GROUPS}
+ * @property {boolean} history whether visits are recorded in the history
+ * @property {number} retentionDays days of history kept
+ * @property {boolean} privateWindows whether visits in private windows are recorded in the history
+ */
+
+/**
+ * The region of a locale ("de-DE" → "DE", "zh-CN" → "CN", "en" → "US" by likely subtags), or ''.
+ * @param {string | undefined} locale
+ * @returns {string}
+ */
+export function regionOfLocale(locale) {
+  try {
+    const region = new Intl.Locale(locale ?? 'en').maximize().region ?? '';
+    return /^[A-Z]{2}$/.test(region) ? region : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * @param {string} [locale] the browser's UI locale
+ * @returns {Settings}
+ */
+export function defaultSettings(locale) {
+  return { home: regionOfLocale(locale), watchlist: [], history: true, retentionDays: 30, privateWindows: false };
+}
+
+/**
+ * Valid settings from anything (stored data may be old, partial or tampered with).
+ * @param {unknown} value
+ * @param {string} [locale]
+ * @returns {Settings}
+ */
+export function normalizeSettings(value, locale) {
+  const d = defaultSettings(locale);
+  if (value === null || typeof value !== 'object') return d;
+  const v = /** @type {Record<string, unknown>} */ (value);
+  const home = typeof v.home === 'string' && /^[A-Z]{2}$/.test(v.home) ? v.home : d.home;
+  const watchlist = Array.isArray(v.watchlist)
+    ? [...new Set(v.watchlist.filter((w) => typeof w === 'string'
+      && (/^[A-Z]{2}$/.test(w) || /** @type {readonly string[]} */ (WATCH_GROUPS).includes(w))))].slice(0, 300)
+    : d.watchlist;
+  const retention = Number(v.retentionDays);
+  return {
+    home,
+    watchlist,
+    history: typeof v.history === 'boolean' ? v.history : d.history,
+    retentionDays: Number.isInteger(retention) && retention >= 1 && retention <= 3660 ? retention : d.retentionDays,
+    privateWindows: typeof v.privateWindows === 'boolean' ? v.privateWindows : d.privateWindows,
+  };
+}
+
+/**
+ * @param {any} api the browser namespace
+ * @returns {Promise<Settings>}
+ */
+export async function loadSettings(api) {
+  const locale = api.i18n?.getUILanguage?.();
+  try {
+    const items = await api.storage.local.get(SETTINGS_KEY);
+    return normalizeSettings(items?.[SETTINGS_KEY], locale);
+  } catch {
+    return defaultSettings(locale);
+  }
+}
+
+/**
+ * @param {any} api
+ * @param {Settings} settings
+ */
+export async function saveSettings(api, settings) {
+  await api.storage.local.set({ [SETTINGS_KEY]: normalizeSettings(settings, api.i18n?.getUILanguage?.()) });
+}
+
+/** Key prefix of a stored history day in storage.local (`history:<day number>`). */
+export const HISTORY_PREFIX = 'history:';
+/** Key in storage.local of the list of stored history days (so that nothing has to read every key). */
+export const HISTORY_INDEX_KEY = 'history-index';
+/** Key of the open visits' markers in storage.session. */
+export const HISTORY_OPEN_KEY = 'history-open';
+
+/**
+ * Today's day number in the user's time zone (days since 1970-01-01), the history's unit.
+ * @param {Date} [now]
+ * @returns {number}
+ */
+export function dayNumber(now = new Date()) {
+  return Math.floor(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / 86_400_000);
+}
+
+/**
+ * The day number of a history storage key, or null.
+ * @param {string} key
+ * @returns {number | null}
+ */
+export function dayOfKey(key) {
+  if (typeof key !== 'string' || !key.startsWith(HISTORY_PREFIX)) return null;
+  const rest = key.slice(HISTORY_PREFIX.length);
+  return /^\d{1,7}$/.test(rest) ? Number(rest) : null;
+}
+
+/**
+ * The stored list of history days, validated.
+ * @param {unknown} value
+ * @returns {number[]}
+ */
+export function dayIndex(value) {
+  return Array.isArray(value) ? [...new Set(value.filter((d) => Number.isInteger(d) && d >= 0 && d < 1e7))].sort((a, b) => a - b) : [];
+}

@@ -1,0 +1,36 @@
+// Localised phrases shared by the background (badge tooltip) and the extension pages. Pure functions of
+// `getMessage` and a locale: no DOM, no browser API.
+
+/**
+ * A plural-aware count ("12 requests"): messages `NAME_one`, `NAME_other`, … chosen by `Intl.PluralRules`.
+ * @param {(name: string, substitutions?: string | string[]) => string} getMessage
+ * @param {string} name
+ * @param {number} n
+ * @param {string} [locale]
+ * @returns {string}
+ */
+export function countPhrase(getMessage, name, n, locale) {
+  let rules;
+  let numbers;
+  try {
+    rules = new Intl.PluralRules(locale);
+    numbers = new Intl.NumberFormat(locale);
+  } catch {
+    rules = new Intl.PluralRules('en');
+    numbers = new Intl.NumberFormat('en');
+  }
+  const text = numbers.format(n);
+  return getMessage(`${name}_${rules.select(n)}`, [text]) || getMessage(`${name}_other`, [text]) || text;
+}
+
+/**
+ * "; 3 requests carried data" (the second half of the summary sentence), or "" when none did.
+ * @param {(name: string, substitutions?: string | string[]) => string} getMessage
+ * @param {number} dataRequests
+ * @param {string} [locale]
+ * @returns {string}
+ */
+export function dataPhrase(getMessage, dataRequests, locale) {
+  if (!dataRequests) return getMessage('summaryNoData') || '';
+  return getMessage('summaryData', [countPhrase(getMessage, 'countRequests', dataRequests, locale)]);
+}

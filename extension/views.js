@@ -1,0 +1,195 @@
+// DOM helpers shared by Whither's extension pages (popup, options, dashboard): elements built with
+// createElement/textContent only (data never goes through HTML parsing), localisation of static text, flags,
+// localised country names, downloads.
+
+import { HISTORY_INDEX_KEY, HISTORY_PREFIX, dayIndex } from './settings.js';
+
+/** @type {any} */
+export const api = /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome;
+export const lang = api.i18n.getUILanguage();
+
+/**
+ * @param {string} name
+ * @param {string | string[]} [subs]
+ * @returns {string}
+ */
+export const msg = (name, subs) => api.i18n.getMessage(name, subs) || name;
+
+/** `getMessage` without the fallback to the key (for optional messages). */
+export const rawMsg = (/** @type {string} */ name, /** @type {string | string[] | undefined} */ subs) =>
+  api.i18n.getMessage(name, subs);
+
+/**
+ * @typedef {{id?: string, className?: string, text?: string, title?: string,
+ *   attrs?: Record<string, string>, data?: Record<string, string | number>}} Props
+ */
+
+/**
+ * Creates an element. Text goes in through textContent, attributes through setAttribute/dataset.
+ * @param {string} tag
+ * @param {Props} [props]
+ * @param {...(Node | string | null | undefined | false)} children
+ * @returns {HTMLElement}
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  if (props.id) node.id = props.id;
+  if (props.className) node.className = props.className;
+  if (props.title) node.title = props.title;
+  if (props.text !== undefined) node.textContent = props.text;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
+  for (const [k, v] of Object.entries(props.data ?? {})) node.dataset[k] = String(v);
+  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
+  return node;
+}
+
+/**
+ * @param {string} selector
+ * @returns {HTMLElement}
+ */
+export const $ = (selector) => /** @type {HTMLElement} */ (document.querySelector(selector));
+
+/** Fills `[data-i18n]` text, `[data-i18n-label]` aria-labels and the document language. */
+export function localizePage() {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = rawMsg('@@bidi_dir') || 'ltr';
+  for (const node of document.querySelectorAll('[data-i18n]')) {
+    node.textContent = msg(/** @type {HTMLElement} */ (node).dataset.i18n ?? '');
+  }
+  for (const node of document.querySelectorAll('[data-i18n-label]')) {
+    node.setAttribute('aria-label', msg(/** @type {HTMLElement} */ (node).dataset.i18nLabel ?? ''));
+  }
+}
+
+/** @type {Intl.DisplayNames | null} */
+let regionNames = null;
+try {
+  regionNames = new Intl.DisplayNames([lang, 'en'], { type: 'region' });
+} catch {
+  regionNames = null;
+}
+
+/**
+ * The localised name of a country ("Vereinigte Staaten"), or the code itself.
+ * @param {string} code
+ * @returns {string}
+ */
+export function countryName(code) {
+  try {
+    return regionNames?.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/**
+ * "United States (US)"; "Unknown jurisdiction" for null.
+ * @param {string | null | undefined} code
+ * @returns {string}
+ */
+export function countryLabel(code) {
+  if (!code) return msg('jurisdictionUnknown');
+  const name = countryName(code);
+  return name && name !== code ? msg('countryWithCode', [name, code]) : code;
+}
+
+/**
+ * A small SVG flag (flag-icons, vendored) for a country code; decorative (the name is always next to it).
+ * @param {string | null | undefined} code
+ * @returns {HTMLElement}
+ */
+export function flag(code) {
+  if (!code || !/^[A-Z]{2}$/.test(code)) return el('span', { className: 'flag flag-none', attrs: { 'aria-hidden': 'true' } });
+  const img = /** @type {HTMLImageElement} */ (el('img', {
+    className: 'flag', attrs: { alt: '', src: `vendor/flags/${code}.svg`, width: '16', height: '12' },
+  }));
+  img.addEventListener('error', () => img.replaceWith(el('span', { className: 'flag flag-none', attrs: { 'aria-hidden': 'true' } })), { once: true });
+  return img;
+}
+
+/**
+ * @param {number} n
+ * @returns {string}
+ */
+export const number = (n) => new Intl.NumberFormat(lang).format(n);
+
+/**
+ * Offers `text` as a file download.
+ * @param {string} name
+ * @param {string} type MIME type
+ * @param {string} text
+ */
+export function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = /** @type {HTMLAnchorElement} */ (el('a', { attrs: { href: url, download: name } }));
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * A link to an external reference; only http(s) URLs become links, anything else stays text.
+ * @param {string} href
+ * @param {string} text
+ * @returns {HTMLElement}
+ */
+export function externalLink(href, text) {
+  if (!/^https?:\/\//i.test(href)) return el('span', { text });
+  return el('a', { text, attrs: { href, target: '_blank', rel: 'noopener noreferrer' } });
+}
+
+/** The wasm core, loaded once per page on first use. */
+let core = /** @type {Promise<any> | null} */ (null);
+/** @returns {Promise<any>} the module of pkg/whither.js, initialised */
+export function loadCore() {
+  core ??= import('../pkg/whither.js').then(async (m) => {
+    await m.default({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) });
+    return m;
+  });
+  return core;
+}
+
+/**
+ * The stored history in a worker (extension/history-worker.js): loading, queries and exports run off the page's
+ * thread, so months of history never freeze it.
+ * @returns {Promise<{days: number[], skipped: number, history: boolean,
+ *   query: (from: number, to: number, search: string, limit: number) => Promise<any>,
+ *   csv: (from: number, to: number) => Promise<string>, json: (from: number, to: number) => Promise<string>}>}
+ */
+export async function openHistory() {
+  const worker = new Worker(new URL('./history-worker.js', import.meta.url), { type: 'module' });
+  let next = 0;
+  /** @type {Map<number, {resolve: (v: any) => void, reject: (e: Error) => void}>} */
+  const pending = new Map();
+  worker.addEventListener('message', (event) => {
+    const { id, error, ...result } = event.data ?? {};
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (error) p.reject(new Error(error));
+    else p.resolve(result);
+  });
+  worker.addEventListener('error', (event) => {
+    for (const p of pending.values()) p.reject(new Error(event.message || 'history worker failed'));
+    pending.clear();
+  });
+  /** @param {Record<string, unknown>} message @returns {Promise<any>} */
+  const call = (message) => new Promise((resolve, reject) => {
+    const id = ++next;
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, ...message });
+  });
+  const days = dayIndex((await api.storage.local.get(HISTORY_INDEX_KEY))?.[HISTORY_INDEX_KEY]);
+  const stored = days.length ? (await api.storage.local.get(days.map((d) => HISTORY_PREFIX + d))) ?? {} : {};
+  const chunks = Object.values(stored).filter((v) => typeof v === 'string');
+  const loaded = await call({ type: 'load', chunks });
+  return {
+    days: loaded.days,
+    skipped: loaded.skipped,
+    history: true,
+    query: async (from, to, search, limit) => (await call({ type: 'query', from, to, search, limit })).overview,
+    csv: async (from, to) => (await call({ type: 'csv', from, to })).text,
+    json: async (from, to) => (await call({ type: 'json', from, to })).text,
+  };
+}

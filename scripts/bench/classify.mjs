@@ -1,0 +1,89 @@
+// Classification throughput in Node, side by side in one process on one sample (scripts/bench/sample.mjs):
+// Whither's full classification through the wasm API (registrable domain + owner chain + jurisdiction) against
+// tldts.getDomain (registrable domain only). Prints ratios (Whither ops/s / tldts ops/s; > 1: Whither is faster),
+// each the median of per-round ratios of interleaved rounds.
+//   cold: a fresh wasm instance per round (every distinct host classified once in the round);
+//   warm: one instance across rounds (its interned classifications and the id → object cache are kept, as in the
+//         extension's long-lived background).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { getDomain } from 'tldts';
+import { hostSample } from './sample.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
+const glue = pathToFileURL(`${pkg}whither.js`).href;
+const module = new WebAssembly.Module(readFileSync(`${pkg}whither_bg.wasm`));
+let instances = 0;
+/** A fresh instance of the core (a new copy of the glue module, a new wasm instance). */
+async function freshCore() {
+  const core = await import(`${glue}?instance=${instances++}`);
+  core.initSync({ module });
+  return core;
+}
+
+const N = Number(process.env.BENCH_HOSTS ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const hosts = hostSample(N);
+const batches = [];
+for (let i = 0; i < hosts.length; i += 1000) batches.push(hosts.slice(i, i + 1000));
+const TLDTS = { allowPrivateDomains: true };
+
+/** One call per host: the id of its classification, and the object once per distinct id. */
+function perHost(/** @type {any} */ core, /** @type {Map<number, any>} */ objects) {
+  let n = 0;
+  for (const h of hosts) {
+    const id = core.classifyHost(h);
+    let o = objects.get(id);
+    if (o === undefined) objects.set(id, (o = core.classification(id)));
+    if (o.domain) n++;
+  }
+  return n;
+}
+/** One call per 1,000 hosts (one string, one array of ids back). */
+function batched(/** @type {any} */ core, /** @type {Map<number, any>} */ objects) {
+  let n = 0;
+  for (const batch of batches) {
+    for (const id of core.classifyHosts(batch.join('\n'))) {
+      let o = objects.get(id);
+      if (o === undefined) objects.set(id, (o = core.classification(id)));
+      if (o.domain) n++;
+    }
+  }
+  return n;
+}
+
+const warmCore = await freshCore();
+const warmObjects = new Map();
+/** @type {Record<string, { prepare?: () => Promise<any>, run: (ctx: any) => number }>} */
+const contenders = {
+  tldts: { run: () => hosts.reduce((n, h) => (getDomain(h, TLDTS) ? n + 1 : n), 0) },
+  'classifyHost, cold': { prepare: freshCore, run: (core) => perHost(core, new Map()) },
+  'classifyHosts batched, cold': { prepare: freshCore, run: (core) => batched(core, new Map()) },
+  'classifyHost, warm': { run: () => perHost(warmCore, warmObjects) },
+  'classifyHosts batched, warm': { run: () => batched(warmCore, warmObjects) },
+  'classify (an object per call)': { run: () => hosts.reduce((n, h) => (warmCore.classify(h).domain ? n + 1 : n), 0) },
+};
+
+/** @type {Record<string, number[]>} */
+const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+let checksum = 0;
+for (let r = -1; r < ROUNDS; r++) { // round -1 warms up the JIT and the warm instance
+  for (const [name, c] of Object.entries(contenders)) {
+    const ctx = c.prepare ? await c.prepare() : undefined;
+    const t0 = performance.now();
+    checksum += c.run(ctx);
+    if (r >= 0) times[name].push(performance.now() - t0);
+  }
+}
+const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ratio = (/** @type {string} */ name) => median(times[name].map((t, i) => times.tldts[i] / t));
+console.log(`classification throughput: ${N} hosts (${new Set(hosts).size} distinct), ${ROUNDS} rounds; ` +
+  `ratio = Whither ops/s / tldts.getDomain ops/s, median of per-round ratios (checksum ${checksum})`);
+for (const name of Object.keys(contenders)) {
+  const ops = N / (median(times[name]) / 1000);
+  const label = name === 'tldts' ? 'tldts.getDomain' : `whither ${name}`;
+  console.log(`  ${label.padEnd(40)} ${(ops / 1e6).toFixed(2).padStart(6)} M hosts/s   ratio ` +
+    `${(name === 'tldts' ? 1 : ratio(name)).toFixed(2)}x`);
+}

@@ -1,0 +1,139 @@
+// Page-load overhead in headless Chromium: a local page with 500 subresources from 100 third-party hosts (real
+// tracker hostnames, served by tests/e2e/server.mjs), loaded in turn without extensions, with a stub extension whose
+// webRequest listeners (the same five events) do nothing, and with Whither, each load in a fresh profile; prints the
+// median ratios of load times (with Whither / without: target <= 1.02; with Whither / stub: Whither's own work,
+// beyond what the browser costs any extension that observes requests). PAIRS (default 10).
+// Firefox is not measured here: its temporary add-on install needs a WebDriver session per profile, which costs
+// more than the effect being measured.
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../tests/e2e/server.mjs';
+import { EXTENSION_DIR, chromiumPath, missingBuild } from '../../tests/e2e/harness.mjs';
+import { thirdParties } from './sample.mjs';
+
+const PAIRS = Number(process.env.PAIRS ?? 10);
+const HOSTS = 100;
+const RESOURCES = 500;
+const PAGE_HOST = 'www.bench-site.example';
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+if (missingBuild().length) throw new Error(`build the extension first (make build): missing ${missingBuild()}`);
+const executablePath = chromiumPath();
+if (!executablePath) throw new Error('Chromium not found (apt-get install chromium)');
+
+// The site: one page, 5 resources (images, scripts, a stylesheet) on each of 100 third-party hosts.
+const site = await mkdtemp(path.join(tmpdir(), 'whither-bench-site-'));
+const hosts = thirdParties().slice(0, HOSTS).map(([d], i) => (i % 2 ? `cdn.${d}` : d));
+const tags = [];
+for (let i = 0; i < RESOURCES; i++) {
+  const host = hosts[i % hosts.length];
+  const kind = i % 10 === 0 ? 'js' : i % 25 === 1 ? 'css' : 'gif';
+  const file = `r${i}.${kind}`;
+  await mkdir(path.join(site, host), { recursive: true });
+  await writeFile(path.join(site, host, file), kind === 'gif' ? GIF : kind === 'js' ? `window.r${i}=1;\n` : 'b{}\n');
+  const url = `https://${host}/${file}`;
+  tags.push(kind === 'gif' ? `<img src="${url}" width="1" height="1" alt="">`
+    : kind === 'js' ? `<script src="${url}"></script>` : `<link rel="stylesheet" href="${url}">`);
+}
+await mkdir(path.join(site, PAGE_HOST), { recursive: true });
+await writeFile(path.join(site, PAGE_HOST, 'index.html'),
+  `<!doctype html><meta charset="utf-8"><title>bench</title><h1>500 subresources</h1>\n${tags.join('\n')}\n`);
+const server = await startServer({ siteDir: site });
+// The stub: an MV3 extension with the same webRequest listeners as Whither's background, doing nothing.
+const stub = await mkdtemp(path.join(tmpdir(), 'whither-bench-stub-'));
+await writeFile(path.join(stub, 'manifest.json'), JSON.stringify({
+  manifest_version: 3, name: 'stub', version: '1', permissions: ['webRequest'], host_permissions: ['<all_urls>'],
+  background: { service_worker: 'bg.js' },
+}));
+await writeFile(path.join(stub, 'bg.js'), `for (const e of ['onBeforeRequest', 'onBeforeRedirect', 'onResponseStarted',
+  'onCompleted', 'onErrorOccurred']) chrome.webRequest[e].addListener(() => {}, { urls: ['<all_urls>'] });
+chrome.runtime.onMessage.addListener((m, s, reply) => { reply(true); });\n`);
+const PAGE = `https://${PAGE_HOST}/`;
+
+/** One load of the page in a fresh profile; returns its load time (navigation start → load event end), ms. */
+async function load(/** @type {'without' | 'stub' | 'whither'} */ arm) {
+  const withWhither = arm === 'whither';
+  const dir = withWhither ? EXTENSION_DIR : stub;
+  const profile = await mkdtemp(path.join(tmpdir(), 'whither-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath, headless: true, ignoreHTTPSErrors: true,
+    args: [
+      ...(arm === 'without' ? ['--disable-extensions']
+        : [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`]),
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--no-default-browser-check',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions',
+      ...server.chromiumArgs(),
+    ],
+  });
+  try {
+    let requests = -1;
+    if (arm !== 'without') {
+      // Wait until the background answers, so that it sees the page from its first request.
+      const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
+      const ext = await context.newPage();
+      await ext.goto(`chrome-extension://${new URL(worker.url()).host}/${withWhither ? 'extension/popup.html?tabId=-1'
+        : 'manifest.json'}`);
+      await ext.evaluate(() => chrome.runtime.sendMessage({ type: 'whither:report', tabId: -1 }));
+      await ext.close();
+    }
+    const page = context.pages()[0] ?? await context.newPage();
+    // Chromium keeps 250 resource timings by default: keep them all, to check that every resource loaded.
+    await page.addInitScript(() => performance.setResourceTimingBufferSize(10_000));
+    await page.goto(PAGE, { waitUntil: 'load' });
+    const ms = await page.evaluate(() => {
+      const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
+      return nav.loadEventEnd - nav.startTime;
+    });
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').length);
+    if (withWhither) {
+      const ext = await context.newPage();
+      const base = new URL(context.serviceWorkers()[0].url()).host;
+      await ext.goto(`chrome-extension://${base}/extension/popup.html?tabId=-1`);
+      requests = await ext.evaluate(async (url) => {
+        const [tab] = await chrome.tabs.query({ url });
+        const r = await chrome.runtime.sendMessage({ type: 'whither:report', tabId: tab.id });
+        return r?.totals?.requests ?? 0;
+      }, PAGE);
+    }
+    return { ms, loaded, requests };
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
+/** @type {Record<string, number[]>} */
+const times = { without: [], stub: [], whither: [] };
+const ratios = { without: /** @type {number[]} */ ([]), stub: /** @type {number[]} */ ([]) };
+const t0 = performance.now();
+const ARMS = /** @type {const} */ (['without', 'stub', 'whither']);
+for (let i = 0; i < PAIRS; i++) {
+  // Rotate the order, so that no arm always profits from a warm disk cache or a quieter moment.
+  const order = ARMS.map((_, k) => ARMS[(k + i) % ARMS.length]);
+  /** @type {Record<string, {ms: number, loaded: number, requests: number}>} */
+  const r = {};
+  for (const arm of order) r[arm] = await load(arm);
+  for (const arm of ARMS) {
+    if (r[arm].loaded < RESOURCES) throw new Error(`${arm}: the page loaded ${r[arm].loaded} of ${RESOURCES} resources`);
+    times[arm].push(r[arm].ms);
+  }
+  if (r.whither.requests < RESOURCES) throw new Error(`Whither counted ${r.whither.requests} requests, not ${RESOURCES}+`);
+  ratios.without.push(r.whither.ms / r.without.ms);
+  ratios.stub.push(r.whither.ms / r.stub.ms);
+}
+await server.close();
+await rm(site, { recursive: true, force: true });
+await rm(stub, { recursive: true, force: true });
+const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(`page load, headless Chromium, ${RESOURCES} subresources from ${HOSTS} hosts, ${PAIRS} rounds of fresh ` +
+  `profiles (${((performance.now() - t0) / 1000).toFixed(0)} s; target: with / without <= 1.02)`);
+console.log(`  median load: without extensions ${median(times.without).toFixed(0)} ms, with a no-op webRequest stub ` +
+  `${median(times.stub).toFixed(0)} ms, with Whither ${median(times.whither).toFixed(0)} ms`);
+for (const [name, rs] of Object.entries(ratios)) {
+  console.log(`  median ratio Whither / ${name.padEnd(7)}: ${median(rs).toFixed(3)}  ` +
+    `(per round: ${rs.map((x) => x.toFixed(2)).join(' ')})`);
+}

@@ -1,0 +1,68 @@
+// What takes the space in the wasm core: raw and gzip size of pkg/whither_bg.wasm, its code and data sections, and
+// within the data the public suffix table and the database's text tables (each gzip-compressed on its own, an
+// estimate of its share of the whole). Reads the generated tables from target/ (built by `make wasm`).
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
+const target = process.env.CARGO_TARGET_DIR ?? `${root}target`;
+const gz = (/** @type {Uint8Array} */ b) => gzipSync(b, { level: 9 }).length;
+const kb = (/** @type {number} */ n) => `${(n / 1000).toFixed(1).padStart(7)} KB`;
+
+const wasm = readFileSync(`${pkg}whither_bg.wasm`);
+
+/** Sections of a wasm module: id → bytes. */
+function sections(/** @type {Buffer} */ b) {
+  /** @type {Map<number, Buffer>} */
+  const out = new Map();
+  let i = 8;
+  const leb = () => {
+    let r = 0, s = 0, x;
+    do { x = b[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80);
+    return r;
+  };
+  while (i < b.length) {
+    const id = b[i++];
+    const n = leb();
+    out.set(id, Buffer.concat([out.get(id) ?? Buffer.alloc(0), b.subarray(i, i + n)]));
+    i += n;
+  }
+  return out;
+}
+
+/** The value of `static NAME: &str = "…";` in the newest generated file `file` under target/. */
+function generatedString(/** @type {string} */ file, /** @type {string} */ name) {
+  const base = `${target}/wasm32-unknown-unknown/release/build`;
+  if (!existsSync(base)) return null;
+  const candidates = readdirSync(base).filter((d) => d.startsWith('whither-'))
+    .map((d) => `${base}/${d}/out/${file}`).filter(existsSync)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!candidates.length) return null;
+  const src = readFileSync(candidates[0], 'utf8');
+  const m = src.match(new RegExp(`static ${name}: &str = "((?:[^"\\\\]|\\\\.)*)";`));
+  if (!m) return null;
+  // Rust string escapes → JSON string escapes.
+  const json = m[1].replace(/\\u\{([0-9a-f]+)\}/g, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/\\'/g, "'").replace(/\\0/g, '\\u0000');
+  return Buffer.from(JSON.parse(`"${json}"`), 'utf8');
+}
+
+const s = sections(wasm);
+const code = s.get(10) ?? Buffer.alloc(0);
+const data = s.get(11) ?? Buffer.alloc(0);
+const psl = generatedString('psl_generated.rs', 'PSL_TABLE');
+const domains = generatedString('db_generated.rs', 'DOMAIN_TABLE');
+const entities = generatedString('db_generated.rs', 'ENTITY_TEXT');
+const total = gz(wasm);
+console.log(`wasm size: ${kb(wasm.length)} raw, ${kb(total)} gzip (budget 350 KB gzip)`);
+console.log(`  code section            ${kb(code.length)} raw ${kb(gz(code))} gzip`);
+console.log(`  data section            ${kb(data.length)} raw ${kb(gz(data))} gzip`);
+const parts = [['public suffix table', psl], ['db: domain table', domains], ['db: entity strings', entities]];
+for (const [name, bytes] of parts) {
+  if (!bytes) continue;
+  const inData = data.includes(bytes.subarray(0, 64));
+  console.log(`    ${String(name).padEnd(22)}${kb(bytes.length)} raw ${kb(gz(bytes))} gzip alone` +
+    `${inData ? '' : ' (not found in this wasm: stale target?)'} = ${(100 * gz(bytes) / total).toFixed(0)}%`);
+}

@@ -1,0 +1,1202 @@
+//! History: per-day, per-site aggregation of the tabs' visits, its compact stored form (one chunk per day), the
+//! dashboard's queries over a period, watchlist matching, and the CSV exports of reports and history.
+//!
+//! Only host names and counts are stored; owners, chains and jurisdictions are looked up again when a name is first
+//! seen, so a database update applies to the whole history. Names are interned (each parsed and attributed once);
+//! days hold integer ids, and a query sums (site, host) pairs over the period before anything else, so its cost
+//! grows with the distinct pairs, not with the days. Growth is bounded per day ([`MAX_SITES_PER_DAY`],
+//! [`MAX_HOSTS_PER_SITE`]); a query's answer is bounded by its `limit`.
+
+use crate::attribution::{self, Owner};
+use crate::db::{self, EntityIndex};
+use crate::entity;
+use crate::host::{self, HostKind};
+use crate::report::Report;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Version of a stored day chunk and of the open-visit markers.
+pub const HISTORY_VERSION: u32 = 1;
+/// Sites kept per day; visits to further sites that day are not recorded.
+pub const MAX_SITES_PER_DAY: usize = 5_000;
+/// Hosts kept per site and day; requests to further hosts are counted in the site's `other` count.
+pub const MAX_HOSTS_PER_SITE: usize = 2_000;
+/// Tabs whose open visit is remembered (to record only the growth of a visit).
+pub const MAX_OPEN_TABS: usize = 2_000;
+/// Upper bound of the rows a query returns per list.
+pub const MAX_LIMIT: usize = 2_000;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Count {
+    requests: u64,
+    data: u64,
+}
+
+impl Count {
+    fn add(&mut self, other: Count) {
+        self.requests = self.requests.saturating_add(other.requests);
+        self.data = self.data.saturating_add(other.data);
+    }
+}
+
+/// One site on one day: its visits and the requests per host (interned ids).
+#[derive(Clone, Debug, Default)]
+struct SiteDay {
+    site: u32,
+    visits: u32,
+    hosts: Vec<(u32, Count)>,
+    /// Requests to hosts beyond [`MAX_HOSTS_PER_SITE`].
+    other: Count,
+}
+
+/// What has been recorded of a tab's current visit.
+#[derive(Clone, Debug)]
+struct Open {
+    seq: u32,
+    site: u32,
+    hosts: Vec<(u32, Count)>,
+}
+
+/// A name (host or site) with what the database says about it, looked up once.
+#[derive(Clone, Debug)]
+struct Name {
+    name: String,
+    domain: Option<String>,
+    owner: Option<Owner>,
+    /// The controlling jurisdiction of the owner.
+    country: Option<&'static str>,
+}
+
+/// FNV-1a for strings, a multiplicative mix for integers: the history's maps hash ids and host names, where std's
+/// SipHash (DoS-resistant, slow) buys nothing.
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// The history: day number (days since 1970-01-01 in the user's time zone, as the shell computes it) → sites.
+#[derive(Debug, Default)]
+pub struct History {
+    names: Vec<Name>,
+    ids: FastMap<String, u32>,
+    /// Sorted by day (a plain vector: fewer generic instantiations in the wasm than a BTreeMap).
+    days: Vec<(u32, Vec<SiteDay>)>,
+    open: FastMap<i64, Open>,
+}
+
+/// A stored day: `hosts` is the day's name table; each site is `[name index, visits, [host index, requests, data
+/// requests, …], other requests, other data requests]`.
+#[derive(Serialize, Deserialize)]
+struct DayChunk {
+    v: u32,
+    day: u32,
+    hosts: Vec<String>,
+    sites: Vec<(u32, u32, Vec<u64>, u64, u64)>,
+}
+
+/// Stored open visits: a name table and `[tab, visit seq, site index, [host index, requests, data requests, …]]`.
+#[derive(Serialize, Deserialize)]
+struct OpenChunk {
+    v: u32,
+    hosts: Vec<String>,
+    tabs: Vec<(i64, u32, u32, Vec<u64>)>,
+}
+
+/// Builds the name table of a chunk.
+#[derive(Default)]
+struct Table {
+    names: Vec<String>,
+    index: FastMap<u32, u64>,
+}
+
+impl Table {
+    fn add(&mut self, history: &History, id: u32) -> u64 {
+        if let Some(&i) = self.index.get(&id) {
+            return i;
+        }
+        let i = self.names.len() as u64;
+        self.names
+            .push(history.name(id).map(|n| n.name.clone()).unwrap_or_default());
+        self.index.insert(id, i);
+        i
+    }
+
+    fn flat(&mut self, history: &History, hosts: &[(u32, Count)]) -> Vec<u64> {
+        let mut flat = Vec::with_capacity(hosts.len() * 3);
+        for &(h, c) in hosts {
+            flat.extend([self.add(history, h), c.requests, c.data]);
+        }
+        flat
+    }
+}
+
+/// The sites of `day` in a day list sorted by day, created empty when missing.
+fn day_mut(days: &mut Vec<(u32, Vec<SiteDay>)>, day: u32) -> Option<&mut Vec<SiteDay>> {
+    let i = match days.binary_search_by_key(&day, |d| d.0) {
+        Ok(i) => i,
+        Err(i) => {
+            days.insert(i, (day, Vec::new()));
+            i
+        }
+    };
+    days.get_mut(i).map(|d| &mut d.1)
+}
+
+/// `(id, count)` pairs from a flat `[index, requests, data, …]` list over a chunk's interned name table.
+fn unflatten(ids: &[u32], flat: &[u64]) -> Result<Vec<(u32, Count)>, String> {
+    if flat.len() % 3 != 0 || flat.len() / 3 > MAX_HOSTS_PER_SITE {
+        return Err("malformed host list".to_string());
+    }
+    let mut out: Vec<(u32, Count)> = Vec::with_capacity(flat.len() / 3);
+    for t in flat.chunks_exact(3) {
+        let [i, requests, data] = [t.first(), t.get(1), t.get(2)].map(|x| x.copied().unwrap_or(0));
+        let id = usize::try_from(i)
+            .ok()
+            .and_then(|i| ids.get(i))
+            .copied()
+            .ok_or_else(|| format!("host index {i} out of range"))?;
+        let c = Count { requests, data };
+        match out.iter_mut().find(|(h, _)| *h == id) {
+            Some((_, have)) => have.add(c),
+            None => out.push((id, c)),
+        }
+    }
+    Ok(out)
+}
+
+/// Adds `c` to host `id` of a list bounded by [`MAX_HOSTS_PER_SITE`]; returns false when the list is full.
+fn add_host(hosts: &mut Vec<(u32, Count)>, id: u32, c: Count) -> bool {
+    if let Some((_, have)) = hosts.iter_mut().find(|(h, _)| *h == id) {
+        have.add(c);
+        true
+    } else if hosts.len() < MAX_HOSTS_PER_SITE {
+        hosts.push((id, c));
+        true
+    } else {
+        false
+    }
+}
+
+impl History {
+    pub fn new() -> History {
+        History::default()
+    }
+
+    fn name(&self, id: u32) -> Option<&Name> {
+        self.names.get(id as usize)
+    }
+
+    /// The id of a normalised host name (parsed and attributed when first seen); an error for anything else.
+    fn intern(&mut self, name: &str) -> Result<u32, String> {
+        if let Some(&id) = self.ids.get(name) {
+            return Ok(id);
+        }
+        let parsed = match host::parse(name) {
+            Ok(h) if h.name == name && h.kind != HostKind::NonNetwork => h,
+            _ => return Err(format!("{name:?} is not a normalised host")),
+        };
+        let id = u32::try_from(self.names.len()).map_err(|_| "too many names".to_string())?;
+        let owner = attribution::owner(&parsed);
+        self.names.push(Name {
+            name: name.to_string(),
+            owner,
+            country: owner.and_then(|o| entity::jurisdiction(o.entity)),
+            domain: parsed.domain,
+        });
+        self.ids.insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    /// The days `from..=to` with their sites.
+    fn range(&self, from: u32, to: u32) -> impl Iterator<Item = &(u32, Vec<SiteDay>)> {
+        self.days.iter().filter(move |d| d.0 >= from && d.0 <= to)
+    }
+
+    fn intern_all(&mut self, names: &[String]) -> Result<Vec<u32>, String> {
+        names.iter().map(|n| self.intern(n)).collect()
+    }
+
+    /// Records the growth of a tab's visit since the last call: `seq` identifies the visit (the tracker's visit
+    /// sequence number), `day` is today. A new visit of a tab counts one visit of its site. Visits of pages without a
+    /// network host (new tab pages, extension pages) are not recorded. Returns whether the day changed.
+    pub fn record(&mut self, tab: i64, seq: u32, report: &Report, day: u32) -> bool {
+        let Some(site) = report.page.domain.as_ref().or(report.page.host.as_ref()) else {
+            return false;
+        };
+        let Ok(site) = self.intern(site) else {
+            return false;
+        };
+        let mut hosts = Vec::with_capacity(report.hosts.len());
+        for h in &report.hosts {
+            if let Ok(id) = self.intern(&h.host) {
+                let c = Count {
+                    requests: h.requests,
+                    data: h.data_requests,
+                };
+                hosts.push((id, c));
+            }
+        }
+        let fresh = !matches!(self.open.get(&tab), Some(o) if o.seq == seq && o.site == site);
+        if fresh && !self.open.contains_key(&tab) && self.open.len() >= MAX_OPEN_TABS {
+            self.open.clear();
+        }
+        let open = self.open.entry(tab).or_insert_with(|| Open {
+            seq,
+            site,
+            hosts: Vec::new(),
+        });
+        if fresh {
+            *open = Open {
+                seq,
+                site,
+                hosts: Vec::new(),
+            };
+        }
+        let Some(sites) = day_mut(&mut self.days, day) else {
+            return false;
+        };
+        let index = match sites.iter().position(|s| s.site == site) {
+            Some(i) => i,
+            None if sites.len() < MAX_SITES_PER_DAY => {
+                sites.push(SiteDay {
+                    site,
+                    ..SiteDay::default()
+                });
+                sites.len() - 1
+            }
+            None => return false,
+        };
+        let Some(entry) = sites.get_mut(index) else {
+            return false;
+        };
+        let mut changed = false;
+        if fresh {
+            entry.visits = entry.visits.saturating_add(1);
+            changed = true;
+        }
+        for (id, now) in hosts {
+            let before = open
+                .hosts
+                .iter()
+                .find(|(h, _)| *h == id)
+                .map_or(Count::default(), |(_, c)| *c);
+            let delta = Count {
+                requests: now.requests.saturating_sub(before.requests),
+                data: now.data.saturating_sub(before.data),
+            };
+            if delta == Count::default() {
+                continue;
+            }
+            changed = true;
+            match open.hosts.iter_mut().find(|(h, _)| *h == id) {
+                Some((_, c)) => *c = now,
+                None => open.hosts.push((id, now)),
+            }
+            if !add_host(&mut entry.hosts, id, delta) {
+                entry.other.add(delta);
+            }
+        }
+        changed
+    }
+
+    /// Forgets a closed tab's open visit (what it recorded stays).
+    pub fn close_tab(&mut self, tab: i64) {
+        self.open.remove(&tab);
+    }
+
+    /// A tab's visit moved to another tab id (Chrome swaps ids when a prerendered page is shown): what was recorded
+    /// of it moves along, so the visit is not counted again.
+    pub fn move_tab(&mut self, from: i64, to: i64) {
+        if let Some(open) = self.open.remove(&from) {
+            self.open.insert(to, open);
+        }
+    }
+
+    /// Days held, oldest first.
+    pub fn days(&self) -> Vec<u32> {
+        self.days.iter().map(|d| d.0).collect()
+    }
+
+    /// Drops the days before `first_kept`.
+    pub fn prune(&mut self, first_kept: u32) {
+        self.days.retain(|d| d.0 >= first_kept);
+    }
+
+    /// Drops everything.
+    pub fn clear(&mut self) {
+        *self = History::default();
+    }
+
+    /// One day in its stored form (compact JSON); `None` when the day is empty.
+    pub fn export_day(&self, day: u32) -> Option<String> {
+        let sites = self.days.iter().find(|d| d.0 == day).map(|d| &d.1)?;
+        let mut table = Table::default();
+        let sites = sites
+            .iter()
+            .map(|s| {
+                let site = table.add(self, s.site) as u32;
+                let flat = table.flat(self, &s.hosts);
+                (site, s.visits, flat, s.other.requests, s.other.data)
+            })
+            .collect();
+        serde_json::to_string(&DayChunk {
+            v: HISTORY_VERSION,
+            day,
+            hosts: table.names,
+            sites,
+        })
+        .ok()
+    }
+
+    /// Loads a stored day (replacing what is held for that day); returns the day number. On error the day is left
+    /// as it was.
+    pub fn import_day(&mut self, text: &str) -> Result<u32, String> {
+        let chunk: DayChunk =
+            serde_json::from_str(text).map_err(|e| format!("malformed history day: {e}"))?;
+        if chunk.v != HISTORY_VERSION || chunk.sites.len() > MAX_SITES_PER_DAY {
+            return Err("history day: wrong version or too many sites".to_string());
+        }
+        let ids = self.intern_all(&chunk.hosts)?;
+        let mut sites: Vec<SiteDay> = Vec::with_capacity(chunk.sites.len());
+        for (site, visits, flat, other_requests, other_data) in chunk.sites {
+            let site = ids
+                .get(site as usize)
+                .copied()
+                .ok_or_else(|| format!("history day: site index {site} out of range"))?;
+            if sites.iter().any(|s| s.site == site) {
+                return Err("history day: a site is listed twice".to_string());
+            }
+            sites.push(SiteDay {
+                site,
+                visits,
+                hosts: unflatten(&ids, &flat).map_err(|e| format!("history day: {e}"))?,
+                other: Count {
+                    requests: other_requests,
+                    data: other_data,
+                },
+            });
+        }
+        if let Some(day) = day_mut(&mut self.days, chunk.day) {
+            *day = sites;
+        }
+        Ok(chunk.day)
+    }
+
+    /// The open visits' markers (for storage that lasts as long as the browser session).
+    pub fn export_open(&self) -> String {
+        let mut table = Table::default();
+        let mut tabs: Vec<(i64, u32, u32, Vec<u64>)> = self
+            .open
+            .iter()
+            .map(|(&tab, o)| {
+                let site = table.add(self, o.site) as u32;
+                (tab, o.seq, site, table.flat(self, &o.hosts))
+            })
+            .collect();
+        tabs.sort_unstable_by_key(|t| t.0);
+        serde_json::to_string(&OpenChunk {
+            v: HISTORY_VERSION,
+            hosts: table.names,
+            tabs,
+        })
+        .unwrap_or_default()
+    }
+
+    /// Restores [`History::export_open`]'s output; on error nothing changes.
+    pub fn import_open(&mut self, text: &str) -> Result<(), String> {
+        let chunk: OpenChunk =
+            serde_json::from_str(text).map_err(|e| format!("malformed open visits: {e}"))?;
+        if chunk.v != HISTORY_VERSION || chunk.tabs.len() > MAX_OPEN_TABS {
+            return Err("open visits: wrong version or too many tabs".to_string());
+        }
+        let ids = self.intern_all(&chunk.hosts)?;
+        let mut open = FastMap::default();
+        for (tab, seq, site, flat) in chunk.tabs {
+            let site = ids
+                .get(site as usize)
+                .copied()
+                .ok_or_else(|| format!("open visits: site index {site} out of range"))?;
+            let hosts = unflatten(&ids, &flat).map_err(|e| format!("open visits: {e}"))?;
+            open.insert(tab, Open { seq, site, hosts });
+        }
+        self.open = open;
+        Ok(())
+    }
+
+    /// Sums the days `from..=to` per (site, host) pair (`u32::MAX` as host: requests to hosts beyond the bound);
+    /// returns the pairs sorted by site, the visits per site and the days with their (requests, sites).
+    fn pairs(&self, from: u32, to: u32, keep: &[bool]) -> Pairs {
+        // Entries per site (dense, by site id), then each site's sorted by host and merged: cheaper than one map of
+        // every pair.
+        let mut buckets: Vec<Vec<(u32, Count, u32)>> = vec![Vec::new(); self.names.len()];
+        let mut visits = vec![0u64; self.names.len()];
+        let mut days = Vec::new();
+        let wanted = |id: u32| keep.get(id as usize).copied().unwrap_or(false);
+        for (day, sites) in self.range(from, to) {
+            let day = *day;
+            let mut day_requests = 0u64;
+            let mut day_sites = 0u64;
+            for s in sites {
+                let site_wanted = wanted(s.site);
+                let mut counted = false;
+                let Some(bucket) = buckets.get_mut(s.site as usize) else {
+                    continue;
+                };
+                let mut add = |host: u32, c: Count| {
+                    bucket.push((host, c, day));
+                    day_requests = day_requests.saturating_add(c.requests);
+                    counted = true;
+                };
+                for &(h, c) in &s.hosts {
+                    if site_wanted || wanted(h) {
+                        add(h, c);
+                    }
+                }
+                if site_wanted && s.other.requests > 0 {
+                    add(u32::MAX, s.other);
+                }
+                if counted {
+                    day_sites += 1;
+                    if let Some(v) = visits.get_mut(s.site as usize) {
+                        *v += u64::from(s.visits);
+                    }
+                }
+            }
+            if day_sites > 0 {
+                days.push(DayRow {
+                    day,
+                    requests: day_requests,
+                    sites: day_sites,
+                });
+            }
+        }
+        let mut pairs: Vec<(u64, (Count, u32, u32))> = Vec::new();
+        for (site, bucket) in buckets.iter_mut().enumerate() {
+            bucket.sort_unstable_by_key(|e| e.0);
+            for group in bucket.chunk_by(|a, b| a.0 == b.0) {
+                let mut sum = (Count::default(), u32::MAX, 0);
+                for &(_, c, day) in group {
+                    sum.0.add(c);
+                    sum.1 = sum.1.min(day);
+                    sum.2 = sum.2.max(day);
+                }
+                let host = group.first().map_or(u32::MAX, |e| e.0);
+                pairs.push((((site as u64) << 32) | u64::from(host), sum));
+            }
+        }
+        Pairs {
+            pairs,
+            visits,
+            days,
+        }
+    }
+
+    /// Which names a search keeps: a case-insensitive (ASCII) part of the name, of its owner's or controller's id or
+    /// name, or its controller's country code. Everything for an empty search.
+    fn matching(&self, search: &str) -> Vec<bool> {
+        let needle = search.trim().to_ascii_lowercase();
+        self.names
+            .iter()
+            .map(|n| {
+                needle.is_empty()
+                    || n.name.contains(&needle)
+                    || n.owner.is_some_and(|o| {
+                        [o.entity, o.controller]
+                            .into_iter()
+                            .filter_map(db::entity)
+                            .any(|e| {
+                                contains_ascii_ci(e.id, &needle)
+                                    || contains_ascii_ci(e.name, &needle)
+                                    || e.country.eq_ignore_ascii_case(&needle)
+                            })
+                    })
+            })
+            .collect()
+    }
+
+    /// The dashboard's view of the days `from..=to`, restricted to rows matching `search` (see
+    /// [`History::matching`]; a matching site keeps all its rows); lists are cut to `limit` rows (most requests
+    /// first), totals are not.
+    pub fn query(&self, from: u32, to: u32, search: &str, limit: usize) -> Overview {
+        let limit = limit.clamp(1, MAX_LIMIT);
+        let keep = self.matching(search);
+        let Pairs {
+            pairs,
+            visits,
+            days,
+        } = self.pairs(from, to, &keep);
+        let mut totals = OverviewTotals::default();
+        // Per entity (dense, indexed by entity): counts, sites, the last site seen, and its slot in the current
+        // site's `site_companies`.
+        let mut companies: Vec<(Count, u64, u32, usize)> =
+            vec![(Count::default(), 0, u32::MAX, 0); db::ENTITIES.len()];
+        let mut sites: Vec<SiteTotal> = Vec::new();
+        // (requests, site, entity): turned into rows only for the largest `limit`
+        let mut flows: Vec<(u64, u32, EntityIndex)> = Vec::new();
+        // (country, requests, data, companies, sites)
+        let mut jurisdictions: Vec<JurisdictionTotal> = Vec::new();
+
+        for group in pairs.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32) {
+            let site_id = group.first().map_or(0, |p| (p.0 >> 32) as u32);
+            let Some(site) = self.name(site_id) else {
+                continue;
+            };
+            let controller = site.owner.and_then(|o| db::entity(o.controller));
+            let mut row = SiteTotal {
+                site: site.name.clone(),
+                controller: controller.map(|c| c.id),
+                jurisdiction: controller.map(|c| c.country),
+                visits: visits.get(site_id as usize).copied().unwrap_or(0),
+                requests: 0,
+                third_party_requests: 0,
+                companies: 0,
+                jurisdictions: Vec::new(),
+            };
+            // (entity, requests) and (country, requests) of this site
+            let mut site_companies: Vec<(EntityIndex, u64)> = Vec::new();
+            let mut site_jurisdictions: Vec<(&'static str, u64)> = Vec::new();
+            for &(key, (c, _, _)) in group {
+                let host = self.name((key & 0xffff_ffff) as u32);
+                let owner = host.and_then(|h| h.owner);
+                let same_site = host.is_some_and(|h| {
+                    h.name == site.name || h.domain.as_deref() == Some(site.name.as_str())
+                });
+                let same_owner = matches!((site.owner, owner), (Some(a), Some(b)) if a.controller == b.controller);
+                let third = !same_site && !same_owner;
+                totals.requests = totals.requests.saturating_add(c.requests);
+                totals.data_requests = totals.data_requests.saturating_add(c.data);
+                row.requests = row.requests.saturating_add(c.requests);
+                if third {
+                    totals.third_party_requests =
+                        totals.third_party_requests.saturating_add(c.requests);
+                    row.third_party_requests = row.third_party_requests.saturating_add(c.requests);
+                }
+                let country = host.and_then(|h| h.country);
+                let (Some(o), Some(country)) = (owner, country) else {
+                    totals.unattributed_requests =
+                        totals.unattributed_requests.saturating_add(c.requests);
+                    continue;
+                };
+                let Some(company) = companies.get_mut(usize::from(o.entity)) else {
+                    continue;
+                };
+                company.0.add(c);
+                if company.2 != site_id {
+                    company.1 += 1;
+                    company.2 = site_id;
+                    company.3 = site_companies.len();
+                    site_companies.push((o.entity, 0));
+                }
+                if let Some(sc) = site_companies.get_mut(company.3) {
+                    sc.1 = sc.1.saturating_add(c.requests);
+                }
+                bump(&mut site_jurisdictions, country, c.requests);
+            }
+            for &(country, requests) in &site_jurisdictions {
+                let j = match jurisdictions.iter_mut().position(|j| j.country == country) {
+                    Some(i) => jurisdictions.get_mut(i),
+                    None => {
+                        jurisdictions.push(JurisdictionTotal {
+                            country,
+                            ..JurisdictionTotal::default()
+                        });
+                        jurisdictions.last_mut()
+                    }
+                };
+                if let Some(j) = j {
+                    j.requests = j.requests.saturating_add(requests);
+                    j.sites += 1;
+                }
+            }
+            flows.extend(
+                site_companies
+                    .iter()
+                    .map(|&(e, requests)| (requests, site_id, e)),
+            );
+            site_jurisdictions.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            row.companies = site_companies.len() as u64;
+            row.jurisdictions = site_jurisdictions.into_iter().map(|j| j.0).collect();
+            sites.push(row);
+        }
+
+        let mut company_rows: Vec<CompanyTotal> = Vec::new();
+        for (e, (c, site_count, _, _)) in companies.into_iter().enumerate() {
+            let Ok(e) = EntityIndex::try_from(e) else {
+                break;
+            };
+            if site_count == 0 {
+                continue;
+            }
+            let (Some(company), Some(controller)) =
+                (db::entity(e), db::entity(entity::controller(e)))
+            else {
+                continue;
+            };
+            if let Some(j) = jurisdictions
+                .iter_mut()
+                .find(|j| j.country == controller.country)
+            {
+                j.data_requests = j.data_requests.saturating_add(c.data);
+                j.companies += 1;
+            }
+            company_rows.push(CompanyTotal {
+                id: company.id,
+                name: company.name,
+                country: company.country,
+                controller: controller.id,
+                controller_name: controller.name,
+                jurisdiction: controller.country,
+                requests: c.requests,
+                data_requests: c.data,
+                sites: site_count,
+            });
+        }
+        totals.sites = sites.len() as u64;
+        totals.visits = sites.iter().map(|s| s.visits).sum();
+        totals.companies = company_rows.len() as u64;
+        totals.jurisdictions = jurisdictions.len() as u64;
+
+        jurisdictions
+            .sort_unstable_by(|a, b| b.requests.cmp(&a.requests).then(a.country.cmp(b.country)));
+        company_rows.sort_unstable_by(|a, b| b.requests.cmp(&a.requests).then(a.id.cmp(b.id)));
+        company_rows.truncate(limit);
+        sites.sort_unstable_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| a.site.cmp(&b.site))
+        });
+        sites.truncate(limit);
+        // The largest `limit` flows (by requests, then site and entity ids), without sorting them all.
+        let order = |a: &(u64, u32, EntityIndex), b: &(u64, u32, EntityIndex)| {
+            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        };
+        if flows.len() > limit {
+            flows.select_nth_unstable_by(limit, order);
+            flows.truncate(limit);
+        }
+        flows.sort_unstable_by(order);
+        let flows = flows
+            .into_iter()
+            .filter_map(|(requests, site, e)| {
+                Some(Flow {
+                    site: self.name(site)?.name.clone(),
+                    company: db::entity(e)?.id,
+                    jurisdiction: entity::jurisdiction(e)?,
+                    requests,
+                })
+            })
+            .collect();
+        Overview {
+            totals,
+            jurisdictions,
+            companies: company_rows,
+            sites,
+            days,
+            flows,
+        }
+    }
+
+    /// The days `from..=to` as CSV, one row per site × company (hosts of unknown owner as one row per site with an
+    /// empty company), for spreadsheets.
+    pub fn csv(&self, from: u32, to: u32) -> String {
+        let keep = vec![true; self.names.len()];
+        let Pairs { pairs, days, .. } = self.pairs(from, to, &keep);
+        let dates: FastMap<u32, String> = days.iter().map(|d| (d.day, day_string(d.day))).collect();
+        let date = |day: u32| dates.get(&day).map_or("", String::as_str);
+        let mut out = String::from(
+            "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts\n",
+        );
+        for group in pairs.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32) {
+            let site_id = group.first().map_or(0, |p| (p.0 >> 32) as u32);
+            let site = self.name(site_id).map_or("", |n| n.name.as_str());
+            // (entity or None, first day, last day, counts, hosts)
+            let mut rows: Vec<CsvRow> = Vec::new();
+            for &(key, (c, first, last)) in group {
+                let host = self.name((key & 0xffff_ffff) as u32);
+                let e = host.and_then(|h| h.owner).map(|o| o.entity);
+                let i = match rows.iter().position(|r| r.0 == e) {
+                    Some(i) => i,
+                    None => {
+                        rows.push((e, first, last, Count::default(), Vec::new()));
+                        rows.len() - 1
+                    }
+                };
+                if let Some(r) = rows.get_mut(i) {
+                    r.1 = r.1.min(first);
+                    r.2 = r.2.max(last);
+                    r.3.add(c);
+                    if let Some(h) = host {
+                        r.4.push(&h.name);
+                    }
+                }
+            }
+            for (e, first, last, c, hosts) in rows {
+                let company = e.and_then(db::entity);
+                let controller = e.and_then(|i| db::entity(entity::controller(i)));
+                csv_row(
+                    &mut out,
+                    &[
+                        date(first),
+                        date(last),
+                        site,
+                        company.map_or("", |e| e.id),
+                        company.map_or("", |e| e.name),
+                        controller.map_or("", |c| c.name),
+                        controller.map_or("", |c| c.country),
+                        &c.requests.to_string(),
+                        &c.data.to_string(),
+                        &hosts.join(" "),
+                    ],
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A CSV row being summed: (entity or none, first day, last day, counts, hosts).
+type CsvRow<'a> = (Option<EntityIndex>, u32, u32, Count, Vec<&'a str>);
+
+/// A query's first pass (see [`History::pairs`]).
+struct Pairs {
+    pairs: Vec<(u64, (Count, u32, u32))>,
+    visits: Vec<u64>,
+    days: Vec<DayRow>,
+}
+
+/// Adds `n` to `key` in a short list of (key, count).
+fn bump<K: PartialEq>(list: &mut Vec<(K, u64)>, key: K, n: u64) {
+    match list.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, have)) => *have = have.saturating_add(n),
+        None => list.push((key, n)),
+    }
+}
+
+/// Whether `hay` contains the lower-case ASCII `needle`, ignoring ASCII case (no Unicode tables in the wasm).
+fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    needle.is_empty()
+        || hay.windows(needle.len()).any(|w| {
+            w.iter()
+                .zip(needle)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        })
+}
+
+/// The dashboard's answer (see [`History::query`]).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Overview {
+    pub totals: OverviewTotals,
+    /// Every controlling jurisdiction that received requests, most requests first.
+    pub jurisdictions: Vec<JurisdictionTotal>,
+    pub companies: Vec<CompanyTotal>,
+    pub sites: Vec<SiteTotal>,
+    /// Days with matching activity, oldest first.
+    pub days: Vec<DayRow>,
+    /// Site → company → jurisdiction flows, largest first.
+    pub flows: Vec<Flow>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct OverviewTotals {
+    pub sites: u64,
+    pub visits: u64,
+    pub requests: u64,
+    pub data_requests: u64,
+    pub third_party_requests: u64,
+    pub unattributed_requests: u64,
+    pub companies: u64,
+    pub jurisdictions: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct JurisdictionTotal {
+    pub country: &'static str,
+    pub requests: u64,
+    pub data_requests: u64,
+    pub companies: u64,
+    pub sites: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CompanyTotal {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub country: &'static str,
+    pub controller: &'static str,
+    pub controller_name: &'static str,
+    pub jurisdiction: &'static str,
+    pub requests: u64,
+    pub data_requests: u64,
+    pub sites: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteTotal {
+    pub site: String,
+    pub controller: Option<&'static str>,
+    pub jurisdiction: Option<&'static str>,
+    pub visits: u64,
+    pub requests: u64,
+    pub third_party_requests: u64,
+    pub companies: u64,
+    /// Controlling jurisdictions its requests went to, most requests first.
+    pub jurisdictions: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DayRow {
+    pub day: u32,
+    pub requests: u64,
+    pub sites: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Flow {
+    pub site: String,
+    pub company: &'static str,
+    pub jurisdiction: &'static str,
+    pub requests: u64,
+}
+
+/// `YYYY-MM-DD` of a day number (days since 1970-01-01), proleptic Gregorian.
+pub fn day_string(day: u32) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = i64::from(day) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Appends one CSV row (RFC 4180 quoting). Cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
+/// first) are prefixed with `'`.
+fn csv_row(out: &mut String, cells: &[&str]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        let quote = formula || cell.contains([',', '"', '\n', '\r']);
+        if quote {
+            out.push('"');
+        }
+        if formula {
+            out.push('\'');
+        }
+        if cell.contains('"') {
+            out.push_str(&cell.replace('"', "\"\""));
+        } else {
+            out.push_str(cell);
+        }
+        if quote {
+            out.push('"');
+        }
+    }
+    out.push('\n');
+}
+
+/// A report as CSV, one row per host, for spreadsheets.
+pub fn report_csv(report: &Report) -> String {
+    let site = report
+        .page
+        .domain
+        .as_deref()
+        .or(report.page.host.as_deref())
+        .unwrap_or("");
+    let mut out = String::from(
+        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests\n",
+    );
+    let name = |id: Option<&str>| {
+        id.and_then(db::entity_by_id)
+            .and_then(db::entity)
+            .map_or("", |e| e.name)
+    };
+    for h in &report.hosts {
+        let party = match h.party {
+            crate::report::Party::First => "first",
+            crate::report::Party::SameOwner => "same-owner",
+            crate::report::Party::Third => "third",
+        };
+        csv_row(
+            &mut out,
+            &[
+                &report.page.url,
+                site,
+                &h.host,
+                h.domain.as_deref().unwrap_or(""),
+                party,
+                h.entity.unwrap_or(""),
+                name(h.entity),
+                name(h.controller),
+                h.jurisdiction.unwrap_or(""),
+                &h.requests.to_string(),
+                &h.data_requests.to_string(),
+            ],
+        );
+    }
+    out
+}
+
+/// Watchlist entries besides country codes.
+pub const WATCH_GROUPS: [&str; 4] = ["outside-eea", "no-adequacy", "five-eyes", "fourteen-eyes"];
+
+/// Whether jurisdiction `code` is on the watchlist: listed itself, or member of a listed group (`outside-eea`: not
+/// in the EU/EEA; `no-adequacy`: no EU adequacy decision, EEA excluded; `five-eyes`, `fourteen-eyes`).
+pub fn watched(watchlist: &[String], code: &str) -> bool {
+    let rec = db::jurisdiction(code);
+    let groups = rec.map_or(&[][..], |j| j.groups);
+    let adequacy = rec.and_then(|j| j.eu_adequacy);
+    watchlist.iter().any(|w| match w.as_str() {
+        "outside-eea" => !groups.contains(&"eea"),
+        "no-adequacy" => !matches!(adequacy, Some("eu-eea" | "full" | "partial")),
+        "five-eyes" | "fourteen-eyes" => groups.contains(&w.as_str()),
+        other => other.eq_ignore_ascii_case(code),
+    })
+}
+
+/// The report's controlling jurisdictions that are on the watchlist, most requests first.
+pub fn watched_in(report: &Report, watchlist: &[String]) -> Vec<&'static str> {
+    report
+        .jurisdictions
+        .iter()
+        .filter(|j| watched(watchlist, j.country))
+        .map(|j| j.country)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Request, Visit};
+
+    fn visit(page: &str, requests: &[(&str, &str, &str)]) -> Visit {
+        let mut v = Visit::new(page);
+        for (url, type_name, method) in requests {
+            v.record(&Request {
+                url,
+                type_name,
+                method,
+                ip: None,
+            });
+        }
+        v
+    }
+
+    const PAGE: &str = "https://www.news.example/a";
+
+    #[test]
+    fn records_only_the_growth_of_a_visit_and_counts_visits() {
+        let mut h = History::new();
+        let mut v = visit(
+            PAGE,
+            &[
+                (PAGE, "main_frame", "GET"),
+                ("https://www.google-analytics.com/g/collect", "ping", "POST"),
+            ],
+        );
+        assert!(h.record(1, 1, &v.report(), 100));
+        assert!(!h.record(1, 1, &v.report(), 100), "nothing new");
+        v.record(&Request {
+            url: "https://www.google-analytics.com/g/collect",
+            type_name: "ping",
+            method: "POST",
+            ip: None,
+        });
+        assert!(h.record(1, 1, &v.report(), 100));
+        let o = h.query(100, 100, "", 10);
+        assert_eq!(o.totals.visits, 1);
+        assert_eq!(o.totals.requests, 3);
+        assert_eq!(o.totals.data_requests, 2);
+        assert_eq!(o.totals.third_party_requests, 2);
+        assert_eq!(o.jurisdictions.first().map(|j| j.country), Some("US"));
+        assert_eq!(
+            o.sites.first().map(|s| s.site.as_str()),
+            Some("news.example")
+        );
+        assert_eq!(o.companies.first().map(|c| c.id), Some("google"));
+        assert_eq!(o.flows.first().map(|f| f.company), Some("google"));
+        // A visit that moves to another tab id (Chrome's prerendering) is not counted again.
+        h.move_tab(1, 9);
+        assert!(!h.record(9, 1, &v.report(), 100));
+        h.move_tab(9, 1);
+        // A new visit (next seq) of the same site counts again from zero.
+        let v2 = visit(PAGE, &[(PAGE, "main_frame", "GET")]);
+        assert!(h.record(1, 2, &v2.report(), 100));
+        let o = h.query(100, 100, "", 10);
+        assert_eq!(o.totals.visits, 2);
+        assert_eq!(o.totals.requests, 4);
+        assert_eq!(o.days.len(), 1);
+    }
+
+    #[test]
+    fn pages_without_host_are_not_recorded() {
+        let mut h = History::new();
+        let v = visit(
+            "about:blank",
+            &[("https://www.google-analytics.com/x", "script", "GET")],
+        );
+        assert!(!h.record(1, 1, &v.report(), 5));
+        assert!(h.days().is_empty());
+    }
+
+    #[test]
+    fn day_chunks_and_open_markers_round_trip() {
+        let mut h = History::new();
+        let v = visit(
+            PAGE,
+            &[
+                (PAGE, "main_frame", "GET"),
+                ("https://mc.yandex.ru/watch/1", "script", "GET"),
+                ("https://192.168.0.1/x", "image", "GET"),
+            ],
+        );
+        h.record(7, 3, &v.report(), 20_000);
+        let Some(day) = h.export_day(20_000) else {
+            panic!("day missing")
+        };
+        let open = h.export_open();
+        let mut back = History::new();
+        assert_eq!(back.import_day(&day), Ok(20_000));
+        assert_eq!(back.import_open(&open), Ok(()));
+        assert_eq!(back.export_day(20_000).as_deref(), Some(day.as_str()));
+        // The restored marker stops the same visit from being counted twice.
+        assert!(!back.record(7, 3, &v.report(), 20_000));
+        assert_eq!(
+            back.query(0, u32::MAX, "", 5).totals.requests,
+            h.query(0, u32::MAX, "", 5).totals.requests
+        );
+    }
+
+    #[test]
+    fn malformed_chunks_are_errors_and_change_nothing() {
+        let mut h = History::new();
+        for bad in [
+            "",
+            "{}",
+            r#"{"v":2,"day":1,"hosts":[],"sites":[]}"#,
+            r#"{"v":1,"day":1,"hosts":["Not A Host"],"sites":[]}"#,
+            r#"{"v":1,"day":1,"hosts":["a.example"],"sites":[[0,1,[5,1,0],0,0]]}"#,
+            r#"{"v":1,"day":1,"hosts":["a.example"],"sites":[[0,1,[0,1],0,0]]}"#,
+            r#"{"v":1,"day":1,"hosts":["a.example"],"sites":[[3,1,[],0,0]]}"#,
+            r#"{"v":1,"day":1,"hosts":["a.example"],"sites":[[0,1,[],0,0],[0,1,[],0,0]]}"#,
+            r#"{"v":1,"hosts":["a.example"],"tabs":[[1,1,9,[]]]}"#,
+        ] {
+            assert!(h.import_day(bad).is_err(), "{bad}");
+            assert!(h.import_open(bad).is_err(), "{bad}");
+        }
+        assert!(h.days().is_empty());
+    }
+
+    #[test]
+    fn search_prune_and_csv() {
+        let mut h = History::new();
+        let v = visit(
+            PAGE,
+            &[
+                (PAGE, "main_frame", "GET"),
+                ("https://mc.yandex.ru/watch/1", "script", "GET"),
+                ("https://www.google-analytics.com/collect", "ping", "GET"),
+            ],
+        );
+        h.record(1, 1, &v.report(), 10);
+        h.record(2, 1, &v.report(), 11);
+        let o = h.query(0, 100, "YANDEX", 10);
+        assert_eq!(o.totals.requests, 2);
+        assert_eq!(o.jurisdictions.len(), 1);
+        assert_eq!(o.jurisdictions.first().map(|j| j.country), Some("RU"));
+        assert_eq!(h.query(0, 100, "ru", 10).totals.requests, 2, "by country");
+        assert_eq!(h.query(0, 100, "news.example", 10).totals.requests, 6);
+        assert_eq!(h.query(0, 100, "nothing-like-this", 10).totals.requests, 0);
+        assert_eq!(h.query(11, 11, "", 10).days.len(), 1);
+        let csv = h.csv(0, 100);
+        assert!(csv.starts_with("first_day,last_day,site,"));
+        assert!(
+            csv.contains("1970-01-11,1970-01-12,news.example,yandex,"),
+            "{csv}"
+        );
+        assert!(csv.contains(",,,,,2,0,www.news.example\n"), "{csv}");
+        h.record(3, 1, &v.report(), 5);
+        assert_eq!(h.days(), vec![5, 10, 11], "days stay sorted");
+        assert_eq!(h.query(0, 9, "", 10).totals.requests, 3);
+        h.prune(11);
+        assert_eq!(h.days(), vec![11]);
+    }
+
+    #[test]
+    fn report_csv_quotes_and_defuses_formulas() {
+        let v = visit(
+            "https://www.news.example/?q=a,b",
+            &[("https://www.news.example/?q=a,b", "main_frame", "GET")],
+        );
+        let csv = report_csv(&v.report());
+        assert!(
+            csv.contains("\"https://www.news.example/?q=a,b\",news.example,www.news.example"),
+            "{csv}"
+        );
+        let mut out = String::new();
+        csv_row(&mut out, &["=1+1", "a\"b", "-x"]);
+        assert_eq!(out, "\"'=1+1\",\"a\"\"b\",\"'-x\"\n");
+    }
+
+    #[test]
+    fn days_are_dates() {
+        assert_eq!(day_string(0), "1970-01-01");
+        assert_eq!(day_string(20_420), "2025-11-28");
+        assert_eq!(day_string(11_016), "2000-02-29");
+    }
+
+    #[test]
+    fn ascii_case_insensitive_search() {
+        assert!(contains_ascii_ci("Google LLC", "google"));
+        assert!(contains_ascii_ci("ByteDance Ltd.", "dance"));
+        assert!(!contains_ascii_ci("Goo", "google"));
+    }
+
+    #[test]
+    fn watchlist_groups_and_countries() {
+        let w = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        assert!(watched(&w(&["CN"]), "CN"));
+        assert!(!watched(&w(&["CN"]), "US"));
+        assert!(watched(&w(&["outside-eea"]), "US"));
+        assert!(!watched(&w(&["outside-eea"]), "DE"));
+        assert!(watched(&w(&["no-adequacy"]), "CN"));
+        assert!(!watched(&w(&["no-adequacy"]), "JP"));
+        assert!(!watched(&w(&["no-adequacy"]), "FR"));
+        assert!(watched(&w(&["five-eyes"]), "GB"));
+        assert!(!watched(&[], "CN"));
+    }
+}

@@ -1,0 +1,377 @@
+//! Hostile inputs: a table of URLs and hosts that try to break the core (empty, whitespace, NUL bytes, over-long
+//! hosts and labels, `..`, unbalanced brackets, IPv6 zone ids, every non-network scheme, invalid percent-encoding,
+//! huge query strings, IDN and homographs). Each has one defined answer or one clear error, through
+//! `attribution::classify`, a page visit's report, the tracker and the HAR reader alike.
+
+use whither::attribution;
+use whither::har;
+use whither::host::{self, HostError, HostKind};
+use whither::report::{Request, Visit};
+use whither::tracker::{Event, Stage, Tracker};
+
+/// What an input must give.
+#[derive(Debug)]
+enum Want {
+    /// A host of this kind and normalised name.
+    Host(HostKind, &'static str),
+    /// A domain owned by this entity id.
+    Owned(&'static str, &'static str),
+    /// This error.
+    Err(HostError),
+}
+
+use HostKind::{Domain, Ip, Localhost, NonNetwork};
+use Want::{Err, Host, Owned};
+
+fn table() -> Vec<(String, Want)> {
+    let label63 = "a".repeat(63);
+    let label64 = "a".repeat(64);
+    // 300 characters: five 59-character labels and ".com".
+    let host300 = format!("{}.com", vec!["b".repeat(59); 5].join("."));
+    assert_eq!(host300.len(), 303);
+    let mut t: Vec<(String, Want)> = vec![
+        // Empty and whitespace.
+        ("".into(), Err(HostError::Empty)),
+        ("   ".into(), Err(HostError::Empty)),
+        ("\t\r\n\u{b}\u{c}".into(), Err(HostError::Empty)),
+        ("\u{0}".into(), Err(HostError::Empty)),
+        ("https://".into(), Err(HostError::Empty)),
+        ("https:///path".into(), Host(Domain, "path")),
+        ("https://user:pass@/".into(), Err(HostError::Empty)),
+        (".".into(), Err(HostError::Empty)),
+        ("  example.com \n".into(), Host(Domain, "example.com")),
+        ("exa mple.com".into(), Err(HostError::InvalidCharacter(' '))),
+        // NUL bytes and control characters inside.
+        ("a\0b.com".into(), Err(HostError::InvalidCharacter('\0'))),
+        (
+            "https://exa\0mple.com/".into(),
+            Err(HostError::InvalidCharacter('\0')),
+        ),
+        (
+            "https://example.com/\0\0".into(),
+            Host(Domain, "example.com"),
+        ),
+        ("a%00b.com".into(), Err(HostError::InvalidCharacter('\0'))),
+        (
+            "ex\u{7f}ample.com".into(),
+            Err(HostError::InvalidCharacter('\u{7f}')),
+        ),
+        // Lengths: 253 characters and 63-character labels at most.
+        (host300.clone(), Err(HostError::TooLong)),
+        (format!("https://{host300}/x"), Err(HostError::TooLong)),
+        (format!("{label64}.com"), Err(HostError::LabelTooLong)),
+        (
+            format!("{label63}.com"),
+            Host(Domain, Box::leak(format!("{label63}.com").into_boxed_str())),
+        ),
+        (format!("{}.com", "é".repeat(300)), Err(HostError::TooLong)),
+        // Empty labels.
+        ("a..b".into(), Err(HostError::EmptyLabel)),
+        ("..".into(), Err(HostError::EmptyLabel)),
+        ("https://../".into(), Err(HostError::EmptyLabel)),
+        (".example.com".into(), Err(HostError::EmptyLabel)),
+        ("example.com..".into(), Err(HostError::EmptyLabel)),
+        ("example.com.".into(), Host(Domain, "example.com")),
+        // Brackets.
+        ("[::1".into(), Err(HostError::UnbalancedBracket)),
+        ("::1]".into(), Err(HostError::UnbalancedBracket)),
+        ("[".into(), Err(HostError::UnbalancedBracket)),
+        ("]".into(), Err(HostError::UnbalancedBracket)),
+        ("https://[::1/".into(), Err(HostError::UnbalancedBracket)),
+        ("https://[::1]]/".into(), Err(HostError::InvalidPort)),
+        ("https://[[::1]]/".into(), Err(HostError::UnbalancedBracket)),
+        ("[]".into(), Err(HostError::Empty)),
+        ("[example.com]".into(), Err(HostError::InvalidIpv6)),
+        ("https://[1.2.3.4]/".into(), Err(HostError::InvalidIpv6)),
+        // IPv6, with zone ids (they never leave the machine and are dropped).
+        ("http://[fe80::1%25eth0]:8080/".into(), Host(Ip, "fe80::1")),
+        ("[fe80::1%eth0]".into(), Host(Ip, "fe80::1")),
+        ("fe80::1%eth0".into(), Host(Ip, "fe80::1")),
+        ("[fe80::1%]".into(), Host(Ip, "fe80::1")),
+        (
+            "https://[2001:DB8:0:0:0:0:0:1]/".into(),
+            Host(Ip, "2001:db8::1"),
+        ),
+        ("[::ffff:1.2.3.4]".into(), Host(Ip, "::ffff:1.2.3.4")),
+        ("[::1]:99999".into(), Err(HostError::InvalidPort)),
+        ("[::1]x".into(), Err(HostError::InvalidPort)),
+        ("1::2::3".into(), Err(HostError::InvalidIpv6)),
+        // IPv4.
+        ("http://127.0.0.1:8080/".into(), Host(Ip, "127.0.0.1")),
+        ("１２７.０.０.１".into(), Host(Ip, "127.0.0.1")),
+        ("256.1.1.1".into(), Host(Domain, "256.1.1.1")),
+        // Ports.
+        ("example.com:99999".into(), Err(HostError::InvalidPort)),
+        ("example.com:-1".into(), Err(HostError::InvalidPort)),
+        ("example.com:80:80".into(), Err(HostError::InvalidIpv6)),
+        ("example.com:".into(), Host(Domain, "example.com")),
+        // Localhost.
+        (
+            "http://LOCALHOST.:3000/".into(),
+            Host(Localhost, "localhost"),
+        ),
+        ("app.localhost".into(), Host(Localhost, "app.localhost")),
+        // Userinfo and backslash tricks: the host is what the browser would connect to.
+        (
+            "https://www.google-analytics.com@evil.example/".into(),
+            Host(Domain, "evil.example"),
+        ),
+        (
+            "https://evil.example\\@www.google-analytics.com/".into(),
+            Host(Domain, "evil.example"),
+        ),
+        (
+            "https://evil.example#@www.google-analytics.com/".into(),
+            Host(Domain, "evil.example"),
+        ),
+        (
+            "https://evil.example?@www.google-analytics.com/".into(),
+            Host(Domain, "evil.example"),
+        ),
+        (
+            "HTTPS://WWW.GOOGLE-ANALYTICS.COM./g/collect".into(),
+            Owned("www.google-analytics.com", "google"),
+        ),
+        // Percent-encoding in the host: decoded as browsers do; invalid encodings are errors.
+        ("ex%41mple.com".into(), Host(Domain, "example.com")),
+        (
+            "https://www.google%2Danalytics.com/".into(),
+            Owned("www.google-analytics.com", "google"),
+        ),
+        (
+            "ex%zzmple.com".into(),
+            Err(HostError::InvalidPercentEncoding),
+        ),
+        ("ex%4".into(), Err(HostError::InvalidPercentEncoding)),
+        (
+            "example.com%".into(),
+            Err(HostError::InvalidPercentEncoding),
+        ),
+        ("%ff%fe.com".into(), Err(HostError::InvalidPercentEncoding)),
+        ("%2e%2e".into(), Err(HostError::EmptyLabel)),
+        (
+            "https://example.com/%zz%".into(),
+            Host(Domain, "example.com"),
+        ),
+        // IDN: Unicode and punycode are one host; homographs are not the brand they imitate.
+        (
+            "https://bücher.example/".into(),
+            Host(Domain, "xn--bcher-kva.example"),
+        ),
+        (
+            "XN--BCHER-KVA.example".into(),
+            Host(Domain, "xn--bcher-kva.example"),
+        ),
+        (
+            "ＢÜCHER．example".into(),
+            Host(Domain, "xn--bcher-kva.example"),
+        ),
+        (
+            "bücher。example".into(),
+            Host(Domain, "xn--bcher-kva.example"),
+        ),
+        ("straße.de".into(), Host(Domain, "xn--strae-oqa.de")),
+        ("аpple.com".into(), Host(Domain, "xn--pple-43d.com")),
+        ("xn--.example".into(), Err(HostError::InvalidIdn)),
+        ("xn--bcher-.example".into(), Err(HostError::InvalidIdn)),
+        ("xn--bcher-kva9.example".into(), Err(HostError::InvalidIdn)),
+        ("xn--a-5da.example".into(), Err(HostError::InvalidIdn)),
+        ("a\u{200b}b.example".into(), Host(Domain, "ab.example")),
+        ("\u{fffd}.example".into(), Err(HostError::InvalidIdn)),
+        // Not a scheme: a host with a port.
+        ("example.com:443/x".into(), Host(Domain, "example.com")),
+    ];
+    // Every non-network scheme, in any case: a defined answer with no host and no domain.
+    for &scheme in whither::host::NON_NETWORK_SCHEMES {
+        t.push((
+            format!("{scheme}:<script>alert(1)</script>"),
+            Host(NonNetwork, scheme),
+        ));
+        t.push((
+            format!("{}://x/y", scheme.to_uppercase()),
+            Host(NonNetwork, scheme),
+        ));
+    }
+    // Huge query strings and paths cost nothing and change nothing.
+    t.push((
+        format!(
+            "https://www.google-analytics.com/g/collect?{}",
+            "q=1&".repeat(2_000_000)
+        ),
+        Owned("www.google-analytics.com", "google"),
+    ));
+    t.push((
+        format!("https://example.com/{}", "é/".repeat(500_000)),
+        Host(Domain, "example.com"),
+    ));
+    t.push((
+        format!("{}.com", "a".repeat(4_000_000)),
+        Err(HostError::TooLong),
+    ));
+    t
+}
+
+fn short(input: &str) -> String {
+    input.chars().take(80).collect()
+}
+
+#[test]
+fn every_hostile_input_has_its_defined_answer() {
+    let mut failures = Vec::new();
+    let table = table();
+    for (input, want) in &table {
+        let got = host::parse(input);
+        let ok = match (want, &got) {
+            (Host(kind, name), Ok(h)) => h.kind == *kind && h.name == *name,
+            (Owned(name, entity), Ok(h)) => {
+                h.name == *name
+                    && attribution::classify(input)
+                        .ok()
+                        .and_then(|a| a.entity)
+                        .is_some_and(|e| e.id == *entity)
+            }
+            (Err(e), Result::Err(g)) => e == g,
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{:?}: want {want:?}, got {got:?}", short(input)));
+        }
+        // The classification agrees: an attribution, or a rejection carrying the input and a message.
+        match (attribution::classify(input), &got) {
+            (Ok(a), Ok(h)) => assert_eq!(a.host, h.name),
+            (Result::Err(r), Result::Err(e)) => {
+                assert_eq!(r.input, *input);
+                assert_eq!(r.error, e.to_string());
+                assert!(!r.error.is_empty());
+            }
+            (a, h) => failures.push(format!("{:?}: classify {a:?} vs parse {h:?}", short(input))),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(table.len() >= 100, "{}", table.len());
+}
+
+#[test]
+fn hostile_inputs_are_counted_not_lost_in_a_report() {
+    let table = table();
+    let mut visit = Visit::new("https://www.news.example/<script>alert(1)</script>");
+    let mut network = 0u64;
+    let mut rejected = 0u64;
+    for (input, want) in &table {
+        visit.record(&Request {
+            url: input,
+            type_name: "<img src=x onerror=alert(1)>",
+            method: "\0",
+            ip: Some(input),
+        });
+        match want {
+            Host(NonNetwork, _) => {}
+            Err(_) => {
+                network += 1;
+                rejected += 1;
+            }
+            _ => network += 1,
+        }
+    }
+    let report = visit.report();
+    assert_eq!(
+        report.totals.requests, network,
+        "every network request counts once"
+    );
+    assert!(report.totals.unattributed_requests >= rejected);
+    assert_eq!(
+        report.page.url,
+        "https://www.news.example/<script>alert(1)</script>"
+    );
+    assert!(serde_json::to_string(&report).is_ok());
+    assert!(!report.to_text().is_empty());
+    // The persisted form of this visit restores to the same report.
+    let restored = Visit::import(&visit.export()).map(|v| serde_json::to_string(&v.report()).ok());
+    assert_eq!(restored, Ok(serde_json::to_string(&report).ok()));
+}
+
+#[test]
+fn hostile_events_and_stored_state_never_break_the_tracker() {
+    let mut t = Tracker::new();
+    let table = table();
+    let main = Event {
+        stage: Stage::Before,
+        request_id: "0".into(),
+        url: "https://www.news.example/".into(),
+        type_name: "main_frame".into(),
+        method: "GET".into(),
+        ip: None,
+        document_url: None,
+    };
+    t.event(1, &main);
+    for (i, (input, _)) in table.iter().enumerate() {
+        for stage in [Stage::Before, Stage::Completed] {
+            let ev = Event {
+                stage,
+                request_id: format!("{i}\0{input:.20}"),
+                url: input.clone(),
+                type_name: input.chars().take(10).collect(),
+                method: input.chars().take(10).collect(),
+                ip: Some(input.chars().take(50).collect()),
+                document_url: Some(input.clone()),
+            };
+            t.event(1, &ev);
+        }
+    }
+    let before = t.report(1).map(|r| r.totals.requests);
+    assert!(before.is_some_and(|n| n > 1));
+    // Stored state is untrusted: malformed or hostile state is rejected and the tab keeps its report.
+    for (input, _) in &table {
+        assert!(t.import_tab(1, input).is_err());
+    }
+    for bad in [
+        r#"{"seq":1,"visit":"{\"v\":1,\"page\":\"x\",\"hosts\":[[\"a..b\",1,0,{},null]]}","seen":[]}"#,
+        r#"{"seq":1,"visit":"{\"v\":1,\"page\":\"x\",\"hosts\":[[\"EXAMPLE.COM\",1,0,{},null]]}","seen":[]}"#,
+        r#"{"seq":1,"visit":"{\"v\":1,\"page\":\"x\",\"hosts\":[[\"data:\",1,0,{},null]]}","seen":[]}"#,
+        r#"{"seq":1,"visit":"not json","seen":[]}"#,
+        r#"{"seq":-1,"visit":null,"seen":[]}"#,
+    ] {
+        assert!(t.import_tab(1, bad).is_err(), "{bad}");
+    }
+    assert_eq!(t.report(1).map(|r| r.totals.requests), before);
+}
+
+#[test]
+fn hostile_har_files_are_read_or_rejected_clearly() {
+    let table = table();
+    let entries: Vec<serde_json::Value> = table
+        .iter()
+        .map(|(input, _)| {
+            serde_json::json!({"request": {"url": input, "method": input}, "serverIPAddress": input,
+                "_resourceType": input, "response": {"content": {"mimeType": input}}})
+        })
+        .collect();
+    let har_text = serde_json::json!({"log": {"entries": entries}}).to_string();
+    let report = har::report(&har_text);
+    assert!(
+        report.as_ref().is_ok_and(|r| r.totals.requests > 0),
+        "{:?}",
+        report.err()
+    );
+    for bad in [
+        "",
+        "null",
+        "[]",
+        "{\"log\":null}",
+        "{\"log\":{\"entries\":{}}}",
+        "{\"log\":{\"entries\":[1]}}",
+    ] {
+        let err = har::report(bad).err();
+        assert!(err.is_some_and(|e| !e.0.is_empty()), "{bad}");
+    }
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(
+        har::report(&deep).is_err(),
+        "deep nesting is an error, not a stack overflow"
+    );
+}

@@ -1,0 +1,54 @@
+// The classification fast path of the wasm core (docs/wasm-api.md, docs/performance.md): classifyHost /
+// classifyHosts give ids, classification(id) the same object as classify. Run after `make wasm`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { toPlain } from '../../extension/state.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
+const haveWasm = existsSync(`${pkgDir}whither_bg.wasm`) && existsSync(`${pkgDir}whither.js`);
+const noWasm = haveWasm ? false : 'pkg/ is not built yet (run `make wasm`)';
+
+/** @type {any} */
+let core = null;
+if (haveWasm) {
+  core = await import(pathToFileURL(`${pkgDir}whither.js`).href);
+  core.initSync({ module: readFileSync(`${pkgDir}whither_bg.wasm`) });
+}
+const fixture = JSON.parse(readFileSync(`${root}tests/fixtures/cases.json`, 'utf8'));
+const inputs = [...(Array.isArray(fixture) ? fixture : fixture.cases).map((/** @type {any} */ c) => c.input),
+  'https://WWW.Google-Analytics.com./g/collect', '192.168.0.1', '[::1]:8080', 'a..b', '', 'data:text/plain,x',
+  'bucket.s3.amazonaws.com', 'x.y.z.unknown-tld-zz'];
+
+test('classification(classifyHost(x)) is classify(x), for every fixture case', { skip: noWasm }, () => {
+  for (const input of inputs) {
+    const id = core.classifyHost(input);
+    assert.equal(typeof id, 'number', JSON.stringify(input));
+    assert.deepEqual(toPlain(core.classification(id)), toPlain(core.classify(input)), JSON.stringify(input));
+    assert.equal(core.classifyHost(input), id, 'the same input keeps its id');
+  }
+  const ids = new Set(inputs.map((i) => core.classifyHost(i)));
+  assert.equal(ids.size, new Set(inputs).size, 'distinct inputs get distinct ids');
+});
+
+test('classifyHosts gives the ids of classifyHost, one per line, in one call', { skip: noWasm }, () => {
+  const lines = inputs.filter((i) => !i.includes('\n'));
+  const batch = [...core.classifyHosts(lines.join('\n'))];
+  assert.deepEqual(batch, lines.map((i) => core.classifyHost(i)));
+});
+
+test('a full table starts afresh: old ids are forgotten (null), never reused; a batch stays valid', { skip: noWasm },
+  () => {
+    const first = core.classifyHost('first-of-many.example');
+    const many = Array.from({ length: 40_000 }, (_, i) => `h${i}.many.example`);
+    const ids = [...core.classifyHosts(many.join('\n'))];
+    assert.equal(ids.length, many.length);
+    assert.equal(core.classification(first), null, 'the old id is forgotten');
+    assert.equal(toPlain(core.classification(ids[0])).input, many[0], 'the whole batch is still there');
+    assert.equal(toPlain(core.classification(ids[ids.length - 1])).input, many[many.length - 1]);
+    assert.ok(Math.min(...ids) > first, 'ids are never reused');
+    assert.equal(core.classification(4_294_967_294), null);
+  });

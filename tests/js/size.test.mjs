@@ -1,0 +1,23 @@
+// The size budget of the wasm core (issue 6, docs/performance.md): pkg/whither_bg.wasm, the database included, at
+// most 350 KB (350,000 bytes) gzip-compressed. The build is deterministic, so this is a plain check, not a timing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
+const wasmPath = `${pkgDir}whither_bg.wasm`;
+export const BUDGET_GZIP = 350_000;
+
+test('the wasm core fits its size budget (<= 350 KB gzip)', { skip: existsSync(wasmPath) ? false : 'run make wasm' },
+  () => {
+    const wasm = readFileSync(wasmPath);
+    const gzip = gzipSync(wasm, { level: 9 }).length;
+    assert.ok(gzip <= BUDGET_GZIP,
+      `pkg/whither_bg.wasm is ${gzip} bytes gzip (${wasm.length} raw), over the budget of ${BUDGET_GZIP}: ` +
+      'see docs/performance.md (node scripts/bench/size.mjs shows what takes the space)');
+    // The module must still be a valid, instantiable module (wasm-opt output included).
+    assert.ok(WebAssembly.validate(wasm), 'pkg/whither_bg.wasm is not valid WebAssembly');
+  });
