@@ -2,22 +2,12 @@
 // classifyHosts give ids, classification(id) the same object as classify. Run after `make wasm`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 import { toPlain } from '../../extension/state.js';
+import { core, noWasm, root } from './core.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
-const haveWasm = existsSync(`${pkgDir}whither_bg.wasm`) && existsSync(`${pkgDir}whither.js`);
-const noWasm = haveWasm ? false : 'pkg/ is not built yet (run `make wasm`)';
 
-/** @type {any} */
-let core = null;
-if (haveWasm) {
-  core = await import(pathToFileURL(`${pkgDir}whither.js`).href);
-  core.initSync({ module: readFileSync(`${pkgDir}whither_bg.wasm`) });
-}
 const fixture = JSON.parse(readFileSync(`${root}tests/fixtures/cases.json`, 'utf8'));
 const inputs = [...(Array.isArray(fixture) ? fixture : fixture.cases).map((/** @type {any} */ c) => c.input),
   'https://WWW.Google-Analytics.com./g/collect', '192.168.0.1', '[::1]:8080', 'a..b', '', 'data:text/plain,x',

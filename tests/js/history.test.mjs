@@ -2,25 +2,15 @@
 // the settings' validation, and the phrases shared by the badge and the popup. Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 import { toPlain } from '../../extension/state.js';
 import { createRecorder } from '../../extension/recorder.js';
 import { dayNumber, dayOfKey, defaultSettings, normalizeSettings, regionOfLocale, SETTINGS_KEY }
   from '../../extension/settings.js';
 import { countPhrase, dataPhrase } from '../../extension/text.js';
+import { core, noWasm, root } from './core.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
-const haveWasm = existsSync(`${pkgDir}whither_bg.wasm`);
-const noWasm = haveWasm ? false : 'pkg/ is not built yet (run `make wasm`)';
-/** @type {any} */
-let core = null;
-if (haveWasm) {
-  core = await import(pathToFileURL(`${pkgDir}whither.js`).href);
-  core.initSync({ module: readFileSync(`${pkgDir}whither_bg.wasm`) });
-}
 
 /** A storage area in memory. */
 function area() {

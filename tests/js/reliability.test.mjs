@@ -3,23 +3,11 @@
 // storage quota errors never drop the current tab's report. Run from the repository root: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { createWhither, isCoreFailure, isQuotaError, storageKey, toPlain } from '../../extension/state.js';
+import { core, noWasm, root } from './core.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-// WHITHER_PKG points at another wasm-bindgen output directory (default: pkg/ of the repository).
-const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
-const haveWasm = existsSync(`${pkgDir}whither_bg.wasm`) && existsSync(`${pkgDir}whither.js`);
-const noWasm = haveWasm ? false : 'pkg/ is not built yet (run `make wasm`)';
 
-/** @type {any} */
-let core = null;
-if (haveWasm) {
-  core = await import(pathToFileURL(`${pkgDir}whither.js`).href);
-  core.initSync({ module: readFileSync(`${pkgDir}whither_bg.wasm`) });
-}
 
 const EXT_ID = 'whither@whither.dev';
 const PAGE = 'https://www.news.example/';

@@ -4,26 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { toPlain } from '../../extension/state.js';
+import { core, noWasm, root } from './core.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-// WHITHER_PKG points at another wasm-bindgen output directory (default: pkg/ of the repository).
-const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
-const wasmPath = `${pkgDir}whither_bg.wasm`;
-const gluePath = `${pkgDir}whither.js`;
 const fixturePath = `${root}tests/fixtures/cases.json`;
 
-const haveWasm = existsSync(wasmPath) && existsSync(gluePath);
-const noWasm = haveWasm ? false : 'pkg/ is not built yet (run `make wasm`)';
 
-/** @type {any} */
-let core = null;
-if (haveWasm) {
-  core = await import(pathToFileURL(gluePath).href);
-  core.initSync({ module: readFileSync(wasmPath) });
-}
 
 /** @param {unknown} v */
 const plain = (v) => toPlain(v);
