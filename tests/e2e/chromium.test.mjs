@@ -14,7 +14,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
-import { launchChromium, chromiumPath, missingBuild, EXTENSION_DIR } from './harness.mjs';
+import {
+  launchChromium, missingBuild, EXTENSION_DIR, prerequisites,
+} from './harness.mjs';
 import {
   EXPECTED, POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup, assertHarAgrees,
 } from './assertions.mjs';
@@ -25,9 +27,7 @@ const isDone = (/** @type {{host: string, path: string}} */ r) => r.host === DON
 
 const missing = missingBuild();
 // Missing prerequisites fail the test (set WHITHER_E2E_ALLOW_SKIP=1 to skip instead).
-const unmet = !chromiumPath() ? 'Chromium is not installed (apt-get install chromium)'
-  : missing.length ? `the extension is not built (missing ${missing.join(', ')}; run make build)` : '';
-const skip = unmet && process.env.WHITHER_E2E_ALLOW_SKIP === '1' ? unmet : false;
+const { unmet, skip } = prerequisites('chromium', missing);
 
 /**
  * One visit of the test page in a fresh browser profile.

@@ -9,7 +9,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
-import { launchFirefox, firefoxPath, geckodriverPath, missingBuild } from './harness.mjs';
+import {
+  launchFirefox, missingBuild, prerequisites,
+} from './harness.mjs';
 import {
   POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup,
 } from './assertions.mjs';
@@ -20,10 +22,7 @@ const isDone = (/** @type {{host: string, path: string}} */ r) => r.host === DON
 
 const missing = missingBuild();
 // Missing prerequisites fail the test (set WHITHER_E2E_ALLOW_SKIP=1 to skip instead).
-const unmet = !firefoxPath() ? 'Firefox is not installed (apt-get install firefox-esr)'
-  : !geckodriverPath() ? 'geckodriver is not installed (cargo install geckodriver)'
-    : missing.length ? `the extension is not built (missing ${missing.join(', ')}; run make build)` : '';
-const skip = unmet && process.env.WHITHER_E2E_ALLOW_SKIP === '1' ? unmet : false;
+const { unmet, skip } = prerequisites('firefox', missing);
 
 /**
  * One visit of the test page in a fresh Firefox profile.

@@ -38,6 +38,23 @@ export function geckodriverPath() {
     '/usr/local/bin/geckodriver', '/usr/bin/geckodriver']);
 }
 
+/**
+ * Why an end-to-end test in `browser` cannot run here ('' when it can), and node:test's `skip` value: missing
+ * prerequisites fail the test, unless WHITHER_E2E_ALLOW_SKIP=1 turns them into a skip.
+ * @param {'chromium' | 'firefox'} browser
+ * @param {string[]} missing files of the build that are missing (`missingBuild()`)
+ * @returns {{unmet: string, skip: string | false}}
+ */
+export function prerequisites(browser, missing) {
+  const noBrowser = browser === 'chromium'
+    ? (!chromiumPath() ? 'Chromium is not installed (apt-get install chromium)' : '')
+    : !firefoxPath() ? 'Firefox is not installed (apt-get install firefox-esr)'
+      : !geckodriverPath() ? 'geckodriver is not installed (cargo install geckodriver)' : '';
+  const unmet = noBrowser
+    || (missing.length ? `the extension is not built (missing ${missing.join(', ')}; run make build)` : '');
+  return { unmet, skip: unmet && process.env.WHITHER_E2E_ALLOW_SKIP === '1' ? unmet : false };
+}
+
 /** What the extension needs before a browser can load it; empty when it is ready. */
 export function missingBuild(dir = EXTENSION_DIR) {
   return ['manifest.json', 'extension/background.js', POPUP_PATH, 'pkg/whither.js', 'pkg/whither_bg.wasm']

@@ -15,7 +15,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
-import { launchChromium, launchFirefox, chromiumPath, firefoxPath, geckodriverPath, missingBuild } from './harness.mjs';
+import {
+  launchChromium, launchFirefox, missingBuild, prerequisites,
+} from './harness.mjs';
 import { assertServerRecord } from './assertions.mjs';
 
 // Playwright reports a service worker's own requests only with this set (Chromium).
@@ -29,13 +31,8 @@ const BROWSER_SERVICE = /(^|\.)(google\.com|googleapis\.com|gstatic\.com|gvt1\.c
 const isDone = (/** @type {{host: string, path: string}} */ r) => r.host === DONE_BEACON.host && r.path === DONE_BEACON.path;
 
 const missing = missingBuild();
-const unmet = !chromiumPath() ? 'Chromium is not installed (apt-get install chromium)'
-  : missing.length ? `the extension is not built (missing ${missing.join(', ')}; run make build)` : '';
-const skip = unmet && process.env.WHITHER_E2E_ALLOW_SKIP === '1' ? unmet : false;
-const unmetFirefox = !firefoxPath() ? 'Firefox is not installed (apt-get install firefox-esr)'
-  : !geckodriverPath() ? 'geckodriver is not installed (cargo install geckodriver)'
-    : missing.length ? `the extension is not built (missing ${missing.join(', ')}; run make build)` : '';
-const skipFirefox = unmetFirefox && process.env.WHITHER_E2E_ALLOW_SKIP === '1' ? unmetFirefox : false;
+const { unmet, skip } = prerequisites('chromium', missing);
+const { unmet: unmetFirefox, skip: skipFirefox } = prerequisites('firefox', missing);
 
 /** Elements that markup in the data would create if it were parsed as HTML, in any extension page. */
 const INJECTED = `(() => Array.from(document.querySelectorAll(

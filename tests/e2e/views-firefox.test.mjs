@@ -8,7 +8,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
-import { launchFirefox, firefoxPath, geckodriverPath, missingBuild } from './harness.mjs';
+import {
+  launchFirefox, missingBuild, prerequisites,
+} from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {string} */
@@ -16,10 +18,7 @@ const AXE_SOURCE = require('axe-core').source;
 const isDone = (/** @type {{host: string, path: string}} */ r) => r.host === DONE_BEACON.host && r.path === DONE_BEACON.path;
 
 const missing = missingBuild();
-const unmet = !firefoxPath() ? 'Firefox is not installed (apt-get install firefox-esr)'
-  : !geckodriverPath() ? 'geckodriver is not installed (cargo install geckodriver)'
-    : missing.length ? `the extension is not built (missing ${missing.join(', ')}; run make build)` : '';
-const skip = unmet && process.env.WHITHER_E2E_ALLOW_SKIP === '1' ? unmet : false;
+const { unmet, skip } = prerequisites('firefox', missing);
 
 /**
  * axe-core in the current tab (run by WebDriver, outside the page's CSP); fails on any violation.

@@ -12,7 +12,9 @@ import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
-import { launchChromium, chromiumPath, missingBuild, EXTENSION_DIR } from './harness.mjs';
+import {
+  launchChromium, missingBuild, EXTENSION_DIR, prerequisites,
+} from './harness.mjs';
 import { EXPECTED } from './assertions.mjs';
 
 const require = createRequire(import.meta.url);
@@ -23,9 +25,7 @@ const isDone = (/** @type {{host: string, path: string}} */ r) => r.host === DON
 
 const missing = [...missingBuild(), ...missingBuild().length ? [] : ['extension/vendor/d3-geo.min.js']
   .filter((f) => !require('node:fs').existsSync(path.join(EXTENSION_DIR, f)))];
-const unmet = !chromiumPath() ? 'Chromium is not installed (apt-get install chromium)'
-  : missing.length ? `the extension is not built (missing ${missing.join(', ')}; run make build)` : '';
-const skip = unmet && process.env.WHITHER_E2E_ALLOW_SKIP === '1' ? unmet : false;
+const { unmet, skip } = prerequisites('chromium', missing);
 
 /**
  * Runs axe-core in a page (evaluated through the DevTools protocol, which the extension pages' CSP does not block)
