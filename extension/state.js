@@ -62,6 +62,17 @@ import { countPhrase } from './text.js';
 /** Key prefix of per-tab state in `storage.session`. */
 export const STORAGE_PREFIX = 'tab:';
 
+/**
+ * How long a tab's changes gather before its state is exported and written to storage.session: a page load's
+ * hundreds of requests cost a few writes, not one each (docs/performance.md). Far below the browsers' idle timeouts
+ * (Chrome stops an idle worker after 30 s, Firefox suspends an idle event page after 30 s), so a stopped
+ * background has written everything first.
+ */
+export const PERSIST_DELAY_MS = 250;
+
+/** How long a tab's changes gather before its badge and tooltip are updated (a few updates a second at most). */
+export const BADGE_DELAY_MS = 100;
+
 /** Events remembered per tab since its last export, for replay after a core failure; beyond this, export now. */
 export const MAX_UNSAVED_EVENTS = 2_000;
 
@@ -91,13 +102,16 @@ export function isQuotaError(error) {
 export const REPORT_MESSAGE = 'whither:report';
 
 /**
- * webRequest event name → stage name of the core.
+ * webRequest event name → stage name of the core: the events the background listens to. Every event costs the
+ * browser a message to the background, so only those that add something: the start of each hop (what is counted),
+ * its end (the server's IP; the hop is finished), redirects and errors (rare). `onResponseStarted` (stage
+ * `response`, accepted by the core) would only repeat the IP of `onCompleted`: a third of all events for nothing
+ * (docs/performance.md).
  * @type {Readonly<Record<string, Stage>>}
  */
 export const STAGES = Object.freeze({
   onBeforeRequest: 'before',
   onBeforeRedirect: 'redirect',
-  onResponseStarted: 'response',
   onCompleted: 'completed',
   onErrorOccurred: 'error',
 });
@@ -232,29 +246,39 @@ export function createSerialQueue(onError) {
 
 /**
  * Runs `run(key)` at most once at a time per key; a `schedule` while a run is in flight makes exactly one more run
- * afterwards (which then sees the latest state). Errors are logged.
+ * afterwards (which then sees the latest state). With `delayMs`, a run starts that long after the first `schedule`
+ * of a burst, so that a burst of changes costs one run (`schedule(key, true)` starts it at once). Errors are logged.
  * @template K
  * @param {(key: K) => Promise<void> | void} run
  * @param {(error: unknown) => void} onError
+ * @param {number} [delayMs]
  */
-export function createCoalescer(run, onError) {
-  /** @type {Map<K, {dirty: boolean, done: Promise<void>}>} */
+export function createCoalescer(run, onError, delayMs = 0) {
+  /** @type {Map<K, {dirty: boolean, done: Promise<void>, now: () => void}>} */
   const pending = new Map();
   return {
     /**
      * @param {K} key
+     * @param {boolean} [now] start the run without waiting for the delay
      * @returns {Promise<void>} resolves when the state of `key` as of now has been handled
      */
-    schedule(key) {
+    schedule(key, now = false) {
       const existing = pending.get(key);
       if (existing) {
         existing.dirty = true;
+        if (now) existing.now();
         return existing.done;
       }
-      const entry = { dirty: true, done: Promise.resolve() };
+      const entry = { dirty: true, done: Promise.resolve(), now: () => {} };
       pending.set(key, entry);
       entry.done = (async () => {
         try {
+          if (delayMs > 0 && !now) {
+            await new Promise((resolve) => {
+              const timer = setTimeout(resolve, delayMs);
+              entry.now = () => { clearTimeout(timer); resolve(undefined); };
+            });
+          }
           while (entry.dirty) {
             entry.dirty = false;
             try {
@@ -314,6 +338,8 @@ export function summarySentence(getMessage, summary, locale) {
  *   tab (prerendering) and its visit moves to the new id
  * @property {(tracker: TrackerLike, tabId: number, summary: Summary) => {text: string, color: string} | null}
  *   [badgeView] the badge's text and colour for a tab with a report (default: its number of jurisdictions)
+ * @property {number} [persistDelayMs] how long a tab's changes gather before they are written (PERSIST_DELAY_MS)
+ * @property {number} [badgeDelayMs] how long a tab's changes gather before its badge is updated (BADGE_DELAY_MS)
  */
 
 /**
@@ -324,6 +350,7 @@ export function summarySentence(getMessage, summary, locale) {
  */
 export function createWhither({
   api, ready, log = console, title, defaultTitle = '', onTabChanged, onTabClosed, onTabMoved, badgeView, createTracker,
+  persistDelayMs = PERSIST_DELAY_MS, badgeDelayMs = BADGE_DELAY_MS,
 }) {
   /** @param {unknown} error */
   const logError = (error) => log.error('whither:', error);
@@ -375,6 +402,7 @@ export function createWhither({
     }
   };
 
+  // A burst of requests (a page load: hundreds in a second) is exported and written once per PERSIST_DELAY_MS.
   const persist = createCoalescer(/** @param {number} tabId */ async (tabId) => {
     if (!tracker) return;
     const key = storageKey(tabId);
@@ -389,7 +417,7 @@ export function createWhither({
       written.add(tabId); // most recently written last
       await write(tabId, data);
     }
-  }, logError);
+  }, logError, persistDelayMs);
 
   /**
    * Replaces a failed core's Tracker with a fresh one holding the same state.
@@ -429,27 +457,34 @@ export function createWhither({
     let events = unsaved.get(tabId);
     if (!events) unsaved.set(tabId, (events = []));
     events.push({ event, unclassified });
-    if (events.length > MAX_UNSAVED_EVENTS) persist.schedule(tabId);
+    if (events.length > MAX_UNSAVED_EVENTS) persist.schedule(tabId, true);
   };
 
+  /** What each tab's badge shows now, so that an update that changes nothing costs no call into the browser. */
+  /** @type {Map<number, {text: string, title: string, color: string | undefined}>} */
+  const shown = new Map();
   const badge = createCoalescer(/** @param {number} tabId */ async (tabId) => {
     if (!tracker || !api.action) return;
     const summary = tracker.summary(tabId);
     const view = summary && badgeView ? badgeView(tracker, tabId, summary) : null;
     const text = view ? view.text : summary ? String(summary.jurisdictions) : '';
     const tooltip = summary && title ? title(summary) : defaultTitle;
+    const color = view && api.action.setBadgeBackgroundColor ? view.color : undefined;
+    const before = shown.get(tabId);
+    shown.set(tabId, { text, title: tooltip, color });
     try {
       await Promise.all([
-        api.action.setBadgeText({ tabId, text }),
-        api.action.setTitle({ tabId, title: tooltip }),
-        view && api.action.setBadgeBackgroundColor ? api.action.setBadgeBackgroundColor({ tabId, color: view.color })
-          : undefined,
+        before?.text === text ? undefined : api.action.setBadgeText({ tabId, text }),
+        before?.title === tooltip ? undefined : api.action.setTitle({ tabId, title: tooltip }),
+        color === undefined || before?.color === color ? undefined
+          : api.action.setBadgeBackgroundColor({ tabId, color }),
       ]);
     } catch (error) {
       // The tab may be gone already (closed, or a prerender that was discarded).
+      shown.delete(tabId);
       log.debug?.('whither: badge', tabId, error);
     }
-  }, logError);
+  }, logError, badgeDelayMs);
 
   /** @param {number} tabId */
   const changed = (tabId) => {
@@ -533,7 +568,8 @@ export function createWhither({
         saved.delete(tabId);
         unsaved.delete(tabId);
         written.delete(tabId);
-        persist.schedule(tabId); // exportTab is null now: removes the key, after any write in flight
+        shown.delete(tabId);
+        persist.schedule(tabId, true); // exportTab is null now: removes the key, after any write in flight
       });
     },
 
@@ -548,7 +584,8 @@ export function createWhither({
         const data = tracker.exportTab(removedTabId);
         onTabMoved?.(tracker, removedTabId, addedTabId);
         tracker.removeTab(removedTabId);
-        persist.schedule(removedTabId);
+        shown.delete(removedTabId);
+        persist.schedule(removedTabId, true);
         if (data !== null && data !== undefined) {
           tracker.importTab(addedTabId, data);
           changed(addedTabId);
@@ -562,7 +599,9 @@ export function createWhither({
      */
     refreshBadge(tabId) {
       queue.push(() => {
-        if (tracker) badge.schedule(tabId);
+        if (!tracker) return;
+        shown.delete(tabId); // the browser may have reset it: set it again
+        badge.schedule(tabId);
       });
     },
 

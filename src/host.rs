@@ -104,8 +104,32 @@ pub const NON_NETWORK_SCHEMES: &[&str] = &[
 /// Longest accepted input, so that a hostile multi-megabyte string costs nothing.
 const MAX_INPUT: usize = 1 << 16;
 
+/// Where a URL or host points, before normalisation: what [`parse`] normalises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Authority<'a> {
+    /// A URL of a scheme that never reaches the network (its scheme as written).
+    NonNetwork(&'a str),
+    /// The host as written in the input: no userinfo, port or brackets, not normalised.
+    Host(&'a str),
+}
+
 /// Parses a URL (`https://user@Example.COM.:8443/path`) or a bare host (`example.com`, `[::1]:80`, `1.2.3.4`).
 pub fn parse(input: &str) -> Result<Host, HostError> {
+    match authority(input)? {
+        Authority::NonNetwork(scheme) => Ok(Host {
+            name: scheme.to_ascii_lowercase(),
+            kind: HostKind::NonNetwork,
+            domain: None,
+            icann_domain: None,
+        }),
+        Authority::Host(host) => normalise(host),
+    }
+}
+
+/// The first step of [`parse`], without allocating: the host as written (or the non-network scheme). When it is
+/// already a normalised name, it is `parse`'s name (normalising is idempotent), so a caller holding normalised names
+/// can look it up before paying for the rest of `parse` (the tracker's per-request fast path).
+pub fn authority(input: &str) -> Result<Authority<'_>, HostError> {
     let input = input.trim_matches(|c: char| c.is_whitespace() || c.is_control());
     if input.is_empty() {
         return Err(HostError::Empty);
@@ -122,14 +146,8 @@ pub fn parse(input: &str) -> Result<Host, HostError> {
 
     let authority = match split_scheme(input) {
         Some((scheme, rest)) => {
-            let scheme = scheme.to_ascii_lowercase();
-            if NON_NETWORK_SCHEMES.contains(&scheme.as_str()) {
-                return Ok(Host {
-                    name: scheme,
-                    kind: HostKind::NonNetwork,
-                    domain: None,
-                    icann_domain: None,
-                });
+            if is_non_network(scheme) {
+                return Ok(Authority::NonNetwork(scheme));
             }
             rest.trim_start_matches(['/', '\\'])
         }
@@ -146,8 +164,13 @@ pub fn parse(input: &str) -> Result<Host, HostError> {
         Some(i) => &authority[i + 1..],
         None => authority,
     };
-    let host = strip_port(hostport)?;
-    normalise(host)
+    strip_port(hostport).map(Authority::Host)
+}
+
+fn is_non_network(scheme: &str) -> bool {
+    NON_NETWORK_SCHEMES
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme))
 }
 
 /// `scheme:` followed by `//` or by a known non-network scheme; `host:port` is not a scheme.
@@ -168,10 +191,7 @@ fn split_scheme(input: &str) -> Option<(&str, &str)> {
     if rest.starts_with("//") || rest.starts_with("\\\\") {
         return Some((scheme, rest));
     }
-    let lower = scheme.to_ascii_lowercase();
-    NON_NETWORK_SCHEMES
-        .contains(&lower.as_str())
-        .then_some((scheme, rest))
+    is_non_network(scheme).then_some((scheme, rest))
 }
 
 /// Removes `:port` and IPv6 brackets; keeps the zone-free address inside brackets.
@@ -311,7 +331,7 @@ fn idn_to_ascii(host: &str) -> Result<String, HostError> {
 /// Percent-decodes, maps an internationalised name to its ASCII (punycode) form ([`idn_to_ascii`]), lower-cases,
 /// strips one trailing dot, recognises IP literals and `localhost`, validates labels, and finds the registrable
 /// domains.
-fn normalise(host: &str) -> Result<Host, HostError> {
+pub fn normalise(host: &str) -> Result<Host, HostError> {
     if host.is_empty() {
         return Err(HostError::Empty);
     }
@@ -607,6 +627,7 @@ mod tests {
             let once = ok(input);
             let twice = ok(&once.name);
             assert_eq!(once, twice, "{input}");
+            assert_eq!(authority(&once.name), Ok(Authority::Host(&once.name)));
         }
     }
 }
@@ -664,6 +685,8 @@ mod properties {
                 if h.kind != HostKind::NonNetwork {
                     prop_assert_eq!(parse(&h.name), Ok(h.clone()));
                     prop_assert!(h.name.is_ascii(), "{}", h.name);
+                    // What makes the tracker's fast path (`authority` looked up among normalised names) exact.
+                    prop_assert_eq!(authority(&h.name), Ok(Authority::Host(&h.name)));
                 }
             }
         }

@@ -1,12 +1,17 @@
 //! The tracker: every tab's current visit, fed by the browsers' webRequest events. It counts each request once
 //! whatever stages of it are seen, and still counts it when an earlier stage was lost to a stopped service worker.
 
-use crate::report::{Report, Request, Visit};
+use crate::report::{Report, Request, Totals, Visit};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Requests remembered per tab (to count each once); beyond this the oldest finished ones are forgotten.
 pub const MAX_SEEN: usize = 4_000;
+
+/// Finished request hops kept in a tab's persisted state (the most recent ones; every unfinished hop is kept). A
+/// restarted background only sees late events of requests that were in flight when it stopped: unfinished ones, or
+/// ones finished just before. Keeps the state written after every burst of requests small (docs/performance.md).
+pub const SAVED_DONE: usize = 256;
 
 /// Which webRequest listener an event came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -210,6 +215,12 @@ impl Tracker {
         self.tabs.get(&tab)?.visit.as_ref().map(Visit::report)
     }
 
+    /// The totals of the tab's report and its jurisdictions' requests, most first ([`Visit::summary`]): cheaper than
+    /// the report.
+    pub fn summary(&self, tab: i64) -> Option<(Totals, Vec<(&'static str, u64)>)> {
+        self.tabs.get(&tab)?.visit.as_ref().map(Visit::summary)
+    }
+
     /// The sequence number of the tab's current visit (a new visit has a new number), if it has one.
     pub fn visit_seq(&self, tab: i64) -> Option<u32> {
         self.tabs
@@ -232,6 +243,17 @@ impl Tracker {
         let t = self.tabs.get(&tab)?;
         let mut seen: Vec<(&String, &Seen)> = t.seen.iter().collect();
         seen.sort_by_key(|(_, s)| s.order);
+        // Every unfinished hop, but only the most recent finished ones: the state is written after every burst.
+        let mut skip_done = seen
+            .iter()
+            .filter(|(_, s)| s.done)
+            .count()
+            .saturating_sub(SAVED_DONE);
+        seen.retain(|(_, s)| {
+            let skip = s.done && skip_done > 0;
+            skip_done -= usize::from(skip);
+            !skip
+        });
         let state = TabState {
             seq: t.seq,
             visit: t.visit.as_ref().map(Visit::export),
@@ -478,5 +500,50 @@ mod tests {
         assert!(!t.event(-1, &ev(Stage::Before, "9", "https://x.example/", "script")));
         t.remove_tab(7);
         assert!(t.report(7).is_none());
+    }
+
+    #[test]
+    fn the_saved_state_keeps_unfinished_and_recent_requests_only() {
+        let mut t = Tracker::new();
+        t.event(
+            1,
+            &ev(Stage::Before, "page", "https://example.org/", "main_frame"),
+        );
+        for i in 0..1_000 {
+            let url = format!("https://cdn{}.example.com/{i}", i % 10);
+            let id = i.to_string();
+            t.event(1, &ev(Stage::Before, &id, &url, "image"));
+            if i % 100 != 0 {
+                t.event(1, &ev(Stage::Completed, &id, &url, "image"));
+            }
+        }
+        let saved = t.export_tab(1).unwrap_or_default();
+        let state: TabState = serde_json::from_str(&saved).expect("valid state");
+        let unfinished = state.seen.iter().filter(|s| !s.3).count();
+        assert_eq!(unfinished, 11, "the page and every 100th request");
+        assert_eq!(state.seen.len(), 11 + SAVED_DONE);
+        let mut u = Tracker::new();
+        assert_eq!(u.import_tab(1, &saved), Ok(()));
+        // Late events of requests in flight, or just finished, when the background stopped: not counted again.
+        u.event(
+            1,
+            &ev(
+                Stage::Completed,
+                "100",
+                "https://cdn0.example.com/100",
+                "image",
+            ),
+        );
+        u.event(
+            1,
+            &ev(
+                Stage::Completed,
+                "999",
+                "https://cdn9.example.com/999",
+                "image",
+            ),
+        );
+        assert_eq!(requests(&u, 1), 1_001);
+        assert_eq!(requests(&t, 1), 1_001);
     }
 }

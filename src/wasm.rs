@@ -166,13 +166,13 @@ impl Tracker {
     }
 
     pub fn summary(&self, tab: f64) -> Result<JsValue, JsError> {
-        match self.inner.report(tab_id(tab)) {
-            Some(r) => to_js(&Summary {
-                requests: r.totals.requests,
-                companies: r.totals.companies,
-                jurisdictions: r.totals.jurisdictions,
-                third_party_requests: r.totals.third_party_requests,
-                data_requests: r.totals.data_requests,
+        match self.inner.summary(tab_id(tab)) {
+            Some((totals, _)) => to_js(&Summary {
+                requests: totals.requests,
+                companies: totals.companies,
+                jurisdictions: totals.jurisdictions,
+                third_party_requests: totals.third_party_requests,
+                data_requests: totals.data_requests,
             }),
             None => Ok(JsValue::NULL),
         }
@@ -205,15 +205,14 @@ impl Tracker {
 
     /// The report's controlling jurisdictions on the watchlist, most requests first.
     pub fn watched(&self, tab: f64, watchlist: Vec<String>) -> Vec<String> {
-        self.inner
-            .report(tab_id(tab))
-            .map(|r| {
-                crate::history::watched_in(&r, &watchlist)
-                    .into_iter()
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default()
+        let Some((_, jurisdictions)) = self.inner.summary(tab_id(tab)) else {
+            return Vec::new();
+        };
+        jurisdictions
+            .into_iter()
+            .filter(|(code, _)| crate::history::watched(&watchlist, code))
+            .map(|(code, _)| code.to_string())
+            .collect()
     }
 
     pub fn tabs(&self) -> Vec<f64> {

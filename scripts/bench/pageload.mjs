@@ -6,6 +6,7 @@
 // Firefox is not measured here: its temporary add-on install needs a WebDriver session per profile, which costs
 // more than the effect being measured.
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,8 +14,11 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../../tests/e2e/server.mjs';
 import { EXTENSION_DIR, chromiumPath, missingBuild } from '../../tests/e2e/harness.mjs';
 import { thirdParties } from './sample.mjs';
+import { STAGES } from '../../extension/state.js';
 
 const PAIRS = Number(process.env.PAIRS ?? 10);
+// BASELINE=/path/to/another/unpacked/Whither adds a fourth arm, to compare two versions side by side in one run.
+const BASELINE = process.env.BASELINE ? path.resolve(process.env.BASELINE) : null;
 const HOSTS = 100;
 const RESOURCES = 500;
 const PAGE_HOST = 'www.bench-site.example';
@@ -48,15 +52,41 @@ await writeFile(path.join(stub, 'manifest.json'), JSON.stringify({
   manifest_version: 3, name: 'stub', version: '1', permissions: ['webRequest'], host_permissions: ['<all_urls>'],
   background: { service_worker: 'bg.js' },
 }));
-await writeFile(path.join(stub, 'bg.js'), `for (const e of ['onBeforeRequest', 'onBeforeRedirect', 'onResponseStarted',
-  'onCompleted', 'onErrorOccurred']) chrome.webRequest[e].addListener(() => {}, { urls: ['<all_urls>'] });
+await writeFile(path.join(stub, 'bg.js'), `for (const e of ${JSON.stringify(Object.keys(STAGES))})
+  chrome.webRequest[e].addListener(() => {}, { urls: ['<all_urls>'] });
 chrome.runtime.onMessage.addListener((m, s, reply) => { reply(true); });\n`);
 const PAGE = `https://${PAGE_HOST}/`;
 
+const TICK_MS = 1000 / 100; // USER_HZ: /proc times are in 1/100 s on Linux
+/**
+ * CPU time (user + system, ms) used so far by every live Chromium process this script started (the descendants
+ * of this process; the test server runs in this process and is not counted). Less sensitive to the machine's other
+ * load than the wall time: what the extension costs the browser, whatever waits for the CPU.
+ */
+function browserCpuMs() {
+  /** @type {Map<number, {ppid: number, ticks: number}>} */
+  const procs = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch { /* gone meanwhile */ }
+  }
+  const ours = (/** @type {number} */ pid) => {
+    for (let p = procs.get(pid)?.ppid; p !== undefined && p > 1; p = procs.get(p)?.ppid) if (p === process.pid) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, { ticks: t }] of procs) if (ours(pid)) ticks += t;
+  return ticks * TICK_MS;
+}
+
 /** One load of the page in a fresh profile; returns its load time (navigation start → load event end), ms. */
-async function load(/** @type {'without' | 'stub' | 'whither'} */ arm) {
-  const withWhither = arm === 'whither';
-  const dir = withWhither ? EXTENSION_DIR : stub;
+async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ arm) {
+  const withWhither = arm === 'whither' || arm === 'baseline';
+  const dir = arm === 'whither' ? EXTENSION_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE) : stub;
   const profile = await mkdtemp(path.join(tmpdir(), 'whither-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath, headless: true, ignoreHTTPSErrors: true,
@@ -83,7 +113,9 @@ async function load(/** @type {'without' | 'stub' | 'whither'} */ arm) {
     const page = context.pages()[0] ?? await context.newPage();
     // Chromium keeps 250 resource timings by default: keep them all, to check that every resource loaded.
     await page.addInitScript(() => performance.setResourceTimingBufferSize(10_000));
+    const cpu0 = browserCpuMs();
     await page.goto(PAGE, { waitUntil: 'load' });
+    const cpuMs = browserCpuMs() - cpu0;
     const ms = await page.evaluate(() => {
       const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
       return nav.loadEventEnd - nav.startTime;
@@ -99,7 +131,7 @@ async function load(/** @type {'without' | 'stub' | 'whither'} */ arm) {
         return r?.totals?.requests ?? 0;
       }, PAGE);
     }
-    return { ms, loaded, requests };
+    return { ms, loaded, requests, cpuMs };
   } finally {
     await context.close();
     await rm(profile, { recursive: true, force: true, maxRetries: 5 });
@@ -107,10 +139,16 @@ async function load(/** @type {'without' | 'stub' | 'whither'} */ arm) {
 }
 
 /** @type {Record<string, number[]>} */
-const times = { without: [], stub: [], whither: [] };
-const ratios = { without: /** @type {number[]} */ ([]), stub: /** @type {number[]} */ ([]) };
+const times = { without: [], stub: [], whither: [], baseline: [] };
+/** @type {Record<string, number[]>} */
+const cpu = { without: [], stub: [], whither: [], baseline: [] };
+/** @type {Record<string, number[]>} */
+const ratios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}) };
+/** @type {Record<string, number[]>} */
+const cpuRatios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}) };
 const t0 = performance.now();
-const ARMS = /** @type {const} */ (['without', 'stub', 'whither']);
+const ARMS = /** @type {('without' | 'stub' | 'whither' | 'baseline')[]} */ (['without', 'stub', 'whither',
+  ...(BASELINE ? ['baseline'] : [])]);
 for (let i = 0; i < PAIRS; i++) {
   // Rotate the order, so that no arm always profits from a warm disk cache or a quieter moment.
   const order = ARMS.map((_, k) => ARMS[(k + i) % ARMS.length]);
@@ -120,10 +158,13 @@ for (let i = 0; i < PAIRS; i++) {
   for (const arm of ARMS) {
     if (r[arm].loaded < RESOURCES) throw new Error(`${arm}: the page loaded ${r[arm].loaded} of ${RESOURCES} resources`);
     times[arm].push(r[arm].ms);
+    cpu[arm].push(r[arm].cpuMs);
   }
   if (r.whither.requests < RESOURCES) throw new Error(`Whither counted ${r.whither.requests} requests, not ${RESOURCES}+`);
-  ratios.without.push(r.whither.ms / r.without.ms);
-  ratios.stub.push(r.whither.ms / r.stub.ms);
+  for (const other of Object.keys(ratios)) {
+    ratios[other].push(r.whither.ms / r[other].ms);
+    cpuRatios[other].push(r.whither.cpuMs / r[other].cpuMs);
+  }
 }
 await server.close();
 await rm(site, { recursive: true, force: true });
@@ -132,8 +173,16 @@ const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Mat
 console.log(`page load, headless Chromium, ${RESOURCES} subresources from ${HOSTS} hosts, ${PAIRS} rounds of fresh ` +
   `profiles (${((performance.now() - t0) / 1000).toFixed(0)} s; target: with / without <= 1.02)`);
 console.log(`  median load: without extensions ${median(times.without).toFixed(0)} ms, with a no-op webRequest stub ` +
-  `${median(times.stub).toFixed(0)} ms, with Whither ${median(times.whither).toFixed(0)} ms`);
+  `${median(times.stub).toFixed(0)} ms, with Whither ${median(times.whither).toFixed(0)} ms` +
+  (BASELINE ? `, with the baseline ${median(times.baseline).toFixed(0)} ms` : ''));
 for (const [name, rs] of Object.entries(ratios)) {
   console.log(`  median ratio Whither / ${name.padEnd(7)}: ${median(rs).toFixed(3)}  ` +
+    `(per round: ${rs.map((x) => x.toFixed(2)).join(' ')})`);
+}
+console.log(`  Chromium CPU time during the load (all its processes): without ${median(cpu.without).toFixed(0)} ms, ` +
+  `stub ${median(cpu.stub).toFixed(0)} ms, Whither ${median(cpu.whither).toFixed(0)} ms` +
+  (BASELINE ? `, baseline ${median(cpu.baseline).toFixed(0)} ms` : ''));
+for (const [name, rs] of Object.entries(cpuRatios)) {
+  console.log(`  median CPU ratio Whither / ${name.padEnd(7)}: ${median(rs).toFixed(3)}  ` +
     `(per round: ${rs.map((x) => x.toFixed(2)).join(' ')})`);
 }

@@ -45,8 +45,8 @@ async function visit(server, { stopWorker, har }) {
     const tabId = await browser.tabId(`${PAGE_URL}*`);
     let stopped = false;
     if (stopWorker) {
-      // Let the extension see every request made so far, then stop its worker mid-page.
-      await browser.report(tabId, server.siteRequests().length);
+      // Let the extension see and store every request made so far (an idle worker), then stop it mid-page.
+      await browser.settled(tabId, () => server.siteRequests().length);
       await browser.stopServiceWorker();
       stopped = true;
     }

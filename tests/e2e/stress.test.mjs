@@ -56,46 +56,6 @@ function reportCounts(report) {
 }
 
 /**
- * Waits until the extension has counted every request the server has received so far and stored that state in
- * storage.session. Between two looks it awaits the next change of the tab's stored state (or at most 200 ms, when
- * the next change is a request still on its way to the server).
- * @param {any} browser @param {number} tabId @param {import('./server.mjs').TestServer} server
- */
-async function settled(browser, tabId, server) {
-  const page = await browser.extensionPage();
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { counted, saved } = await page.evaluate(async (tabId) => {
-      const key = `tab:${tabId}`;
-      const report = await chrome.runtime.sendMessage({ type: 'whither:report', tabId });
-      const text = (await chrome.storage.session.get(key))[key];
-      // Requests in a stored tab state (src/tracker.rs TabState, src/report.rs VisitState).
-      let saved = -1;
-      if (typeof text === 'string') {
-        const visit = JSON.parse(JSON.parse(text).visit ?? 'null');
-        saved = visit ? visit.hosts.reduce((n, h) => n + h[1], 0) + (visit.bad ?? 0) + (visit.overflow ?? 0) : 0;
-      }
-      return { counted: report?.totals.requests ?? -1, saved };
-    }, tabId);
-    const sent = server.siteRequests().length;
-    if (counted === sent && saved === sent) return;
-    if (Date.now() > deadline) throw new Error(`not settled: ${counted} counted, ${saved} stored, ${sent} sent`);
-    await page.evaluate((tabId) => new Promise((resolve) => {
-      const listener = (/** @type {any} */ changes, /** @type {string} */ area) => {
-        if (area === 'session' && `tab:${tabId}` in changes) done();
-      };
-      const timer = setTimeout(() => done(), 200);
-      function done() {
-        clearTimeout(timer);
-        chrome.storage.onChanged.removeListener(listener);
-        resolve(undefined);
-      }
-      chrome.storage.onChanged.addListener(listener);
-    }), tabId);
-  }
-}
-
-/**
  * @param {any} report @param {import('./server.mjs').TestServer} server
  */
 function assertComplete(report, server) {
@@ -123,7 +83,7 @@ test('Chromium: hundreds of requests, service worker stopped again and again: sa
           await gate.reached;
           if (stops === 0) tabId = await browser.tabId(`${PAGE_URL}*`);
           // Every request so far has started (the held one included): the worker has seen them.
-          await settled(browser, tabId, server);
+          await browser.settled(tabId, () => server.siteRequests().length);
           await browser.stopServiceWorker();
           stops += 1;
           gate.release();

@@ -133,8 +133,8 @@ function fakeBrowser(initial = {}) {
       },
     },
     action: {
-      async setBadgeText({ tabId, text }) { api.badges.set(tabId, text); },
-      async setTitle({ tabId, title }) { api.titles.set(tabId, title); },
+      async setBadgeText({ tabId, text }) { api.badges.set(tabId, text); ops.push(['badge', tabId, text]); },
+      async setTitle({ tabId, title }) { api.titles.set(tabId, title); ops.push(['title', tabId, title]); },
     },
   };
   return api;
@@ -195,7 +195,7 @@ test('a malformed stored tab is logged and dropped; the rest still loads', async
 test('writes are coalesced: one write in flight per tab, a rewrite when it changed meanwhile', async () => {
   const api = fakeBrowser();
   const tracker = new FakeTracker();
-  const w = createWhither({ api, ready: tracker, log: quietLog() });
+  const w = createWhither({ api, ready: tracker, log: quietLog(), persistDelayMs: 0 });
   await w.started;
   api.hold = true;
   w.onRequest('before', details(3, 'a'));
@@ -231,7 +231,7 @@ test('the stored state always catches up with the tracker (many bursts)', async 
 test('closing a tab forgets it in the tracker and in storage, even with a write in flight', async () => {
   const api = fakeBrowser();
   const tracker = new FakeTracker();
-  const w = createWhither({ api, ready: tracker, log: quietLog() });
+  const w = createWhither({ api, ready: tracker, log: quietLog(), persistDelayMs: 0 });
   await w.started;
   api.hold = true;
   w.onRequest('before', details(9, 'a'));
@@ -244,7 +244,7 @@ test('closing a tab forgets it in the tracker and in storage, even with a write 
   await w.idle();
   assert.ok(!tracker.state.has(9));
   assert.ok(!api.store.has('tab:9'), 'the key is not resurrected by the write that was in flight');
-  assert.deepEqual(api.ops.at(-1), ['remove', 'tab:9']);
+  assert.deepEqual(api.ops.filter((o) => o[0] === 'set' || o[0] === 'remove').at(-1), ['remove', 'tab:9']);
 });
 
 test('a replaced tab id (prerender) carries its state over', async () => {
@@ -380,6 +380,47 @@ test('the badge shows the number of jurisdictions and the summary sentence', asy
   assert.equal(api.titles.get(4), 'Whither');
 });
 
+test('a burst of events costs one write and one badge update; an unchanged badge is not set again', async () => {
+  const api = fakeBrowser();
+  const tracker = new FakeTracker();
+  const w = createWhither({
+    api, ready: tracker, log: quietLog(), persistDelayMs: 20, badgeDelayMs: 10,
+    title: (s) => `Whither: ${s.requests > 100 ? 'many' : s.requests} requests`, defaultTitle: 'Whither',
+    badgeView: () => ({ text: 'X', color: '#123456' }),
+  });
+  await w.started;
+  for (let i = 0; i < 200; i++) w.onRequest('before', details(5, String(i)));
+  await w.idle();
+  const ops = (/** @type {string} */ kind) => api.ops.filter((o) => o[0] === kind && (o[1] === 'tab:5' || o[1] === 5));
+  assert.equal(ops('set').length, 1, 'one write for the burst');
+  assert.equal(JSON.parse(api.store.get('tab:5')).length, 200, 'with every event');
+  assert.equal(ops('badge').length, 1);
+  assert.equal(ops('title').length, 1);
+  assert.equal(api.titles.get(5), 'Whither: many requests');
+  // More requests that change neither the badge nor the title: written, but no badge call.
+  w.onRequest('before', details(5, 'more'));
+  await w.idle();
+  assert.equal(ops('set').length, 2);
+  assert.equal(ops('badge').length, 1, 'unchanged badge text is not set again');
+  assert.equal(ops('title').length, 1, 'unchanged title is not set again');
+  // A navigation may reset the badge in the browser (Firefox): refreshBadge sets it again.
+  w.refreshBadge(5);
+  await w.idle();
+  assert.equal(ops('badge').length, 2);
+  assert.equal(api.badges.get(5), 'X');
+});
+
+test('a closed tab is removed from storage at once, without waiting for the write delay', async () => {
+  const api = fakeBrowser();
+  const tracker = new FakeTracker();
+  const w = createWhither({ api, ready: tracker, log: quietLog(), persistDelayMs: 60_000 });
+  await w.started;
+  w.onRequest('before', details(6, 'a'));
+  w.onTabRemoved(6);
+  await w.idle(); // would take a minute if the removal waited for the delay
+  assert.ok(!api.store.has('tab:6'));
+});
+
 test('eventFromDetails keeps the fields the core reads, and only those that are present', () => {
   const ev = eventFromDetails('response', {
     tabId: 3, requestId: '12', url: 'https://a.example/x', type: 'image', method: 'GET', ip: '192.0.2.1',
@@ -452,4 +493,15 @@ test('serial queue and coalescer building blocks', async () => {
   await c.idle();
   assert.equal(runs, 2);
   assert.equal(c.size, 0);
+
+  // With a delay, schedules of a burst make one run; schedule(key, true) starts it at once.
+  let delayed = 0;
+  const d = createCoalescer(() => { delayed++; }, (e) => errors.push(e), 30_000);
+  d.schedule('k');
+  d.schedule('k');
+  await tick();
+  assert.equal(delayed, 0, 'waits for the delay');
+  d.schedule('k', true);
+  await d.idle();
+  assert.equal(delayed, 1);
 });
