@@ -73,6 +73,12 @@ api.runtime.onMessage.addListener(
       recorder.clear().then(() => sendResponse(true), () => sendResponse(false));
       return true;
     }
+    // The background's health figures (failures of the core, storage quota, start-up times): for the benchmarks
+    // (scripts/bench/coldstart.mjs) and for debugging from an extension page's console.
+    if (message?.type === 'whither:health') {
+      sendResponse(whither.health);
+      return undefined;
+    }
     // The popup's CSV export of a tab's report (built by the core from the tab's visit).
     if (message?.type === 'whither:report-csv' && Number.isSafeInteger(message.tabId) && message.tabId >= 0) {
       ready.then((t) => sendResponse(t.reportCsv(message.tabId) ?? null), () => sendResponse(null));

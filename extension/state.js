@@ -369,7 +369,12 @@ export function createWhither({
   /** @type {Map<number, {event: RequestEvent, unclassified: boolean}[]>} */
   const unsaved = new Map();
   /** Figures for the tests and the logs. */
-  const health = { coreFailures: 0, quotaErrors: 0, evictedTabs: 0, unstoredTabs: 0 };
+  const health = {
+    coreFailures: 0, quotaErrors: 0, evictedTabs: 0, unstoredTabs: 0,
+    // Start-up, in ms since the background started (performance.now(): a worker's time origin is its start): the
+    // core ready and the stored state restored; the first webRequest event received; the first one applied.
+    startup: { ready: -1, firstEvent: -1, firstApplied: -1 },
+  };
 
   /**
    * Writes a tab's state. On a quota error, drops the stored state of other tabs (least recently written first; they
@@ -520,6 +525,7 @@ export function createWhither({
     const t = await ready;
     tracker = t; // no other job runs before this one finishes: events still wait for the restore
     await restore(t);
+    health.startup.ready = performance.now();
   });
 
   return {
@@ -538,6 +544,7 @@ export function createWhither({
       const tabId = /** @type {number} */ (details.tabId);
       if (!Number.isInteger(tabId) || tabId < 0) return;
       const event = eventFromDetails(stage, details);
+      if (health.startup.firstEvent < 0) health.startup.firstEvent = performance.now();
       queue.push(async () => {
         if (!tracker) return;
         let unclassified = false;
@@ -552,6 +559,7 @@ export function createWhither({
           didChange = tracker?.eventUnclassified?.(tabId, event) ?? false;
         }
         remember(tabId, event, unclassified);
+        if (health.startup.firstApplied < 0) health.startup.firstApplied = performance.now();
         if (didChange && tracker) {
           changed(tabId);
           onTabChanged?.(tracker, tabId, details);

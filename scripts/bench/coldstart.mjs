@@ -6,6 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer } from '../../tests/e2e/server.mjs';
+import { chromiumPath, launchChromium, missingBuild } from '../../tests/e2e/harness.mjs';
+import { STAGES } from '../../extension/state.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
@@ -53,3 +59,94 @@ console.log(`  Whither: compile + instantiate the core          ${median(t.insta
 console.log(`  Whither: Tracker + first two requests classified ${median(t.first).toFixed(2).padStart(7)} ms`);
 console.log(`  Whither: start to first classified request       ${median(t.core).toFixed(2).padStart(7)} ms ` +
   `(${(median(t.core) / median(t.empty)).toFixed(0)}x the empty module)`);
+
+// In the browser (headless Chromium): the service worker is stopped (CDP), then a page load starts it again; the
+// background's own start-up figures (extension/state.js `health.startup`, ms since the worker started) say when the
+// first webRequest event arrived and when the core had classified it. Side by side, in a second browser: a stub
+// extension whose worker only notes when the first event arrives (the browser's own cost of starting a worker and
+// delivering an event), and, in an extension page, compiling an empty wasm module and Whither's.
+if (chromiumPath() && !missingBuild().length) {
+  const site = await mkdtemp(path.join(tmpdir(), 'whither-coldstart-'));
+  const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+  await mkdir(path.join(site, 'www.google-analytics.com'), { recursive: true });
+  await writeFile(path.join(site, 'www.google-analytics.com', 'p.gif'), GIF);
+  const pages = Array.from({ length: 2 * RUNS }, (_, i) => `www.cold${i}.example`);
+  for (const host of pages) {
+    await mkdir(path.join(site, host), { recursive: true });
+    await writeFile(path.join(site, host, 'index.html'),
+      '<!doctype html><meta charset="utf-8"><img src="https://www.google-analytics.com/p.gif" alt="">\n');
+  }
+  // The stub: the same webRequest listeners, answering the report and health messages the harness and this bench send.
+  const stub = await mkdtemp(path.join(tmpdir(), 'whither-coldstart-stub-'));
+  await mkdir(path.join(stub, 'extension'));
+  await writeFile(path.join(stub, 'extension', 'popup.html'), '<!doctype html><title>stub</title>\n');
+  await writeFile(path.join(stub, 'manifest.json'), JSON.stringify({
+    manifest_version: 3, name: 'stub', version: '1', permissions: ['webRequest'], host_permissions: ['<all_urls>'],
+    background: { service_worker: 'bg.js' },
+  }));
+  await writeFile(path.join(stub, 'bg.js'), `let first = -1;
+const requests = new Map();
+const seen = new Set();
+for (const e of ${JSON.stringify(Object.keys(STAGES))}) chrome.webRequest[e].addListener((d) => {
+  if (first < 0) first = performance.now();
+  if (!seen.has(d.requestId)) requests.set(d.tabId, (requests.get(d.tabId) ?? 0) + 1);
+  seen.add(d.requestId);
+}, { urls: ['<all_urls>'] });
+chrome.runtime.onMessage.addListener((m, s, reply) => {
+  reply(m.type === 'whither:health' ? { startup: { firstEvent: first, firstApplied: first } }
+    : { totals: { requests: requests.get(m.tabId) ?? 0 } });
+});\n`);
+  const server = await startServer({ siteDir: site });
+  const browsers = { whither: await launchChromium({ server }), stub: await launchChromium({ server, extensionDir: stub }) };
+  /** @type {Record<string, number[]>} */
+  const b = { whither: [], whitherEvent: [], stub: [], empty: [], module: [] };
+  try {
+    let n = 0;
+    for (let i = 0; i < RUNS; i++) {
+      for (const [arm, browser] of Object.entries(browsers)) {
+        const host = pages[n++];
+        await browser.stopServiceWorker();
+        await browser.page.goto(`https://${host}/`, { waitUntil: 'load' });
+        const tabId = await browser.tabId(`https://${host}/*`);
+        await browser.report(tabId, 2);
+        const ext = await browser.extensionPage();
+        const r = await ext.evaluate(async ({ empty, compile }) => {
+          const health = await chrome.runtime.sendMessage({ type: 'whither:health' });
+          if (!compile) return { startup: health.startup, empty: NaN, module: NaN };
+          const t0 = performance.now();
+          await WebAssembly.instantiate(await WebAssembly.compile(new Uint8Array(empty)));
+          const t1 = performance.now();
+          const response = await fetch('/pkg/whither_bg.wasm');
+          const bytes = response.ok ? await response.arrayBuffer() : null;
+          const t2 = performance.now();
+          if (bytes) await WebAssembly.compile(bytes);
+          return { startup: health.startup, empty: t1 - t0, module: performance.now() - t2 };
+        }, { empty: [...EMPTY], compile: arm === 'whither' });
+        if (arm === 'stub') {
+          b.stub.push(r.startup.firstEvent);
+        } else {
+          b.whither.push(r.startup.firstApplied);
+          b.whitherEvent.push(r.startup.firstEvent);
+          b.empty.push(r.empty);
+          b.module.push(r.module);
+        }
+      }
+    }
+  } finally {
+    await browsers.whither.close();
+    await browsers.stub.close();
+    await server.close();
+    await rm(site, { recursive: true, force: true });
+    await rm(stub, { recursive: true, force: true });
+  }
+  console.log(`cold start in headless Chromium, ${RUNS} worker starts each, interleaved (ms since the worker started)`);
+  console.log(`  stub worker: first webRequest event arrives             ${median(b.stub).toFixed(2).padStart(7)} ms`);
+  console.log(`  Whither: first webRequest event arrives                 ${median(b.whitherEvent).toFixed(2).padStart(7)} ms`);
+  console.log(`  Whither: first request classified                       ${median(b.whither).toFixed(2).padStart(7)} ms ` +
+    `(${(median(b.whither) / median(b.stub)).toFixed(2)}x the stub's first event; Whither's own start-up ` +
+    `${(median(b.whither) - median(b.stub)).toFixed(1)} ms, target <= 20 ms)`);
+  console.log(`  in an extension page: compile + instantiate an empty module ${median(b.empty).toFixed(2)} ms, ` +
+    `compile Whither's module ${median(b.module).toFixed(2)} ms`);
+} else {
+  console.log('cold start in the browser: skipped (needs Chromium and `make build`)');
+}
