@@ -64,7 +64,11 @@ pub fn classify(input: &str) -> Result<Attribution, Rejection> {
 }
 
 pub fn attribute(input: &str, host: &Host) -> Attribution {
-    let owner = owner(host);
+    attribute_owned(input, host, owner(host))
+}
+
+/// [`attribute`] with the host's owner already looked up.
+pub fn attribute_owned(input: &str, host: &Host, owner: Option<Owner>) -> Attribution {
     Attribution {
         input: input.to_string(),
         host: host.name.clone(),

@@ -2,8 +2,10 @@
 //! wasm boundary passes one number per host instead of building an object (docs/performance.md). Ids are never
 //! reused; when the table is full it starts afresh, and the ids it held are forgotten (`get` gives `None`).
 
-use crate::attribution::{self, Attribution, Rejection};
-use std::collections::HashMap;
+use crate::attribution::{self, Attribution, Owner, Rejection};
+use crate::db::EntityIndex;
+use crate::host::{self, Host, HostError};
+use rustc_hash::FxHashMap;
 
 /// Distinct inputs kept at most (~300 bytes each: at most ~10 MB); a browsing session between two restarts of the
 /// background rarely reaches a few thousand.
@@ -12,10 +14,17 @@ pub const CAPACITY: usize = 32_768;
 /// Answer for a full id space (after 4 billion distinct inputs): such an id is never handed out for an input.
 pub const EXHAUSTED: u32 = u32::MAX;
 
+/// What is kept of one classified input: its host and owner, from which its attribution is built on demand (the
+/// ownership chain and the strings of an [`Attribution`] cost more than the lookup itself).
+struct Classified {
+    input: Box<str>,
+    host: Result<(Host, Option<Owner>), HostError>,
+}
+
 #[derive(Default)]
 pub struct Interner {
-    ids: HashMap<Box<str>, u32>,
-    results: Vec<Result<Attribution, Rejection>>,
+    ids: FxHashMap<Box<str>, u32>,
+    results: Vec<Classified>,
     /// Id of `results[0]`.
     base: u32,
 }
@@ -61,15 +70,45 @@ impl Interner {
         else {
             return EXHAUSTED;
         };
-        self.results.push(attribution::classify(input));
+        let host = host::parse(input).map(|h| {
+            let owner = attribution::owner(&h);
+            (h, owner)
+        });
+        self.results.push(Classified {
+            input: input.into(),
+            host,
+        });
         self.ids.insert(input.into(), id);
         id
     }
 
-    /// The classification with id `id`, while the table still holds it.
-    pub fn get(&self, id: u32) -> Option<&Result<Attribution, Rejection>> {
+    fn classified(&self, id: u32) -> Option<&Classified> {
         let i = usize::try_from(id.checked_sub(self.base)?).ok()?;
         self.results.get(i)
+    }
+
+    /// The registrable domain of classification `id`: `Some(None)` for a host without one (an IP, a bad input).
+    pub fn domain(&self, id: u32) -> Option<Option<&str>> {
+        let c = self.classified(id)?;
+        Some(c.host.as_ref().ok().and_then(|(h, _)| h.domain.as_deref()))
+    }
+
+    /// The owning entity of classification `id`: `Some(None)` for a host nobody in the database owns.
+    pub fn entity(&self, id: u32) -> Option<Option<EntityIndex>> {
+        let c = self.classified(id)?;
+        Some(c.host.as_ref().ok().and_then(|(_, o)| o.map(|o| o.entity)))
+    }
+
+    /// The classification with id `id` (as [`attribution::classify`] gives it), while the table still holds it.
+    pub fn get(&self, id: u32) -> Option<Result<Attribution, Rejection>> {
+        let c = self.classified(id)?;
+        Some(match &c.host {
+            Ok((h, owner)) => Ok(attribution::attribute_owned(&c.input, h, *owner)),
+            Err(e) => Err(Rejection {
+                input: c.input.to_string(),
+                error: e.to_string(),
+            }),
+        })
     }
 
     /// Distinct inputs held.
@@ -94,12 +133,23 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(t.id("https://www.google-analytics.com/collect"), a);
         assert_eq!(t.len(), 2);
-        let got = t.get(b).and_then(|r| r.as_ref().ok());
-        assert_eq!(got.and_then(|a| a.jurisdiction), Some("RU"));
-        assert_eq!(got.map(|a| a.input.as_str()), Some("mc.yandex.ru"));
+        let got = t.get(b).and_then(|r| r.ok());
+        assert_eq!(got.as_ref().and_then(|a| a.jurisdiction), Some("RU"));
+        assert_eq!(got.map(|a| a.input), Some("mc.yandex.ru".to_string()));
+        let ga = t.get(a).and_then(|r| r.ok()).map(|a| format!("{a:?}"));
+        let direct = attribution::classify("https://www.google-analytics.com/collect")
+            .ok()
+            .map(|a| format!("{a:?}"));
+        assert_eq!(ga, direct, "the same attribution as classify");
+        assert_eq!(t.domain(a), Some(Some("google-analytics.com")));
+        let google = t.entity(a).flatten().and_then(crate::db::entity);
+        assert_eq!(google.map(|e| e.id), Some("google"));
         let bad = t.id("a..b");
         assert!(t.get(bad).is_some_and(|r| r.is_err()));
         assert!(t.get(bad + 1).is_none());
+        assert_eq!(t.domain(bad), Some(None));
+        assert_eq!(t.entity(bad), Some(None));
+        assert_eq!(t.entity(bad + 1), None);
     }
 
     #[test]
@@ -113,10 +163,8 @@ mod tests {
         let again = t.id("first.example");
         assert!(again > first);
         assert_eq!(
-            t.get(again)
-                .and_then(|r| r.as_ref().ok())
-                .map(|a| a.host.as_str()),
-            Some("first.example")
+            t.get(again).and_then(|r| r.ok()).map(|a| a.host),
+            Some("first.example".to_string())
         );
         assert!(t.len() <= CAPACITY);
     }
@@ -131,8 +179,8 @@ mod tests {
         let ids = t.ids(inputs.iter().map(String::as_str));
         assert_eq!(ids.len(), 100);
         for (id, input) in ids.iter().zip(&inputs) {
-            let got = t.get(*id).and_then(|r| r.as_ref().ok());
-            assert_eq!(got.map(|a| a.input.as_str()), Some(input.as_str()));
+            let got = t.get(*id).and_then(|r| r.ok());
+            assert_eq!(got.map(|a| a.input), Some(input.clone()));
         }
     }
 }

@@ -77,10 +77,42 @@ pub fn classify_hosts(inputs: &str) -> Vec<u32> {
 #[wasm_bindgen]
 pub fn classification(id: u32) -> Result<JsValue, JsError> {
     INTERNED.with_borrow(|t| match t.get(id) {
-        Some(Ok(a)) => to_js_via_json(a),
-        Some(Err(r)) => to_js_via_json(r),
+        Some(Ok(a)) => to_js_via_json(&a),
+        Some(Err(r)) => to_js_via_json(&r),
         None => Ok(JsValue::NULL),
     })
+}
+
+/// The registrable domain of classification `id` (`null` for a host without one), or `undefined` when the id is
+/// unknown or was forgotten. With `classificationEntity`, what a caller needs of each host without an object per host.
+#[wasm_bindgen(js_name = classificationDomain)]
+pub fn classification_domain(id: u32) -> Result<JsValue, JsError> {
+    INTERNED.with_borrow(|t| match t.domain(id) {
+        Some(Some(d)) => Ok(JsValue::from_str(d)),
+        Some(None) => Ok(JsValue::NULL),
+        None => Ok(JsValue::UNDEFINED),
+    })
+}
+
+/// The index of the entity owning classification `id` (for `entity(index)`), `-1` when nobody in the database owns
+/// it, `-2` when the id is unknown or was forgotten.
+#[wasm_bindgen(js_name = classificationEntity)]
+pub fn classification_entity(id: u32) -> i32 {
+    INTERNED.with_borrow(|t| match t.entity(id) {
+        Some(Some(e)) => i32::from(e),
+        Some(None) => -1,
+        None => -2,
+    })
+}
+
+/// Entity `index` with its ownership chain, controller and jurisdiction (`{id, name, country, legal_seat, chain,
+/// controller, jurisdiction}`), or `null`: the same for every host it owns, so callers keep one per entity.
+#[wasm_bindgen]
+pub fn entity(index: u32) -> Result<JsValue, JsError> {
+    match u16::try_from(index).ok().and_then(crate::entity::view) {
+        Some(v) => to_js_via_json(&v),
+        None => Ok(JsValue::NULL),
+    }
 }
 
 #[derive(Serialize)]

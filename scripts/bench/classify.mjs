@@ -3,8 +3,11 @@
 // tldts.getDomain (registrable domain only). Prints ratios (Whither ops/s / tldts ops/s; > 1: Whither is faster),
 // each the median of per-round ratios of interleaved rounds.
 //   cold: a fresh wasm instance per round (every distinct host classified once in the round);
-//   warm: one instance across rounds (its interned classifications and the id → object cache are kept, as in the
+//   warm: one instance across rounds (its interned classifications and the caller's caches are kept, as in the
 //         extension's long-lived background).
+// Per host, Whither's side gets what the caller needs (docs/wasm-api.md): the id (`classifyHost`), then once per
+// distinct id its registrable domain (`classificationDomain`) and owner (`classificationEntity`), and once per entity
+// its object with chain and jurisdiction (`entity`); tldts gets the registrable domain only.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -30,39 +33,68 @@ const batches = [];
 for (let i = 0; i < hosts.length; i += 1000) batches.push(hosts.slice(i, i + 1000));
 const TLDTS = { allowPrivateDomains: true };
 
-/** One call per host: the id of its classification, and the object once per distinct id. */
-function perHost(/** @type {any} */ core, /** @type {Map<number, any>} */ objects) {
+/**
+ * What a caller keeps of each distinct classification: its registrable domain and its owner (an entity object with
+ * chain, controller and jurisdiction, fetched once per entity): two cheap calls per distinct host, one object per
+ * entity, none per host.
+ * @typedef {{ domain: string | null, owner: any }} Known
+ */
+/** A caller's cache of classifications by id, and of entity objects by entity index. */
+function cache() {
+  return { byId: /** @type {Known[]} */ ([]), entities: /** @type {any[]} */ ([]) };
+}
+/** @returns {Known} */
+function known(/** @type {any} */ core, /** @type {ReturnType<typeof cache>} */ c, /** @type {number} */ id) {
+  let k = c.byId[id];
+  if (k === undefined) {
+    const e = core.classificationEntity(id);
+    const owner = e < 0 ? null : (c.entities[e] ??= core.entity(e));
+    c.byId[id] = k = { domain: core.classificationDomain(id), owner };
+  }
+  return k;
+}
+/** One call per host (classifyHost), then what is known of its id. */
+function perHost(/** @type {any} */ core, /** @type {ReturnType<typeof cache>} */ c) {
+  let n = 0;
+  for (const h of hosts) {
+    const k = known(core, c, core.classifyHost(h));
+    if (k.domain && k.owner?.jurisdiction !== '') n++;
+  }
+  return n;
+}
+/** One call per 1,000 hosts (one string, one array of ids back). */
+function batched(/** @type {any} */ core, /** @type {ReturnType<typeof cache>} */ c) {
+  let n = 0;
+  for (const batch of batches) {
+    for (const id of core.classifyHosts(batch.join('\n'))) {
+      const k = known(core, c, id);
+      if (k.domain && k.owner?.jurisdiction !== '') n++;
+    }
+  }
+  return n;
+}
+/** One call per host, and the whole classification object (`classification(id)`) once per distinct id. */
+function perHostObjects(/** @type {any} */ core, /** @type {Map<number, any>} */ objects) {
   let n = 0;
   for (const h of hosts) {
     const id = core.classifyHost(h);
     let o = objects.get(id);
     if (o === undefined) objects.set(id, (o = core.classification(id)));
-    if (o.domain) n++;
-  }
-  return n;
-}
-/** One call per 1,000 hosts (one string, one array of ids back). */
-function batched(/** @type {any} */ core, /** @type {Map<number, any>} */ objects) {
-  let n = 0;
-  for (const batch of batches) {
-    for (const id of core.classifyHosts(batch.join('\n'))) {
-      let o = objects.get(id);
-      if (o === undefined) objects.set(id, (o = core.classification(id)));
-      if (o.domain) n++;
-    }
+    if (o.domain && o.jurisdiction !== '') n++;
   }
   return n;
 }
 
 const warmCore = await freshCore();
-const warmObjects = new Map();
+const warmCache = cache();
 /** @type {Record<string, { prepare?: () => Promise<any>, run: (ctx: any) => number }>} */
 const contenders = {
   tldts: { run: () => hosts.reduce((n, h) => (getDomain(h, TLDTS) ? n + 1 : n), 0) },
-  'classifyHost, cold': { prepare: freshCore, run: (core) => perHost(core, new Map()) },
-  'classifyHosts batched, cold': { prepare: freshCore, run: (core) => batched(core, new Map()) },
-  'classifyHost, warm': { run: () => perHost(warmCore, warmObjects) },
-  'classifyHosts batched, warm': { run: () => batched(warmCore, warmObjects) },
+  'classifyHost, cold': { prepare: freshCore, run: (core) => perHost(core, cache()) },
+  'classifyHosts batched, cold': { prepare: freshCore, run: (core) => batched(core, cache()) },
+  'classifyHost, warm': { run: () => perHost(warmCore, warmCache) },
+  'classifyHosts batched, warm': { run: () => batched(warmCore, warmCache) },
+  'classifyHost + an object per host, cold': { prepare: freshCore, run: (core) => perHostObjects(core, new Map()) },
   'classify (an object per call)': { run: () => hosts.reduce((n, h) => (warmCore.classify(h).domain ? n + 1 : n), 0) },
 };
 
@@ -84,6 +116,6 @@ console.log(`classification throughput: ${N} hosts (${new Set(hosts).size} disti
 for (const name of Object.keys(contenders)) {
   const ops = N / (median(times[name]) / 1000);
   const label = name === 'tldts' ? 'tldts.getDomain' : `whither ${name}`;
-  console.log(`  ${label.padEnd(40)} ${(ops / 1e6).toFixed(2).padStart(6)} M hosts/s   ratio ` +
+  console.log(`  ${label.padEnd(48)} ${(ops / 1e6).toFixed(2).padStart(6)} M hosts/s   ratio ` +
     `${(name === 'tldts' ? 1 : ratio(name)).toFixed(2)}x`);
 }

@@ -24,6 +24,33 @@ test('classification(classifyHost(x)) is classify(x), for every fixture case', {
   assert.equal(ids.size, new Set(inputs).size, 'distinct inputs get distinct ids');
 });
 
+test('classificationDomain / classificationEntity / entity give what classification(id) says', { skip: noWasm }, () => {
+  let owned = 0;
+  for (const input of inputs) {
+    const id = core.classifyHost(input);
+    const full = toPlain(core.classification(id));
+    assert.equal(core.classificationDomain(id), full.domain ?? null, JSON.stringify(input));
+    const e = core.classificationEntity(id);
+    if (!full.entity) {
+      assert.equal(e, -1, JSON.stringify(input));
+      continue;
+    }
+    owned++;
+    const entity = toPlain(core.entity(e));
+    assert.equal(entity.id, full.entity.id);
+    assert.equal(entity.name, full.entity.name);
+    assert.equal(entity.country, full.entity.country);
+    assert.deepEqual(entity.chain, full.chain);
+    assert.equal(entity.controller, full.controller);
+    assert.equal(entity.jurisdiction, full.jurisdiction);
+  }
+  assert.ok(owned >= 10, `${owned} owned inputs`);
+  assert.equal(core.classificationDomain(4_294_967_294), undefined, 'an unknown id');
+  assert.equal(core.classificationEntity(4_294_967_294), -2);
+  assert.equal(core.entity(65_535), null);
+  assert.equal(core.entity(4_294_967_295), null);
+});
+
 test('classifyHosts gives the ids of classifyHost, one per line, in one call', { skip: noWasm }, () => {
   const lines = inputs.filter((i) => !i.includes('\n'));
   const batch = [...core.classifyHosts(lines.join('\n'))];
