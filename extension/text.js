@@ -1,6 +1,29 @@
 // Localised phrases shared by the background (badge tooltip) and the extension pages. Pure functions of
 // `getMessage` and a locale: no DOM, no browser API.
 
+/** @type {Map<string, {rules: Intl.PluralRules, numbers: Intl.NumberFormat}>} */
+const formatters = new Map();
+
+/**
+ * The plural rules and number format of a locale, created once per locale (creating them costs far more than using
+ * them: the popup formats a count per company and per host).
+ * @param {string | undefined} locale
+ * @returns {{rules: Intl.PluralRules, numbers: Intl.NumberFormat}}
+ */
+function formattersOf(locale) {
+  const key = locale ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    try {
+      f = { rules: new Intl.PluralRules(locale), numbers: new Intl.NumberFormat(locale) };
+    } catch {
+      f = { rules: new Intl.PluralRules('en'), numbers: new Intl.NumberFormat('en') };
+    }
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /**
  * A plural-aware count ("12 requests"): messages `NAME_one`, `NAME_other`, … chosen by `Intl.PluralRules`.
  * @param {(name: string, substitutions?: string | string[]) => string} getMessage
@@ -10,15 +33,7 @@
  * @returns {string}
  */
 export function countPhrase(getMessage, name, n, locale) {
-  let rules;
-  let numbers;
-  try {
-    rules = new Intl.PluralRules(locale);
-    numbers = new Intl.NumberFormat(locale);
-  } catch {
-    rules = new Intl.PluralRules('en');
-    numbers = new Intl.NumberFormat('en');
-  }
+  const { rules, numbers } = formattersOf(locale);
   const text = numbers.format(n);
   return getMessage(`${name}_${rules.select(n)}`, [text]) || getMessage(`${name}_other`, [text]) || text;
 }
