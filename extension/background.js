@@ -20,7 +20,7 @@ ready.catch((error) => console.error('whither: the wasm core failed to load', er
 const recorder = createRecorder({ api, ready: ready.then(() => new History()) });
 /** @type {string[]} */
 let watchlist = [];
-loadSettings(api).then((s) => { watchlist = s.watchlist; });
+const settingsLoaded = loadSettings(api).then((s) => { watchlist = s.watchlist; }, () => {});
 api.storage.onChanged.addListener((/** @type {Record<string, {newValue?: unknown}>} */ changes,
   /** @type {string} */ area) => {
   if (area === 'local' && SETTINGS_KEY in changes) {
@@ -45,6 +45,11 @@ const whither = createWhither({
     const watched = watchlist.length ? /** @type {any} */ (tracker).watched(tabId, watchlist) : [];
     return watched.length ? { text: `${watched.length}!`, color: '#b3261e' }
       : { text: String(summary.jurisdictions), color: '#1e6fb8' };
+  },
+  // The popup's view (report, laws, watched jurisdictions) as one JSON string from the core.
+  popupView: async (tracker, tabId) => {
+    await settingsLoaded;
+    return /** @type {any} */ (tracker).popupView(tabId, watchlist) ?? null;
   },
   defaultTitle: msg('actionTitle'),
   // After a failure of the core (a panic, reported on the console by its panic hook): a fresh Tracker.

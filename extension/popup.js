@@ -1,20 +1,34 @@
 // Whither popup: renders the report of one tab (docs/report-format.md) as the background's message API returns it.
 // The tab is `?tabId=N` from the URL when present (tests open the popup as a normal tab), else the active tab.
-// The report is rendered as soon as it arrives (the background answers from memory or storage.session, also after it
-// was stopped); the wasm core is loaded in parallel for the laws of each jurisdiction and the watchlist. The CSV
-// export is built by the background's core from the tab's visit.
+// The background answers with the popup view (docs/report-format.md, "Popup view"): the report, the laws of its
+// jurisdictions and the watched ones, as one JSON string built by its core (from memory or storage.session, also after
+// it was stopped); the popup loads no wasm of its own. The CSV export is built by the background's core too.
 //
-// Stable hooks for tests: body[data-state] (loading | ready | empty | error), #site, #site-owner[data-controller],
+// Rendering shows the first screen first (scripts/bench/views.mjs measures it; docs/performance.md): the site, the
+// summary, the bar and the first FIRST_COMPANIES company lines (one line each, grouped by jurisdiction) are built at
+// once; after the first frame come the other company lines and the jurisdictions below them (body[data-complete]),
+// then the flags' images (an SVG image costs the page a document of its own). A company's details (ownership chain,
+// categories, hosts) and a jurisdiction's list of laws are built when first expanded (on the click that opens them,
+// or their `toggle`). Expanded companies stay expanded when the report is rendered again (while the tab's page is
+// still loading). Performance marks of the first answer: whither:popup-start, whither:report-requested,
+// whither:report-received, whither:rendered.
+//
+// Stable hooks for tests: body[data-state] (loading | ready | empty | error), body[data-enriched] (the laws and the
+// watchlist are shown), body[data-complete] (every company line), body[data-flags="loaded"], #site,
+// #site-owner[data-controller],
 // #summary[data-requests][data-companies][data-jurisdictions][data-data-requests], #own, #third-parties,
 // #bar > [data-jurisdiction], .jurisdiction[data-jurisdiction="US"][data-watched],
 // .company[data-company="google"][data-party="own|third"], .chain[data-chain], .host[data-host][data-requests]
-// [data-party], #unattributed, #watch-alert, .laws[data-laws].
+// [data-party] (inside a company only once it was expanded: .company > details[open] > .company-body), #unattributed,
+// #watch-alert, .laws[data-laws].
 
-import { REPORT_MESSAGE, storageKey, summarySentence } from './state.js';
+import { POPUP_MESSAGE, storageKey, summarySentence } from './state.js';
 import { loadSettings } from './settings.js';
 import { countPhrase, dataPhrase } from './text.js';
-import { $, api, countryLabel, download, el, externalLink, flag, lang, loadCore, localizePage, msg, rawMsg }
+import { $, api, countryLabel, download, el, externalLink, flag, lang, localizePage, msg, rawMsg, showFlags }
   from './views.js';
+
+performance.mark('whither:popup-start');
 
 /**
  * @typedef {{id: string, name: string, country: string, legal_seat?: string}} ChainLink
@@ -30,6 +44,7 @@ import { $, api, countryLabel, download, el, externalLink, flag, lang, loadCore,
  *   controller: string | null, jurisdiction: string | null}, totals: Totals, jurisdictions: Jurisdiction[],
  *   companies: Company[], hosts: Host[]}} Report
  * @typedef {{name: string, year?: number | null, summary: string, reference: string}} Law
+ * @typedef {{report: Report, laws: Record<string, Law[]>, watched: string[]}} PopupView
  */
 
 /** Colour-blind-safe palette (Okabe–Ito, then Tol's muted), by rank of the jurisdiction in the report. */
@@ -40,12 +55,12 @@ const UNKNOWN_COLOUR = '#9aa4af';
 /** @param {number} n @returns {string} */
 const requestsLabel = (n) => countPhrase(rawMsg, 'countRequests', n, lang);
 
-/** What the wasm core adds to the report view (laws, watchlist); empty until it is loaded. */
+/** What the popup view adds to the report (laws, watchlist) and the settings (home jurisdiction). */
 const extras = {
-  /** @type {(code: string) => {laws: Law[]} | null} */
-  jurisdiction: () => null,
-  /** @type {(code: string) => boolean} */
-  watched: () => false,
+  /** @type {Record<string, Law[]>} */
+  laws: {},
+  /** @type {Set<string>} */
+  watched: new Set(),
   /** The user's home jurisdiction (settings). */
   home: '',
 };
@@ -86,8 +101,16 @@ function hostItem(host, name) {
 }
 
 /**
- * One company, expandable: name and requests; inside, the ownership chain with the country at every level
- * ("TikTok Pte. Ltd. (SG) → ByteDance Ltd. (CN)"), legal seat, categories and hosts.
+ * What a company's details are built from, by its <details> element (built on first expansion).
+ * @type {WeakMap<Element, {company: Company, hostByName: Map<string, Host>, hostRank: Map<string, number>}>}
+ */
+const companyDetails = new WeakMap();
+
+/** Companies the user expanded (`party:id`): expanded again when the report is rendered anew. */
+const expanded = new Set();
+
+/**
+ * One company, expandable: name and requests; the details are built when it is first expanded (`companyBody`).
  * @param {Company} company
  * @param {"own" | "third"} party
  * @param {Map<string, Host>} hostByName
@@ -95,6 +118,32 @@ function hostItem(host, name) {
  * @returns {HTMLElement}
  */
 function companyItem(company, party, hostByName, hostRank) {
+  const chain = company.chain?.length ? company.chain : [{ id: company.id, name: company.name, country: company.country }];
+  const details = el('details', {},
+    el('summary', {},
+      el('span', { className: 'company-name', text: company.name }),
+      el('span', { className: 'count company-requests', text: requestsLabel(company.requests) })));
+  companyDetails.set(details, { company, hostByName, hostRank });
+  if (expanded.has(`${party}:${company.id}`)) {
+    details.append(companyBody(company, hostByName, hostRank));
+    details.open = true;
+  }
+  return el('li', {
+    className: 'company',
+    data: { company: company.id, party, requests: company.requests, controller: chain[chain.length - 1].id,
+      country: company.country ?? '' },
+  }, details);
+}
+
+/**
+ * A company's details: the ownership chain with the country at every level ("TikTok Pte. Ltd. (SG) → ByteDance Ltd.
+ * (CN)"), legal seat, categories and hosts.
+ * @param {Company} company
+ * @param {Map<string, Host>} hostByName
+ * @param {Map<string, number>} hostRank
+ * @returns {HTMLElement}
+ */
+function companyBody(company, hostByName, hostRank) {
   const chain = company.chain?.length ? company.chain : [{ id: company.id, name: company.name, country: company.country }];
   const chainNode = el('div', { className: 'chain', data: { chain: chain.map((c) => c.id).join(' ') } });
   chain.forEach((link, i) => {
@@ -111,45 +160,121 @@ function companyItem(company, party, hostByName, hostRank) {
       el('span', { className: 'visually-hidden', text: msg('categoriesLabel') }),
       ...company.categories.map((c) => el('span', { className: 'category', text: rawMsg(`category_${c.replace(/[^a-z0-9]/gi, '_')}`) || c })))
     : null;
-  return el('li', {
-    className: 'company',
-    data: { company: company.id, party, requests: company.requests, controller: chain[chain.length - 1].id,
-      country: company.country ?? '' },
-  },
-  el('details', {},
-    el('summary', {},
-      el('span', { className: 'company-name', text: company.name }),
-      el('span', { className: 'count company-requests', text: requestsLabel(company.requests) })),
-    el('div', { className: 'company-body' },
-      el('span', { className: 'visually-hidden', text: msg('chainLabel') }),
-      chainNode, categories,
-      el('ul', { className: 'hosts' }, ...hosts.map((h) => hostItem(hostByName.get(h), h))))));
+  return el('div', { className: 'company-body' },
+    el('span', { className: 'visually-hidden', text: msg('chainLabel') }),
+    chainNode, categories,
+    el('ul', { className: 'hosts' }, ...hosts.map((h) => hostItem(hostByName.get(h), h))));
 }
 
 /**
- * The laws of a jurisdiction that allow government access to company data, with links to the references.
+ * A <details> was opened or closed: remember which companies are expanded, and fill it if it has no content yet.
+ * @param {Event} event
+ */
+function onToggle(event) {
+  const details = /** @type {HTMLDetailsElement} */ (event.target);
+  const item = companyDetails.get(details);
+  const li = details.parentElement;
+  if (item && li) {
+    const key = `${li.dataset.party}:${item.company.id}`;
+    if (details.open) expanded.add(key);
+    else expanded.delete(key);
+  }
+  if (details.open) fillDetails(details);
+}
+
+/**
+ * A click on a <summary> (mouse, or Enter/Space on it) is about to open its <details>: fill it first, so that it
+ * opens with its content in the same frame.
+ * @param {MouseEvent} event
+ */
+function onClick(event) {
+  const summary = /** @type {Element} */ (event.target).closest?.('summary');
+  const details = summary?.parentElement;
+  if (details instanceof HTMLDetailsElement && summary === details.firstElementChild && !details.open) {
+    fillDetails(details);
+  }
+}
+
+/** The laws behind each jurisdiction's laws <details> (their list is built when first expanded). */
+/** @type {WeakMap<Element, Law[]>} */
+const lawsDetails = new WeakMap();
+
+/**
+ * The laws of a jurisdiction that allow government access to company data, with links to the references: a
+ * summary line at once, the list when expanded (`lawList`).
  * @param {string} code
  * @returns {HTMLElement | null}
  */
 function lawsOf(code) {
-  const laws = extras.jurisdiction(code)?.laws ?? [];
+  const laws = extras.laws[code] ?? [];
   if (!laws.length) return null;
-  return el('details', { className: 'laws', data: { laws: laws.length } },
-    el('summary', { text: msg('lawsHeading', [String(laws.length)]) }),
-    el('ul', {}, ...laws.map((law) => el('li', {},
-      externalLink(law.reference, law.year ? `${law.name} (${law.year})` : law.name),
-      el('div', { className: 'law-summary', text: law.summary })))));
+  const details = el('details', { className: 'laws', data: { laws: laws.length } },
+    el('summary', { text: msg('lawsHeading', [String(laws.length)]) }));
+  lawsDetails.set(details, laws);
+  return details;
+}
+
+/**
+ * @param {Law[]} laws
+ * @returns {HTMLElement}
+ */
+function lawList(laws) {
+  return el('ul', {}, ...laws.map((law) => el('li', {},
+    externalLink(law.reference, law.year ? `${law.name} (${law.year})` : law.name),
+    el('div', { className: 'law-summary', text: law.summary }))));
+}
+
+/**
+ * Builds the content of a company's or a jurisdiction's laws <details> if it is not there yet (on its first
+ * expansion: before the click's default action opens it, or on its `toggle` when it was opened otherwise).
+ * @param {Element} details
+ */
+function fillDetails(details) {
+  const company = companyDetails.get(details);
+  if (company && !details.querySelector(':scope > .company-body')) {
+    details.append(companyBody(company.company, company.hostByName, company.hostRank));
+  }
+  const laws = lawsDetails.get(details);
+  if (laws && !details.querySelector(':scope > ul')) details.append(lawList(laws));
 }
 
 /** @type {Report | null} */
 let current = null;
 
 /**
- * Renders a report into the page.
- * @param {Report} report
+ * Company lines built at once in the first rendering (a browser's popup is at most 600 px high: ~22 lines of 27 px
+ * without anything above them); the other lines, and the jurisdictions that start after them, after its frame.
  */
-function render(report) {
+const FIRST_COMPANIES = 24;
+
+/**
+ * Renders a report into the page. The first rendering (`first`) shows the text first: flags get their images
+ * (`showFlags`) and company lines beyond the first FIRST_COMPANIES are added by the function it returns, to be called
+ * after the first frame; later renderings (the images are in the memory cache by then) are complete at once.
+ * @param {Report} report
+ * @param {boolean} first
+ * @returns {() => void} completes the rendering (body[data-complete="true"])
+ */
+function render(report, first) {
   current = report;
+  const flagOptions = { later: first };
+  document.body.dataset.complete = 'false';
+  /** @type {Array<() => void>} */
+  const pending = [];
+  let budget = first ? FIRST_COMPANIES : Infinity;
+  /**
+   * Fills a list with company lines: as many as the budget allows now, the others in `pending`.
+   * @param {HTMLElement} list @param {Company[]} members @param {"own" | "third"} party
+   */
+  const fill = (list, members, party) => {
+    const now = members.slice(0, Math.max(0, budget));
+    budget -= now.length;
+    list.append(...now.map((c) => companyItem(c, party, hostByName, hostRank)));
+    const remaining = members.slice(now.length);
+    if (remaining.length) {
+      pending.push(() => list.append(...remaining.map((c) => companyItem(c, party, hostByName, hostRank))));
+    }
+  };
   const companies = report.companies ?? [];
   const hosts = report.hosts ?? [];
   const page = report.page ?? { url: '', host: null, domain: null, controller: null, jurisdiction: null };
@@ -175,7 +300,7 @@ function render(report) {
   const pageJurisdiction = $('#site-jurisdiction');
   pageJurisdiction.dataset.jurisdiction = page.jurisdiction ?? '';
   pageJurisdiction.replaceChildren(...(page.jurisdiction
-    ? [flag(page.jurisdiction), msg('siteJurisdiction', [countryLabel(page.jurisdiction)])] : []));
+    ? [flag(page.jurisdiction, flagOptions), msg('siteJurisdiction', [countryLabel(page.jurisdiction)])] : []));
 
   // "This page sent N requests to M companies under K jurisdictions; X requests carried data."
   const totals = report.totals;
@@ -210,9 +335,10 @@ function render(report) {
   const segmentLabel = (code) => (code ? countryLabel(code) : msg('barUnattributed'));
   bar.setAttribute('aria-label', segments.map((s) =>
     `${segmentLabel(s.code)}: ${Math.round((100 * s.requests) / total)} %`).join(', '));
-  $('#bar-legend').replaceChildren(...segments.map((s) => el('li', { data: { watched: String(!!s.code && extras.watched(s.code)) } },
+  $('#bar-legend').replaceChildren(...segments.map((s) => el('li',
+    { data: { watched: String(!!s.code && extras.watched.has(s.code)) } },
     el('span', { className: 'swatch', attrs: { style: `background: ${s.colour}`, 'aria-hidden': 'true' } }),
-    s.code ? flag(s.code) : null, `${segmentLabel(s.code)} `,
+    s.code ? flag(s.code, flagOptions) : null, `${segmentLabel(s.code)} `,
     el('span', { className: 'count', text: requestsLabel(s.requests) }))));
 
   // A company belongs with the site when none of its hosts is a third party (same site or same ultimate owner).
@@ -225,10 +351,6 @@ function render(report) {
   };
   const own = companies.filter((c) => partyOf(c) === 'own');
   const third = companies.filter((c) => partyOf(c) === 'third');
-
-  const ownList = $('#own-companies');
-  ownList.replaceChildren(...own.map((c) => companyItem(c, 'own', hostByName, hostRank)));
-  if (!own.length) ownList.append(el('li', { className: 'none', text: msg('noneOwn') }));
 
   // Third parties grouped by the controller's jurisdiction, in the report's order (most requests first).
   const thirdById = new Map(third.map((c) => [c.id, c]));
@@ -247,24 +369,37 @@ function render(report) {
   const rest = third.filter((c) => !placed.has(c.id));
   if (rest.length) groups.push({ country: null, companies: rest });
 
-  const watchedGroups = [];
-  const groupNodes = groups.map((g) => {
+  const watchedGroups = groups.map((g) => g.country).filter((c) => !!c && extras.watched.has(c));
+  /** @param {{country: string | null, companies: Company[]}} g */
+  const groupNode = (g) => {
+    const list = el('ul', { className: 'companies' });
+    fill(list, g.companies, 'third');
     const requests = g.companies.reduce((n, c) => n + (c.requests ?? 0), 0);
-    const watched = !!g.country && extras.watched(g.country);
-    if (watched) watchedGroups.push(g.country);
+    const watched = !!g.country && extras.watched.has(g.country);
     return el('section', { className: 'jurisdiction', data: { jurisdiction: g.country ?? 'unknown', requests, watched: String(watched) } },
       el('h3', {},
-        el('span', {}, flag(g.country),
+        el('span', {}, flag(g.country, flagOptions),
           el('span', { className: 'jurisdiction-name', text: countryLabel(g.country) }),
           watched ? el('span', { className: 'watch-tag', text: msg('watchTag') }) : null,
           g.country && g.country === extras.home ? el('span', { className: 'home-tag', text: msg('homeTag') }) : null),
         el('span', { className: 'count', text: requestsLabel(requests) })),
       g.country ? lawsOf(g.country) : null,
-      el('ul', { className: 'companies' }, ...g.companies.map((c) => companyItem(c, 'third', hostByName, hostRank))));
-  });
+      list);
+  };
+  // The groups that start within the budget now, the others (whole) later.
   const jurisdictions = $('#jurisdictions');
-  jurisdictions.replaceChildren(...groupNodes);
-  if (!groupNodes.length) jurisdictions.append(el('p', { className: 'none', text: msg('noneThird') }));
+  jurisdictions.replaceChildren();
+  for (const g of groups) {
+    if (budget > 0) jurisdictions.append(groupNode(g));
+    else pending.push(() => jurisdictions.append(groupNode(g)));
+  }
+  if (!groups.length) jurisdictions.append(el('p', { className: 'none', text: msg('noneThird') }));
+
+  // The site's own companies (below the third parties).
+  const ownList = $('#own-companies');
+  ownList.replaceChildren();
+  fill(ownList, own, 'own');
+  if (!own.length) ownList.append(el('li', { className: 'none', text: msg('noneOwn') }));
 
   const alert = $('#watch-alert');
   alert.hidden = watchedGroups.length === 0;
@@ -281,6 +416,33 @@ function render(report) {
 
   /** @type {HTMLButtonElement} */ ($('#export-json')).disabled = false;
   /** @type {HTMLButtonElement} */ ($('#export-csv')).disabled = false;
+
+  const generation = ++renderings;
+  const complete = () => {
+    if (generation !== renderings) return; // rendered anew meanwhile
+    for (const add of pending) add();
+    document.body.dataset.complete = 'true';
+  };
+  if (!first) complete();
+  return complete;
+}
+
+/** Renderings so far (a completion left over from an older one does nothing). */
+let renderings = 0;
+
+/**
+ * Runs `f` once, after the next frame (or after 100 ms: no frames come while the page is hidden).
+ * @param {() => void} f
+ */
+function afterFrame(f) {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    f();
+  };
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 100);
 }
 
 /**
@@ -304,29 +466,49 @@ async function targetTab() {
   return tab && Number.isInteger(tab.id) && tab.id >= 0 ? tab.id : null;
 }
 
-/** @type {string | null} */
-let shown = null;
+/** The popup view last rendered (a JSON string, null for none); undefined before the first answer. */
+/** @type {string | null | undefined} */
+let shown;
+/** Whether a report was rendered already. */
+let rendered = false;
 
 /**
- * Asks the background for the report and renders it when it changed.
+ * Asks the background for the popup view and renders it when it changed.
  * @param {number} tabId
- * @param {boolean} [force] render even when unchanged (the extras arrived)
+ * @param {Promise<{home: string}>} settings
  */
-async function refresh(tabId, force = false) {
+async function refresh(tabId, settings) {
+  const firstAnswer = shown === undefined && !rendered;
   try {
-    /** @type {Report | null} */
-    const report = await api.runtime.sendMessage({ type: REPORT_MESSAGE, tabId });
-    const json = JSON.stringify(report ?? null);
-    if (json === shown && !force) return;
-    shown = json;
-    if (!report) {
+    if (firstAnswer) performance.mark('whither:report-requested');
+    const [json, { home }] = await Promise.all([api.runtime.sendMessage({ type: POPUP_MESSAGE, tabId }), settings]);
+    if (firstAnswer) performance.mark('whither:report-received');
+    const text = typeof json === 'string' ? json : null;
+    if (text === shown) return;
+    shown = text;
+    /** @type {PopupView | null} */
+    const view = text === null ? null : JSON.parse(text);
+    if (!view?.report) {
       setState('empty', msg('statusEmpty'));
       return;
     }
-    render(report);
+    extras.laws = view.laws ?? {};
+    extras.watched = new Set(view.watched ?? []);
+    extras.home = home;
+    const first = !rendered;
+    rendered = true;
+    const complete = render(view.report, first);
+    if (first) performance.mark('whither:rendered');
     setState('ready');
+    if (first) {
+      // After the first frame: the flags' images, and the company lines below the first screen.
+      afterFrame(() => {
+        complete();
+        showFlags(document).then(() => { document.body.dataset.flags = 'loaded'; });
+      });
+    }
   } catch (error) {
-    shown = null;
+    shown = undefined;
     setState('error', msg('statusError', [String(/** @type {Error} */ (error)?.message ?? error)]));
   }
 }
@@ -346,6 +528,9 @@ async function main() {
     const csv = await api.runtime.sendMessage({ type: 'whither:report-csv', tabId: Number(document.body.dataset.tabId) });
     if (typeof csv === 'string') download(`${exportName()}.csv`, 'text/csv', csv);
   });
+  // One listener for every <details> (`toggle` does not bubble: caught on the way down).
+  $('#report').addEventListener('toggle', onToggle, true);
+  $('#report').addEventListener('click', onClick, true);
   const tabId = await targetTab();
   if (tabId === null) {
     setState('error', msg('statusNoTab'));
@@ -353,21 +538,8 @@ async function main() {
   }
   document.body.dataset.tabId = String(tabId);
 
-  // The report first; the core (laws, watchlist, CSV) as soon as it is there, then render again.
-  const enrich = Promise.all([loadCore(), loadSettings(api)]).then(([core, settings]) => {
-    extras.jurisdiction = (code) => {
-      try {
-        return core.jurisdiction(code);
-      } catch {
-        return null;
-      }
-    };
-    const watchlist = settings.watchlist;
-    extras.home = settings.home;
-    extras.watched = (code) => watchlist.length > 0 && core.watched(watchlist, code);
-  });
-  await refresh(tabId);
-  await enrich.then(() => refresh(tabId, true), (error) => console.error('whither: core', error));
+  const settings = loadSettings(api);
+  await refresh(tabId, settings);
   document.body.dataset.enriched = 'true';
 
   // Follow the tab live: the background rewrites `tab:N` in storage.session whenever its state changes.
@@ -378,7 +550,7 @@ async function main() {
     if (area !== 'session' || !(key in changes) || timer !== null) return;
     timer = setTimeout(() => {
       timer = null;
-      refresh(tabId);
+      refresh(tabId, settings);
     }, 250);
   });
 }

@@ -24,6 +24,8 @@ import { countPhrase } from './text.js';
  * @property {(tabId: number) => void} removeTab
  * @property {(tabId: number, event: RequestEvent) => boolean} [eventUnclassified] counts the event's request as
  *   unclassified without classifying it (the fallback after the core failed on that event)
+ * @property {(tabId: number, watchlist: string[]) => string | null | undefined} [popupView] the popup's view of the
+ *   tab as one JSON string (docs/report-format.md, "Popup view")
  */
 
 /**
@@ -102,6 +104,12 @@ export function isQuotaError(error) {
 export const REPORT_MESSAGE = 'whither:report';
 
 /**
+ * The message type of the popup's request: answered with the popup view (the report, the laws of its jurisdictions
+ * and the watched ones) as one JSON string, which crosses runtime messaging far faster than the report's objects.
+ */
+export const POPUP_MESSAGE = 'whither:popup';
+
+/**
  * webRequest event name → stage name of the core: the events the background listens to. Every event costs the
  * browser a message to the background, so only those that add something: the start of each hop (what is counted),
  * its end (the server's IP; the hop is finished), redirects and errors (rare). `onResponseStarted` (stage
@@ -164,9 +172,27 @@ export function eventFromDetails(stage, details) {
  * @returns {message is {type: string, tabId: number}}
  */
 export function isReportRequest(message) {
+  return isTabRequest(message, REPORT_MESSAGE);
+}
+
+/**
+ * Is this a well-formed popup view request?
+ * @param {unknown} message
+ * @returns {message is {type: string, tabId: number}}
+ */
+export function isPopupRequest(message) {
+  return isTabRequest(message, POPUP_MESSAGE);
+}
+
+/**
+ * @param {unknown} message
+ * @param {string} type
+ * @returns {message is {type: string, tabId: number}}
+ */
+function isTabRequest(message, type) {
   if (message === null || typeof message !== 'object') return false;
   const m = /** @type {{type?: unknown, tabId?: unknown}} */ (message);
-  return m.type === REPORT_MESSAGE && Number.isSafeInteger(m.tabId) && /** @type {number} */ (m.tabId) >= 0;
+  return m.type === type && Number.isSafeInteger(m.tabId) && /** @type {number} */ (m.tabId) >= 0;
 }
 
 /**
@@ -340,6 +366,8 @@ export function summarySentence(getMessage, summary, locale) {
  *   [badgeView] the badge's text and colour for a tab with a report (default: its number of jurisdictions)
  * @property {number} [persistDelayMs] how long a tab's changes gather before they are written (PERSIST_DELAY_MS)
  * @property {number} [badgeDelayMs] how long a tab's changes gather before its badge is updated (BADGE_DELAY_MS)
+ * @property {(tracker: TrackerLike, tabId: number) => string | null | undefined | Promise<string | null | undefined>}
+ *   [popupView] the answer to the popup's request (default: the core's popup view without a watchlist)
  */
 
 /**
@@ -351,6 +379,7 @@ export function summarySentence(getMessage, summary, locale) {
 export function createWhither({
   api, ready, log = console, title, defaultTitle = '', onTabChanged, onTabClosed, onTabMoved, badgeView, createTracker,
   persistDelayMs = PERSIST_DELAY_MS, badgeDelayMs = BADGE_DELAY_MS,
+  popupView = (tracker, tabId) => tracker.popupView?.(tabId, []) ?? null,
 }) {
   /** @param {unknown} error */
   const logError = (error) => log.error('whither:', error);
@@ -615,24 +644,28 @@ export function createWhither({
 
     /**
      * `runtime.onMessage` listener: answers `{type: "whither:report", tabId}` from the extension's own pages with the
-     * tab's report (null when there is none); ignores everything else.
+     * tab's report, and `{type: "whither:popup", tabId}` with the popup view as a JSON string (null when the tab has
+     * no visit); ignores everything else.
      * @param {unknown} message
      * @param {unknown} sender
      * @param {(response: unknown) => void} sendResponse
      * @returns {boolean | undefined} true when the answer comes asynchronously
      */
     onMessage(message, sender, sendResponse) {
-      if (!isReportRequest(message) || !isTrustedSender(sender, api.runtime)) return undefined;
+      const popup = isPopupRequest(message);
+      if (!(popup || isReportRequest(message)) || !isTrustedSender(sender, api.runtime)) return undefined;
       const { tabId } = message;
+      /** @param {TrackerLike} t */
+      const answer = async (t) => (popup ? (await popupView(t, tabId)) ?? null : toPlain(t.report(tabId)));
       queue
         .push(async () => {
           if (!tracker) return null;
           try {
-            return toPlain(tracker.report(tabId));
+            return await answer(tracker);
           } catch (error) {
             if (!isCoreFailure(error)) throw error;
             await recover(error);
-            return tracker ? toPlain(tracker.report(tabId)) : null;
+            return tracker ? answer(tracker) : null;
           }
         })
         .then((report) => {

@@ -1,23 +1,25 @@
 // Localised phrases shared by the background (badge tooltip) and the extension pages. Pure functions of
 // `getMessage` and a locale: no DOM, no browser API.
 
-/** @type {Map<string | undefined, {rules: Intl.PluralRules, numbers: Intl.NumberFormat}>} */
-const cache = new Map();
+/** @type {Map<string, {rules: Intl.PluralRules, numbers: Intl.NumberFormat}>} */
+const formatters = new Map();
 
 /**
- * The plural rules and number format of a locale, made once: making them costs ~1 ms each, and the badge tooltip
- * needs them after every burst of requests (docs/performance.md).
- * @param {string} [locale]
+ * The plural rules and number format of a locale, created once per locale (creating them costs ~1 ms, far more than
+ * using them: the popup formats a count per company and per host, the badge tooltip after every burst of requests).
+ * @param {string | undefined} locale
+ * @returns {{rules: Intl.PluralRules, numbers: Intl.NumberFormat}}
  */
-function formatters(locale) {
-  let f = cache.get(locale);
+function formattersOf(locale) {
+  const key = locale ?? '';
+  let f = formatters.get(key);
   if (!f) {
     try {
       f = { rules: new Intl.PluralRules(locale), numbers: new Intl.NumberFormat(locale) };
     } catch {
       f = { rules: new Intl.PluralRules('en'), numbers: new Intl.NumberFormat('en') };
     }
-    cache.set(locale, f);
+    formatters.set(key, f);
   }
   return f;
 }
@@ -31,7 +33,7 @@ function formatters(locale) {
  * @returns {string}
  */
 export function countPhrase(getMessage, name, n, locale) {
-  const { rules, numbers } = formatters(locale);
+  const { rules, numbers } = formattersOf(locale);
   const text = numbers.format(n);
   return getMessage(`${name}_${rules.select(n)}`, [text]) || getMessage(`${name}_other`, [text]) || text;
 }

@@ -95,16 +95,33 @@ export function countryLabel(code) {
 
 /**
  * A small SVG flag (flag-icons, vendored) for a country code; decorative (the name is always next to it).
+ * `later`: the image gets its address only from `showFlags` (each SVG image costs the page a document of its own,
+ * ~1–3 ms of its main thread: a page shows its text first, then its flags).
  * @param {string | null | undefined} code
+ * @param {{later?: boolean}} [options]
  * @returns {HTMLElement}
  */
-export function flag(code) {
+export function flag(code, { later = false } = {}) {
   if (!code || !/^[A-Z]{2}$/.test(code)) return el('span', { className: 'flag flag-none', attrs: { 'aria-hidden': 'true' } });
   const img = /** @type {HTMLImageElement} */ (el('img', {
-    className: 'flag', attrs: { alt: '', src: `vendor/flags/${code}.svg`, width: '16', height: '12' },
+    className: 'flag', attrs: { alt: '', [later ? 'data-src' : 'src']: `vendor/flags/${code}.svg`, width: '16', height: '12' },
   }));
   img.addEventListener('error', () => img.replaceWith(el('span', { className: 'flag flag-none', attrs: { 'aria-hidden': 'true' } })), { once: true });
   return img;
+}
+
+/**
+ * Gives the flags made with `flag(code, {later: true})` under `root` their images.
+ * @param {ParentNode} root
+ * @returns {Promise<void>} resolves when every one of them has loaded or failed
+ */
+export function showFlags(root) {
+  const imgs = /** @type {HTMLImageElement[]} */ (Array.from(root.querySelectorAll('img.flag[data-src]')));
+  for (const img of imgs) {
+    img.src = img.dataset.src ?? '';
+    delete img.dataset.src;
+  }
+  return Promise.allSettled(imgs.map((img) => img.decode())).then(() => undefined);
 }
 
 /**

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, PAGE_URL, DONE_BEACON } from '../tests/e2e/server.mjs';
 import { launchChromium, chromiumPath, missingBuild } from '../tests/e2e/harness.mjs';
-import { POPUP_EXTRACT } from '../tests/e2e/assertions.mjs';
+import { POPUP_EXPAND_ALL, POPUP_EXTRACT } from '../tests/e2e/assertions.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const argv = process.argv.slice(2);
@@ -45,10 +45,13 @@ try {
   const tabId = await browser.tabId(`${PAGE_URL}*`);
   const report = await browser.report(tabId, server.siteRequests().length);
   const popup = await browser.popup(tabId, report.totals.requests, { width: 420, height: 700 });
-  /** @type {any} */
-  const dom = await popup.evaluate(POPUP_EXTRACT);
+  // The screenshot once the flags are in; then every company opened (its hosts are built when first opened) and read.
+  await popup.waitForSelector('body[data-flags="loaded"]', { state: 'attached' });
   await mkdir(path.dirname(screenshotPath), { recursive: true });
   await popup.screenshot({ path: screenshotPath, fullPage: true });
+  await popup.evaluate(`(async () => { ${POPUP_EXPAND_ALL} })()`);
+  /** @type {any} */
+  const dom = await popup.evaluate(POPUP_EXTRACT);
 
   const line = (/** @type {string} */ s = '') => console.log(s);
   const plural = (/** @type {number} */ n, /** @type {string} */ word) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -235,6 +235,16 @@ impl Tracker {
             .map(|r| crate::history::report_csv(&r))
     }
 
+    /// What the popup shows (the report, the laws of its jurisdictions, the watched ones among them) as one JSON
+    /// string, or `null` when the tab has no visit: one string crosses `runtime.sendMessage` much faster than the
+    /// report's object graph, and the popup needs no core of its own (docs/report-format.md, "Popup view").
+    #[wasm_bindgen(js_name = popupView)]
+    pub fn popup_view(&self, tab: f64, watchlist: Vec<String>) -> Option<String> {
+        self.inner
+            .report(tab_id(tab))
+            .map(|r| crate::report::PopupView::new(r, &watchlist).to_json())
+    }
+
     /// The report's controlling jurisdictions on the watchlist, most requests first.
     pub fn watched(&self, tab: f64, watchlist: Vec<String>) -> Vec<String> {
         let Some((_, jurisdictions)) = self.inner.summary(tab_id(tab)) else {

@@ -8,7 +8,25 @@ import { readFileSync } from 'node:fs';
 export const EXPECTED = JSON.parse(readFileSync(new URL('./expected.json', import.meta.url), 'utf8'));
 
 /**
- * An expression, evaluated in the popup page, that returns what the popup shows as plain data.
+ * The body of an async function, run in the popup page, that opens every company and every list of laws with a click
+ * (the popup builds their content when first expanded) and resolves with the number of companies; it fails when one
+ * of them does not show its content right after the click. The popup must be complete (body[data-complete="true"]: every company line is there).
+ * (Chromium: `page.evaluate(\`(async () => { ${POPUP_EXPAND_ALL} })()\`)`; WebDriver: `executeAsync(POPUP_EXPAND_ALL)`.)
+ */
+export const POPUP_EXPAND_ALL = `
+  if (document.body.dataset.complete !== 'true') throw new Error('the popup is not complete');
+  const companies = Array.from(document.querySelectorAll('.company > details'));
+  const laws = Array.from(document.querySelectorAll('.laws'));
+  for (const d of [...companies, ...laws]) if (!d.open) d.querySelector(':scope > summary').click();
+  // A click opens a <details> at once, and the popup fills it before (on the click itself).
+  const empty = [...companies.filter((d) => !d.open || !d.querySelector(':scope > .company-body')),
+    ...laws.filter((d) => !d.open || !d.querySelector(':scope > ul'))];
+  if (empty.length) throw new Error(empty.length + ' companies or lists of laws without content after a click');
+  return companies.length;`;
+
+/**
+ * An expression, evaluated in the popup page, that returns what the popup shows as plain data (hosts only of opened
+ * companies: run POPUP_EXPAND_ALL first).
  * (Chromium: `page.evaluate(POPUP_EXTRACT)`; WebDriver: `execute('return ' + POPUP_EXTRACT)`.)
  */
 export const POPUP_EXTRACT = `(() => {

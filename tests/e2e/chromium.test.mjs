@@ -18,7 +18,7 @@ import {
   launchChromium, missingBuild, EXTENSION_DIR, prerequisites,
 } from './harness.mjs';
 import {
-  EXPECTED, POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup, assertHarAgrees,
+  EXPECTED, POPUP_EXPAND_ALL, POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup, assertHarAgrees,
 } from './assertions.mjs';
 
 const CLI = process.env.WHITHER_CLI ?? path.join(EXTENSION_DIR, 'target/release/whither');
@@ -54,6 +54,7 @@ async function visit(server, { stopWorker, har }) {
     await server.waitFor(isDone);
     const report = await browser.report(tabId, server.siteRequests().length);
     const popup = await browser.popup(tabId, report.totals.requests);
+    await popup.evaluate(`(async () => { ${POPUP_EXPAND_ALL} })()`);
     const dom = await popup.evaluate(POPUP_EXTRACT);
     return { report, dom, stopped, tabId };
   } finally {

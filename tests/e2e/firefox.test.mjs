@@ -13,7 +13,7 @@ import {
   launchFirefox, missingBuild, prerequisites,
 } from './harness.mjs';
 import {
-  POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup,
+  POPUP_EXPAND_ALL, POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup,
 } from './assertions.mjs';
 
 const IDLE_TIMEOUT_MS = 1000;
@@ -57,6 +57,7 @@ async function visit(server, { suspend }) {
     const tabId = await browser.tabId(`${PAGE_URL}*`);
     const report = await browser.report(tabId, server.siteRequests().length);
     await browser.popup(tabId, report.totals.requests);
+    await browser.executeAsync(POPUP_EXPAND_ALL);
     const dom = await browser.execute(`return ${POPUP_EXTRACT};`);
     return { report, dom, states };
   } finally {

@@ -148,14 +148,15 @@ export async function launchChromium(options) {
       }, { tabId, expectedRequests, timeoutMs });
     },
     /**
-     * Opens the popup for a tab as a normal tab and returns that page once it shows `expectedRequests` requests.
+     * Opens the popup for a tab as a normal tab and returns that page once it shows `expectedRequests` requests and
+     * every company line (body[data-complete]; their details are built when opened: POPUP_EXPAND_ALL).
      * @param {number} tabId @param {number} expectedRequests
      */
     async popup(tabId, expectedRequests, viewport = { width: 420, height: 900 }) {
       const p = await context.newPage();
       await p.setViewportSize(viewport);
       await p.goto(`${base}${POPUP_PATH}?tabId=${tabId}`);
-      await p.waitForSelector(`body[data-state="ready"] #summary[data-requests="${expectedRequests}"]`,
+      await p.waitForSelector(`body[data-state="ready"][data-complete="true"] #summary[data-requests="${expectedRequests}"]`,
         { state: 'attached', timeout: 15_000 });
       return p;
     },
@@ -425,14 +426,16 @@ export async function launchFirefox(options) {
     },
     /**
      * Opens the popup for a tab as a normal tab, switches WebDriver to it, and waits until it shows
-     * `expectedRequests` requests.
+     * `expectedRequests` requests and every company line (body[data-complete]).
      * @param {number} tabId @param {number} expectedRequests
      */
     async popup(tabId, expectedRequests, timeoutMs = 15_000) {
       await openExtensionTab(`${base}${POPUP_PATH}?tabId=${tabId}`);
       await executeInLoadedPage(`const deadline = Date.now() + args[1];
         for (;;) {
-          if (document.querySelector('body[data-state="ready"] #summary[data-requests="' + args[0] + '"]')) return true;
+          if (document.querySelector('body[data-state="ready"][data-complete="true"] #summary[data-requests="' + args[0] + '"]')) {
+            return true;
+          }
           if (Date.now() > deadline) throw new Error('popup not ready: ' + document.body.getAttribute('data-state')
             + ' ' + (document.querySelector('#summary') || {}).textContent);
           await new Promise((r) => setTimeout(r, 50));

@@ -18,7 +18,7 @@ import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
 import {
   launchChromium, launchFirefox, missingBuild, prerequisites,
 } from './harness.mjs';
-import { assertServerRecord } from './assertions.mjs';
+import { POPUP_EXPAND_ALL, assertServerRecord } from './assertions.mjs';
 
 // Playwright reports a service worker's own requests only with this set (Chromium).
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
@@ -154,8 +154,10 @@ test('Chromium: hostile strings are shown literally and never executed', { skip,
     assert.deepEqual(await page.evaluate(INJECTED), [], `${name}: elements injected from data`);
     assert.doesNotMatch(await page.title(), /PWNED/, `${name}: script ran`);
   }
-  // Literal text: the site as reported, every host as reported.
+  // Literal text: the site as reported, every host as reported (inside every company, opened, and unattributed).
   assert.equal(await popup.textContent('#site'), report.page.host);
+  await popup.evaluate(`(async () => { ${POPUP_EXPAND_ALL} })()`);
+  assert.deepEqual(await popup.evaluate(INJECTED), [], 'popup, every company open: elements injected from data');
   const shownHosts = await popup.$$eval('.host', (hosts) => hosts.map((h) => h.getAttribute('data-host')));
   assert.deepEqual(shownHosts.sort(), report.hosts.map((/** @type {any} */ h) => h.host).sort());
   assert.deepEqual(dialogs, [], 'no dialog opened');
@@ -245,6 +247,8 @@ test('Firefox: hostile strings are shown literally and never executed', { skip: 
     assert.deepEqual(await browser.execute(`return ${INJECTED};`), [], 'popup: elements injected from data');
     assert.doesNotMatch(await browser.execute('return document.title;'), /PWNED/);
     assert.equal(await browser.execute('return document.querySelector("#site").textContent;'), report.page.host);
+    await browser.executeAsync(POPUP_EXPAND_ALL);
+    assert.deepEqual(await browser.execute(`return ${INJECTED};`), [], 'popup, every company open: elements injected from data');
     const shown = await browser.execute(
       'return Array.from(document.querySelectorAll(".host"), (h) => h.getAttribute("data-host")).sort();');
     assert.deepEqual(shown, report.hosts.map((/** @type {any} */ h) => h.host).sort());

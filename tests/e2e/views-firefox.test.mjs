@@ -11,6 +11,7 @@ import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
 import {
   launchFirefox, missingBuild, prerequisites,
 } from './harness.mjs';
+import { POPUP_EXPAND_ALL } from './assertions.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {string} */
@@ -63,7 +64,8 @@ test('Firefox views: popup, options, dashboard; axe', { skip, timeout: 180_000 }
   const report = await browser.report(tabId, server.siteRequests().length);
 
   await t.test('popup', async () => {
-    await open(browser, `extension/popup.html?tabId=${tabId}`, `document.body.dataset.enriched === 'true'`);
+    await open(browser, `extension/popup.html?tabId=${tabId}`, `document.body.dataset.enriched === 'true'
+      && document.body.dataset.complete === 'true' && document.body.dataset.flags === 'loaded'`);
     const dom = await browser.execute(`return {
       bar: Array.from(document.querySelectorAll('#bar > span')).reduce((n, s) => n + Number(s.dataset.requests), 0),
       alert: document.querySelector('#watch-alert').dataset.jurisdictions,
@@ -74,6 +76,8 @@ test('Firefox views: popup, options, dashboard; axe', { skip, timeout: 180_000 }
     assert.equal(dom.alert, 'RU');
     assert.ok(dom.laws > 0);
     assert.equal(dom.flags, true);
+    // Every company and list of laws open (host rows, chains, law links) for axe.
+    assert.ok(await browser.executeAsync(POPUP_EXPAND_ALL) > 0);
     await assertAccessible(browser, 'popup');
   });
 

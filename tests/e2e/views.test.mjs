@@ -15,7 +15,7 @@ import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
 import {
   launchChromium, missingBuild, EXTENSION_DIR, prerequisites,
 } from './harness.mjs';
-import { EXPECTED } from './assertions.mjs';
+import { EXPECTED, POPUP_EXPAND_ALL } from './assertions.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {string} */
@@ -104,10 +104,19 @@ for (const lang of ['en', 'de']) {
 
     await t.test('popup: sentence, bar, flags, laws, watchlist', async () => {
       const popup = await browser.popup(tabId, report.totals.requests);
-      await popup.waitForSelector('body[data-enriched="true"]', { state: 'attached' });
+      // The flags' images come after the first frame; the lists of laws are built when opened.
+      await popup.waitForSelector('body[data-enriched="true"][data-flags="loaded"]', { state: 'attached' });
       const dom = await popup.evaluate(() => {
         const all = (/** @type {string} */ s) => Array.from(document.querySelectorAll(s));
+        // The lists of laws, opened with a click (and closed again for the screenshots).
+        const toggleLaws = () => all('.laws > summary').forEach((l) => /** @type {HTMLElement} */ (l).click());
+        toggleLaws();
+        const lawLinks = all('.laws a').map((a) => a.getAttribute('href') ?? '');
+        const lawItems = all('.jurisdiction .laws').map((l) => l.querySelectorAll(':scope > ul > li').length);
+        toggleLaws();
         return {
+          lawLinks,
+          lawItems,
           lang: document.documentElement.lang,
           sentence: document.querySelector('#sentence')?.textContent ?? '',
           dataRequests: Number(document.querySelector('#summary')?.getAttribute('data-data-requests')),
@@ -117,7 +126,6 @@ for (const lang of ['en', 'de']) {
           watched: all('.jurisdiction[data-watched="true"]').map((j) => j.getAttribute('data-jurisdiction')),
           flags: all('img.flag').map((i) => /** @type {HTMLImageElement} */ (i).naturalWidth > 0),
           laws: all('.jurisdiction .laws').map((l) => Number(l.getAttribute('data-laws'))),
-          lawLinks: all('.laws a').map((a) => a.getAttribute('href') ?? ''),
           buttons: all('#actions button').map((b) => /** @type {HTMLButtonElement} */ (b).disabled),
         };
       });
@@ -132,6 +140,7 @@ for (const lang of ['en', 'de']) {
       assert.deepEqual(dom.watched, ['RU']);
       assert.ok(dom.flags.length >= report.jurisdictions.length && dom.flags.every(Boolean), 'every flag image loads');
       assert.ok(dom.laws.length > 0 && dom.laws.every((n) => n > 0), 'laws listed for the jurisdictions that have them');
+      assert.deepEqual(dom.lawItems, dom.laws, 'an opened list of laws has every law');
       assert.ok(dom.lawLinks.length > 0 && dom.lawLinks.every((h) => /^https?:\/\//.test(h)), 'law references are links');
       assert.deepEqual(dom.buttons, [false, false], 'exports enabled');
       // Keyboard: a company expands with Enter on its summary.
@@ -139,6 +148,13 @@ for (const lang of ['en', 'de']) {
       await popup.keyboard.press('Enter');
       assert.equal(await popup.evaluate(() => document.querySelector('.jurisdiction[data-jurisdiction="RU"] .company details')
         ?.hasAttribute('open')), true);
+      const ru = await popup.evaluate(() => {
+        const company = document.querySelector('.jurisdiction[data-jurisdiction="RU"] .company');
+        return { id: company?.getAttribute('data-company'),
+          hosts: Array.from(company?.querySelectorAll('details[open] > .company-body .host') ?? [], (h) => h.getAttribute('data-host')) };
+      });
+      assert.deepEqual(ru.hosts.sort(), [...report.companies.find((/** @type {any} */ c) => c.id === ru.id).hosts].sort(),
+        'an expanded company lists its hosts');
       // The ownership chain gives the country at every level, and the legal seat where it differs (ByteDance: KY).
       await popup.click('.company[data-company="tiktok-pte"] summary');
       const tiktok = await popup.evaluate(() => Array.from(document.querySelectorAll('.company[data-company="tiktok-pte"] .chain-link'))
@@ -152,8 +168,10 @@ for (const lang of ['en', 'de']) {
       const csv = (await downloaded(popup, '#export-csv')).trim().split('\n');
       assert.equal(csv.length, report.hosts.length + 1, csv.join('\n'));
       assert.ok(csv.some((l) => l.includes(',mc.yandex.ru,') && l.includes(',RU,')), csv.join('\n'));
-      await assertAccessible(popup, 'popup');
       await screenshots(popup, `popup-${lang}`);
+      // Every company open (host rows, chains, categories) for axe.
+      assert.ok(await popup.evaluate(`(async () => { ${POPUP_EXPAND_ALL} })()`) > 0);
+      await assertAccessible(popup, 'popup');
     });
 
     await t.test('badge: watchlisted jurisdictions in a warning colour', async () => {

@@ -8,6 +8,7 @@ import {
   createSerialQueue,
   createWhither,
   eventFromDetails,
+  isPopupRequest,
   isReportRequest,
   isTrustedSender,
   storageKey,
@@ -52,6 +53,11 @@ class FakeTracker {
     const events = this.state.get(tabId);
     if (!events) return null;
     return { schema: 1, tab: tabId, events: events.map((e) => e.requestId), types: new Map([['script', events.length]]) };
+  }
+  popupView(tabId, watchlist) {
+    this.log.push(['popupView', tabId, watchlist]);
+    const events = this.state.get(tabId);
+    return events ? JSON.stringify({ report: { events: events.map((e) => e.requestId) }, watched: watchlist }) : undefined;
   }
   summary(tabId) {
     const events = this.state.get(tabId);
@@ -346,6 +352,65 @@ test('the report message answers trusted extension pages only', async () => {
     assert.equal(r.ret, undefined, JSON.stringify([message, sender]));
     assert.equal(r.answered, false, JSON.stringify([message, sender]));
   }
+});
+
+test('the popup message answers with the popup view as one string, to trusted extension pages only', async () => {
+  const api = fakeBrowser();
+  const tracker = new FakeTracker();
+  const popup = { id: EXT_ID, url: EXT_URL + 'extension/popup.html' };
+  /** @param {any} w @param {unknown} message @param {unknown} sender */
+  const ask = async (w, message, sender) => {
+    let answered = false;
+    let answer;
+    const ret = w.onMessage(message, sender, (/** @type {unknown} */ r) => { answered = true; answer = r; });
+    await w.idle();
+    return { ret, answered, answer };
+  };
+
+  // Default: the core's popup view without a watchlist; the events sent before the request are in it.
+  const plain = createWhither({ api, ready: tracker, log: quietLog() });
+  plain.onRequest('before', details(5, 'a', { type: 'main_frame' }));
+  plain.onRequest('before', details(5, 'b'));
+  const good = await ask(plain, { type: 'whither:popup', tabId: 5 }, popup);
+  assert.equal(good.ret, true);
+  assert.equal(typeof good.answer, 'string', 'one string, not an object graph');
+  assert.deepEqual(JSON.parse(/** @type {string} */ (good.answer)), { report: { events: ['a', 'b'] }, watched: [] });
+  const unknownTab = await ask(plain, { type: 'whither:popup', tabId: 77 }, popup);
+  assert.equal(unknownTab.answered, true);
+  assert.equal(unknownTab.answer, null, 'no visit: null (not undefined, which messaging drops)');
+  for (const [message, sender] of [
+    [{ type: 'whither:popup', tabId: 5 }, { id: EXT_ID, url: 'https://news.example/' }], // a content script
+    [{ type: 'whither:popup', tabId: 5 }, { id: 'evil@example.com', url: 'moz-extension://other/' }],
+    [{ type: 'whither:popup', tabId: -1 }, popup],
+    [{ type: 'whither:popup', tabId: '5' }, popup],
+    [{ type: 'whither:popup' }, popup],
+  ]) {
+    const r = await ask(plain, message, sender);
+    assert.equal(r.ret, undefined, JSON.stringify([message, sender]));
+    assert.equal(r.answered, false, JSON.stringify([message, sender]));
+  }
+
+  // The background's own view (the watchlist of its settings), possibly asynchronous.
+  const settings = deferred();
+  const custom = createWhither({
+    api: fakeBrowser(),
+    ready: tracker,
+    log: quietLog(),
+    popupView: async (t, tabId) => t.popupView?.(tabId, await settings.promise),
+  });
+  custom.onRequest('before', details(6, 'c', { type: 'main_frame' }));
+  let answer;
+  custom.onMessage({ type: 'whither:popup', tabId: 6 }, popup, (/** @type {unknown} */ r) => { answer = r; });
+  await tick();
+  assert.equal(answer, undefined, 'waits for the settings');
+  settings.resolve(['RU']);
+  await custom.idle();
+  assert.deepEqual(JSON.parse(/** @type {any} */ (answer)), { report: { events: ['c'] }, watched: ['RU'] });
+  assert.deepEqual(tracker.log.filter((l) => l[0] === 'popupView').at(-1), ['popupView', 6, ['RU']]);
+
+  assert.equal(isPopupRequest({ type: 'whither:popup', tabId: 0 }), true);
+  assert.equal(isPopupRequest({ type: 'whither:report', tabId: 0 }), false);
+  assert.equal(isReportRequest({ type: 'whither:popup', tabId: 0 }), false);
 });
 
 test('a report request sees every event that arrived before it', async () => {

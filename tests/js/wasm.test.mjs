@@ -272,3 +272,26 @@ test('unknown values are null, not missing (docs/report-format.md, docs/wasm-api
   }
   assert.deepEqual(missing, []);
 });
+
+test('popupView: the report as t.report gives it, the laws of its jurisdictions, the watched ones', { skip: noWasm }, () => {
+  const t = new core.Tracker();
+  assert.equal(t.popupView(1, []) ?? null, null, 'no visit: nothing');
+  feed(t, 1, EVENTS);
+  const text = t.popupView(1, ['RU', 'five-eyes']);
+  assert.equal(typeof text, 'string');
+  const view = JSON.parse(text);
+  assert.deepEqual(Object.keys(view).sort(), ['laws', 'report', 'watched']);
+  assert.deepEqual(view.report, plain(t.report(1)), 'the same report as the report message');
+  const countries = view.report.jurisdictions.map((/** @type {any} */ j) => j.country);
+  /** @type {Record<string, unknown>} */
+  const laws = {};
+  for (const cc of countries) {
+    const j = plain(core.jurisdiction(cc));
+    if (j?.laws?.length) laws[cc] = j.laws;
+  }
+  assert.ok(Object.keys(laws).length > 0, 'the test page reaches jurisdictions with laws');
+  assert.deepEqual(view.laws, laws, 'exactly the laws of the report\'s jurisdictions that have any');
+  assert.deepEqual(view.watched, [...t.watched(1, ['RU', 'five-eyes'])]);
+  assert.ok(view.watched.includes('RU') && view.watched.includes('US'), JSON.stringify(view.watched));
+  assert.deepEqual(JSON.parse(t.popupView(1, [])).watched, [], 'no watchlist, nothing watched');
+});
