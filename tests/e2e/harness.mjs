@@ -329,6 +329,10 @@ export async function launchFirefox(options) {
     script: `const done = arguments[arguments.length - 1]; const args = Array.from(arguments).slice(0, -1);
       (async () => { ${script} })().then((v) => done({ ok: true, v }), (e) => done({ ok: false, e: String(e) }));`,
     args,
+  }).catch((e) => {
+    // The document went away under the script (a navigation): the same as a replaced document.
+    if (/Document was unloaded/.test(String(e?.message))) throw new DocumentReplaced();
+    throw e;
   }).then((r) => {
     // null: the document was replaced while the script ran (e.g. about:blank → the extension page).
     if (r === null) throw new DocumentReplaced();
