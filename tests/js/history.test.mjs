@@ -125,6 +125,41 @@ test('the recorder records a visit once, persists today, and skips private windo
   assert.equal(api.storage.local.store.has('history-index'), false);
 });
 
+test('a day stored in the first format (JSON) is read, and written again in the compact one', { skip: noWasm }, async () => {
+  const api = fakeApi();
+  const now = () => new Date(2026, 10, 28, 12);
+  const today = dayNumber(now());
+  // What an older version stored today: news.example, 1 visit, 2 requests to www.news.example, 1 to mc.yandex.ru.
+  const v1 = JSON.stringify({ v: 1, day: today, hosts: ['news.example', 'www.news.example', 'mc.yandex.ru'],
+    sites: [[0, 1, [1, 2, 0, 2, 1, 1], 0, 0]] });
+  api.storage.local.store.set(`history:${today}`, v1);
+  api.storage.local.store.set('history-index', [today]);
+  const recorder = createRecorder({ api, ready: Promise.resolve(new core.History()), now });
+  await recorder.started;
+  const tracker = new core.Tracker();
+  request(tracker, 4, 1, PAGE, 'main_frame');
+  request(tracker, 4, 2, 'https://mc.yandex.ru/watch/1', 'script');
+  recorder.record(tracker, 4, { incognito: false });
+  await recorder.idle();
+  const stored = api.storage.local.store.get(`history:${today}`);
+  assert.match(stored, new RegExp(`^2 ${today}\n`), 'written in the compact format');
+  assert.ok(stored.length < v1.length, `${stored.length} < ${v1.length}`);
+  // Both as a string and as UTF-8 bytes (what the dashboard's worker passes).
+  for (const bytes of [false, true]) {
+    const h = new core.History();
+    assert.equal(bytes ? h.importDayBytes(new TextEncoder().encode(stored)) : h.importDay(stored), today);
+    const o = toPlain(h.query(today, today, '', 10));
+    assert.equal(o.totals.visits, 2, 'the stored visit and the new one');
+    assert.equal(o.totals.requests, 5);
+    assert.equal(o.totals.data_requests, 1);
+  }
+  const h = new core.History();
+  assert.equal(h.importDay(v1), today, 'the first format through the string binding');
+  assert.throws(() => h.importDayBytes(new TextEncoder().encode('2 1\n0/Not A Host')), /normalised host/);
+  assert.throws(() => h.importDayBytes(new Uint8Array([0xff, 0xfe])), /malformed history day/);
+  assert.deepEqual(Array.from(h.days()), [today], 'a malformed day changes nothing');
+});
+
 test('the recorder asks Chrome (no incognito flag in webRequest) whether a tab is private, once', { skip: noWasm }, async () => {
   const api = fakeApi();
   /** @type {number[]} */
