@@ -69,8 +69,9 @@ struct Name {
     name_hash: u64,
     domain_hash: u64,
     owner: Option<Owner>,
-    /// The controlling jurisdiction of the owner.
+    /// The controlling jurisdiction of the owner, and its [`code_key`].
     country: Option<&'static str>,
+    country_key: u64,
 }
 
 /// FNV-1a for strings, a multiplicative mix for integers: the history's maps hash ids and host names, where std's
@@ -343,10 +344,12 @@ impl History {
             h.write(text.as_bytes());
             h.finish()
         };
+        let country = owner.and_then(|o| entity::jurisdiction(o.entity));
         self.names.push(Name {
             name: name.to_string(),
             owner,
-            country: owner.and_then(|o| entity::jurisdiction(o.entity)),
+            country,
+            country_key: country.map_or(0, code_key),
             name_hash: hash(name),
             domain_hash: parsed.domain.as_deref().map_or(0, hash),
             domain: parsed.domain,
@@ -621,7 +624,20 @@ impl History {
             return Err("header".to_string());
         }
         // The name table: `<shared>/<rest>` tokens separated by spaces.
-        let mut ids: Vec<u32> = Vec::new();
+        let table = bytes.get(c.at..).unwrap_or(&[]);
+        let table = table
+            .get(
+                ..table
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(table.len()),
+            )
+            .unwrap_or(&[]);
+        let count = table.iter().filter(|&&b| b == b'/').count();
+        // Room for the names not seen before (at most all of them): the maps grow once, not name by name.
+        self.ids.reserve(count);
+        self.names.reserve(count);
+        let mut ids: Vec<u32> = Vec::with_capacity(count);
         let mut name = String::new();
         let mut previous = String::new();
         while !c.at_end() && c.peek() != Some(b'\n') {
@@ -965,7 +981,7 @@ impl History {
                 if let Some(sc) = site_companies.get_mut(company.3) {
                     sc.1 = sc.1.saturating_add(c.requests);
                 }
-                let key = code_key(country);
+                let key = host.map_or(0, |h| h.country_key);
                 match site_jurisdictions.iter_mut().find(|j| j.0 == key) {
                     Some(j) => j.2 = j.2.saturating_add(c.requests),
                     None => site_jurisdictions.push((key, country, c.requests)),
