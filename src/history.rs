@@ -261,7 +261,7 @@ impl Cursor<'_> {
     }
 
     /// A base-36 number (digits and lower-case letters), at least one digit, no larger than a u64.
-    #[inline(always)]
+    #[inline(never)]
     fn number(&mut self) -> Result<u64, String> {
         let start = self.at;
         let mut n: u64 = 0;
@@ -497,10 +497,10 @@ impl History {
             .iter()
             .flat_map(|s| std::iter::once(s.site).chain(s.hosts.iter().map(|h| h.0)))
             .collect();
-        ids.sort_unstable();
-        ids.dedup();
         let name_of = |id: u32| self.name(id).map_or("", |n| n.name.as_str());
-        ids.sort_by(|&a, &b| name_of(a).bytes().rev().cmp(name_of(b).bytes().rev()));
+        // (Names are unique: the same id sorts next to itself.)
+        ids.sort_unstable_by(|&a, &b| name_of(a).bytes().rev().cmp(name_of(b).bytes().rev()));
+        ids.dedup();
         let index: FastMap<u32, u64> = ids
             .iter()
             .enumerate()
@@ -529,9 +529,15 @@ impl History {
             out.push_str(name.get(..name.len() - shared).unwrap_or(name));
             previous = name;
         }
-        let mut order: Vec<&SiteDay> = sites.iter().collect();
-        order.sort_unstable_by_key(|s| at(s.site));
-        for s in order {
+        // Sites and hosts by name index; every sort here and in `pairs` is of (u64, u64): one instance in the wasm.
+        let mut order: Vec<(u64, u64)> = sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (at(s.site), i as u64))
+            .collect();
+        order.sort_unstable();
+        let mut hosts: Vec<(u64, u64)> = Vec::new();
+        for s in order.iter().filter_map(|&(_, i)| sites.get(i as usize)) {
             out.push('\n');
             push_base36(&mut out, at(s.site));
             out.push('.');
@@ -542,10 +548,14 @@ impl History {
                 out.push('.');
                 push_base36(&mut out, s.other.data);
             }
-            let mut hosts: Vec<(u64, Count)> = s.hosts.iter().map(|&(h, c)| (at(h), c)).collect();
-            hosts.sort_unstable_by_key(|h| h.0);
+            hosts.clear();
+            hosts.extend(s.hosts.iter().enumerate().map(|(k, h)| (at(h.0), k as u64)));
+            hosts.sort_unstable();
             let mut last = 0;
-            for (i, c) in hosts {
+            for &(i, k) in &hosts {
+                let Some(&(_, c)) = s.hosts.get(k as usize) else {
+                    continue;
+                };
                 out.push(' ');
                 push_base36(&mut out, i - last);
                 last = i;
@@ -787,7 +797,9 @@ impl History {
         let mut visits = vec![0u64; self.names.len()];
         let mut days = Vec::new();
         // First pass: the days' rows, and the site-days that count, to be summed per site.
-        let mut entries: Vec<(u32, u32, &SiteDay)> = Vec::new();
+        // (site << 32 | day, index in `refs`)
+        let mut entries: Vec<(u64, u64)> = Vec::new();
+        let mut refs: Vec<&SiteDay> = Vec::new();
         for (day, sites) in self.range(from, to) {
             let day = *day;
             let mut day_requests = 0u64;
@@ -810,7 +822,11 @@ impl History {
                     if let Some(v) = visits.get_mut(s.site as usize) {
                         *v += u64::from(s.visits);
                     }
-                    entries.push((s.site, day, s));
+                    entries.push((
+                        (u64::from(s.site) << 32) | u64::from(day),
+                        refs.len() as u64,
+                    ));
+                    refs.push(s);
                 }
             }
             if day_sites > 0 {
@@ -822,16 +838,21 @@ impl History {
             }
         }
         // Second pass, site by site: each host's sum in a dense slot table (no hashing, no sorting of every entry).
-        entries.sort_unstable_by_key(|e| (e.0, e.1));
+        entries.sort_unstable();
         let mut slot = vec![u32::MAX; self.names.len()];
         let mut sums: Vec<(u32, (Count, u32, u32))> = Vec::new();
+        let mut by_id: Vec<(u64, u64)> = Vec::new();
         let mut pairs: Vec<(u64, (Count, u32, u32))> = Vec::new();
-        for group in entries.chunk_by(|a, b| a.0 == b.0) {
-            let site = group.first().map_or(0, |e| e.0);
+        for group in entries.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32) {
+            let site = group.first().map_or(0, |e| (e.0 >> 32) as u32);
             let site_wanted = wanted(site);
             let mut other = (Count::default(), u32::MAX, 0);
             sums.clear();
-            for &(_, day, s) in group {
+            for (key, s) in group
+                .iter()
+                .filter_map(|&(key, i)| Some((key, *refs.get(i as usize)?)))
+            {
+                let day = key as u32; // the low half
                 for &(h, c) in &s.hosts {
                     if !(site_wanted || wanted(h)) {
                         continue;
@@ -863,11 +884,22 @@ impl History {
                     *at = u32::MAX;
                 }
             }
-            if by_host {
-                sums.sort_unstable_by_key(|e| e.0);
-            }
             let key = u64::from(site) << 32;
-            pairs.extend(sums.iter().map(|&(h, sum)| (key | u64::from(h), sum)));
+            if by_host {
+                by_id.clear();
+                by_id.extend(
+                    sums.iter()
+                        .enumerate()
+                        .map(|(k, e)| (u64::from(e.0), k as u64)),
+                );
+                by_id.sort_unstable();
+                pairs.extend(by_id.iter().filter_map(|&(h, k)| {
+                    let &(_, sum) = sums.get(k as usize)?;
+                    Some((key | h, sum))
+                }));
+            } else {
+                pairs.extend(sums.iter().map(|&(h, sum)| (key | u64::from(h), sum)));
+            }
             if other.0.requests > 0 {
                 pairs.push((key | u64::from(u32::MAX), other));
             }
