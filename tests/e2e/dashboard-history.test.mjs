@@ -1,6 +1,6 @@
 // End to end in headless Chromium: the dashboard over a stored history of several days, some in the first stored
-// format (JSON, version 1, as older versions of Whither wrote them) and some in the current one (written by the
-// core's `exportDay`). Checks that the dashboard reads only the days of its period before it shows them (the others
+// format (JSON, version 1, as older versions of Whither wrote them), some in the core's compact text (`exportDay`)
+// stored as it is, and some as the recorder stores them now (that text compressed by extension/day-codec.js). Checks that the dashboard reads only the days of its period before it shows them (the others
 // afterwards), that both formats count, and that the period select and `?period=` show the other days.
 //
 // Run: node --test --test-concurrency=1 tests/e2e/   (needs `make build`)
@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { EXTENSION_DIR, launchChromium, missingBuild, prerequisites } from './harness.mjs';
+import { encodeDay } from '../../extension/day-codec.js';
 
 const { unmet, skip } = prerequisites('chromium', missingBuild());
 
@@ -26,25 +27,26 @@ const v1Day = (day, visits, requests) => JSON.stringify({
   sites: [[0, visits, [1, requests, 0, 2, requests, 1], 0, 0]],
 });
 
-test('Chromium dashboard: only the shown period is read first; old and new day formats both count',
+test('Chromium dashboard: only the shown period is read first; every stored day format counts',
   { skip, timeout: 120_000 }, async (t) => {
     if (unmet) assert.fail(unmet);
     const core = await import(pathToFileURL(`${EXTENSION_DIR}pkg/whither.js`).href);
     core.initSync({ module: readFileSync(`${EXTENSION_DIR}pkg/whither_bg.wasm`) });
     // Days (relative to today) → requests of that day (two hosts × n). Two days are older than the default 30 days.
-    /** @type {[number, number, 'v1' | 'v2'][]} */
-    const plan = [[-45, 5, 'v1'], [-31, 7, 'v2'], [-12, 11, 'v1'], [-3, 13, 'v2'], [0, 17, 'v2']];
+    /** @type {[number, number, 'v1' | 'v2' | 'z'][]} */
+    const plan = [[-45, 5, 'v1'], [-31, 7, 'z'], [-12, 11, 'v1'], [-3, 13, 'v2'], [0, 17, 'z']];
     /** @type {Record<string, unknown>} */
     const items = {};
     for (const [offset, n, format] of plan) {
       const day = today + offset;
       let text = v1Day(day, 1, n);
-      if (format === 'v2') {
+      if (format !== 'v1') {
         const h = new core.History();
         h.importDay(text);
         text = h.exportDay(day);
         h.free();
         assert.match(text, /^2 /);
+        if (format === 'z') text = await encodeDay(text);
       }
       items[`history:${day}`] = text;
     }
