@@ -1,8 +1,9 @@
 // Synthetic browsing history for the history benchmarks (scripts/bench-history.mjs, scripts/bench/dashboard.mjs),
 // recorded the way the extension records it: every visit is a main_frame request followed by its subresource
 // requests, fed to the core's Tracker, and its growth recorded by the core's History (`record`), whose `exportDay`
-// gives the stored day chunks (`history:<day>` in storage.local). So the stored format is whatever the core writes
-// today: it cannot drift from what the recorder stores.
+// gives the day chunks (which the recorder stores in storage.local as `history:<day>`, compressed by
+// extension/day-codec.js). So the format is whatever the core writes today: it cannot drift from what the recorder
+// stores.
 //
 // The defaults draw six months (180 days) of 200 visits a day to 3,000 sites (popular ones more often), each visit
 // requesting 10–40 hosts out of 4,000 third-party hosts (popular ones more often; two thirds of them known to the
