@@ -51,8 +51,8 @@ const rows = [
   ['CSV: whole period', time(() => h.csv(firstDay, last), 3)],
 ];
 const o = h.query(firstDay, last, '', 10);
-console.log(`history of ${DAYS} days: ${(bytes / 1e6).toFixed(2)} MB of day chunks, uncompressed (${(bytes / DAYS / 1e3).toFixed(1)} kB/day), `
-  + `${o.totals.sites} sites, ${o.totals.visits} visits, ${o.totals.requests} requests, ${o.totals.companies} companies, `
+console.log(`history of ${DAYS} days: ${(bytes / 1e6).toFixed(2)} MB of day chunks, uncompressed `
+  + `(${(bytes / DAYS / 1e3).toFixed(1)} kB/day), ${o.totals.sites} sites, ${o.totals.visits} visits, ${o.totals.requests} requests, ${o.totals.companies} companies, `
   + `${o.totals.jurisdictions} jurisdictions`);
 for (const [what, ms] of rows) {
   console.log(`${String(what).padEnd(48)} ${ms.toFixed(1).padStart(8)} ms  ${(Number(ms) / 100).toFixed(2)}× a 100 ms budget`);

@@ -1,7 +1,8 @@
 // End to end in headless Chromium: the dashboard over a stored history of several days, some in the first stored
 // format (JSON, version 1, as older versions of Whither wrote them), some in the core's compact text (`exportDay`)
-// stored as it is, and some as the recorder stores them now (that text compressed by extension/day-codec.js). Checks that the dashboard reads only the days of its period before it shows them (the others
-// afterwards), that both formats count, and that the period select and `?period=` show the other days.
+// stored as it is, and some as the recorder stores them now (that text compressed by extension/day-codec.js).
+// Checks that the dashboard reads only the days of its period before it shows them (the others afterwards), that
+// every format counts, and that the period select and `?period=` show the other days.
 //
 // Run: node --test --test-concurrency=1 tests/e2e/   (needs `make build`)
 
