@@ -1674,6 +1674,31 @@ mod tests {
         assert_eq!(back.export_day(100).as_deref(), Some(good.as_str()));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// Any text near the compact format, or any bytes: an error or a day, never a panic; a day read back writes
+        /// itself again the same way.
+        #[test]
+        fn compact_days_from_any_input(
+            text in concat!(
+                r"2 [0-9]{1,3}\n(([0-9a-c]{1,2}/[a-z.]{1,6}) ?){0,6}",
+                r"(\n[0-9a-z]{1,2}(\.[0-9a-z]{1,3}){1,3}( [0-9a-z]{1,2}(\.[0-9a-z]{1,3}){1,2}){0,4}){0,3}"
+            ),
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            let mut h = History::new();
+            let _ = h.import_day_bytes(&bytes);
+            if let Ok(day) = h.import_day(&text) {
+                if let Some(again) = h.export_day(day) {
+                    let mut back = History::new();
+                    proptest::prop_assert_eq!(back.import_day(&again), Ok(day));
+                    proptest::prop_assert_eq!(back.export_day(day), Some(again));
+                }
+            }
+        }
+    }
+
     #[test]
     fn malformed_chunks_are_errors_and_change_nothing() {
         let mut h = History::new();
