@@ -91,6 +91,7 @@ bench: build
 	node scripts/bench/memory.mjs
 	node scripts/bench/pageload.mjs
 	node scripts/bench/views.mjs
+	node scripts/bench/dashboard.mjs
 
 clean:
 	rm -rf target pkg dist

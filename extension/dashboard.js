@@ -1,15 +1,21 @@
-// Whither dashboard: the history across sites (src/history.rs aggregates, the page only draws). Every stored day is
+// Whither dashboard: the history across sites (src/history.rs aggregates, the page only draws). The stored days are
 // loaded into the core's History in a worker (extension/history-worker.js), which answers the overview of the chosen
 // period and search off the page's thread; lists are cut to what is shown (`limit`, "show more"), so six months of
-// browsing neither freeze the page nor flood the DOM.
+// browsing neither freeze the page nor flood the DOM. Opening is quick with months of history: the worker starts at
+// once, only the days of the shown period are read and loaded first (the newest first), the world map's geometry is
+// computed while they load, and the other stored days are loaded after the first view is drawn. The page itself
+// loads no wasm: dates and watchlist matches come with the worker's answers.
+//
+// `dashboard.html?period=N` opens with the last N days shown (one of PERIODS; 0: everything), else 30.
 //
 // Hooks for tests: body[data-state] (loading | ready | empty | error), #totals[data-requests][data-sites],
 // #jurisdictions tr[data-jurisdiction], #companies tr[data-company], #sites tr[data-site], #map path[data-country],
 // #flow [data-flow].
 
 import { loadSettings } from './settings.js';
-import { $, api, countryLabel, download, el, flag, lang, loadCore, localizePage, msg, number, openHistory }
-  from './views.js';
+import { $, api, countryLabel, download, el, flag, lang, localizePage, msg, number, openHistory } from './views.js';
+
+performance.mark('whither:script');
 
 /** @type {any} */
 const d3 = /** @type {any} */ (globalThis).d3;
@@ -40,14 +46,19 @@ const svgTitle = (text) => {
 };
 
 const state = {
-  /** @type {any} */ core: null,
+  /** Dates (YYYY-MM-DD) of day numbers, as the history worker answered them. @type {Map<number, string>} */
+  dates: new Map(),
+  /** The shown jurisdictions that are on the watchlist. @type {Set<string>} */
+  watched: new Set(),
   /** @type {any} */ history: null,
   /** @type {number[]} */ days: [],
   /** @type {string[]} */ watchlist: [],
   home: '',
   companiesLimit: PAGE,
   sitesLimit: PAGE,
-  /** @type {any} */ world: null,
+  /** The world map's countries: code and SVG path, computed once. @type {{code: string, d: string}[] | null} */
+  countries: null,
+  sphere: '',
   /** A day picked in the chart (its overview replaces the period's), or null. */
   /** @type {number | null} */ day: null,
 };
@@ -66,12 +77,15 @@ function chartPeriod() {
   return { from: n ? Math.max(first, last - n + 1) : first, to: last };
 }
 
+const percentFormat = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
 /** @param {number} part @param {number} whole */
-const percent = (part, whole) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 })
-  .format(whole ? part / whole : 0);
+const percent = (part, whole) => percentFormat.format(whole ? part / whole : 0);
 
 /** @param {string} code */
-const watched = (code) => state.watchlist.length > 0 && state.core.watched(state.watchlist, code);
+const watched = (code) => state.watched.has(code);
+
+/** @param {number} day @returns {string} its date */
+const dayString = (day) => state.dates.get(day) ?? String(day);
 
 /** @param {any} o the overview */
 function renderDays(o, from, to) {
@@ -81,7 +95,7 @@ function renderDays(o, from, to) {
   for (let day = from; day <= to && bars.length < 400; day++) {
     const d = byDay.get(day);
     const requests = d?.requests ?? 0;
-    const label = `${state.core.dayString(day)}: ${msg('dayTooltip', [number(requests), number(d?.sites ?? 0)])}`;
+    const label = `${dayString(day)}: ${msg('dayTooltip', [number(requests), number(d?.sites ?? 0)])}`;
     bars.push(el('button', {
       className: 'day-bar',
       title: label,
@@ -92,7 +106,7 @@ function renderDays(o, from, to) {
   }
   const days = $('#days');
   days.replaceChildren(...bars);
-  days.setAttribute('aria-label', msg('daysLabel', [state.core.dayString(from), state.core.dayString(to), number(o.totals.requests)]));
+  days.setAttribute('aria-label', msg('daysLabel', [dayString(from), dayString(to), number(o.totals.requests)]));
 }
 
 /** Marks the picked day in the chart and says which day the page shows. */
@@ -106,7 +120,7 @@ function markDay() {
   }
   const note = $('#day-note');
   note.hidden = state.day === null;
-  $('#day-note-text').textContent = state.day === null ? '' : msg('dayShown', [state.core.dayString(state.day)]);
+  $('#day-note-text').textContent = state.day === null ? '' : msg('dayShown', [dayString(state.day)]);
 }
 
 /** @param {any} o */
@@ -123,31 +137,41 @@ function renderJurisdictions(o) {
   el('td', { className: 'num', text: number(j.sites) }))));
 }
 
+const MAP_WIDTH = 640;
+const MAP_HEIGHT = 330;
+
+/**
+ * The world map's geometry (an SVG path per country), computed once per page.
+ * @param {any} world the topojson of vendor/countries-110m.json
+ */
+function mapGeometry(world) {
+  if (!d3?.geoPath || !topojson || !world) return;
+  const projection = d3.geoEqualEarth().fitSize([MAP_WIDTH, MAP_HEIGHT], { type: 'Sphere' });
+  const path = d3.geoPath(projection);
+  state.sphere = path({ type: 'Sphere' }) ?? '';
+  state.countries = topojson.feature(world, world.objects.countries).features
+    .map((/** @type {any} */ f) => ({ code: f.id ?? '', d: path(f) ?? '' }));
+}
+
 /** @param {any} o */
 function renderMap(o) {
   const box = $('#map');
-  if (!d3?.geoPath || !topojson || !state.world) {
+  if (!state.countries) {
     box.replaceChildren(el('p', { className: 'none', text: msg('mapUnavailable') }));
     return;
   }
   const share = new Map(o.jurisdictions.map((/** @type {any} */ j) => [j.country, o.totals.requests ? j.requests / o.totals.requests : 0]));
   const max = Math.max(0.0001, ...share.values());
-  const width = 640;
-  const height = 330;
-  const projection = d3.geoEqualEarth().fitSize([width, height], { type: 'Sphere' });
-  const path = d3.geoPath(projection);
-  const features = topojson.feature(state.world, state.world.objects.countries).features;
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'map-heading map-desc' },
+  const root = svg('svg', { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, role: 'img', 'aria-labelledby': 'map-heading map-desc' },
     svg('desc', { id: 'map-desc' }),
-    svg('path', { class: 'sphere', d: path({ type: 'Sphere' }) ?? '' }));
+    svg('path', { class: 'sphere', d: state.sphere }));
   /** @type {SVGElement} */ (root.querySelector('desc')).textContent = o.jurisdictions.slice(0, 10)
     .map((/** @type {any} */ j) => `${countryLabel(j.country)} ${percent(j.requests, o.totals.requests)}`).join(', ');
-  for (const f of features) {
-    const code = f.id ?? '';
+  for (const { code, d } of state.countries) {
     const s = share.get(code) ?? 0;
     const p = svg('path', {
       class: 'country',
-      d: path(f) ?? '',
+      d,
       'data-country': code,
       style: s > 0 ? `fill: var(--accent); fill-opacity: ${(0.15 + 0.85 * Math.sqrt(s / max)).toFixed(3)}`
         : 'fill: var(--line)',
@@ -292,7 +316,11 @@ async function render() {
   document.body.setAttribute('aria-busy', 'true');
   let o;
   try {
-    o = await state.history.query(from, to, search, limit);
+    const answer = await state.history.query(from, to, search, limit, state.watchlist);
+    performance.mark('whither:query');
+    o = answer.overview;
+    answer.dates.forEach((/** @type {string} */ date, /** @type {number} */ i) => state.dates.set(from + i, date));
+    if (seq === renders) state.watched = new Set(answer.watched);
   } catch (error) {
     document.body.dataset.state = 'error';
     $('#status').hidden = false;
@@ -304,7 +332,7 @@ async function render() {
   const t = o.totals;
   const totals = $('#totals');
   totals.textContent = msg('historyTotals', [number(t.requests), number(t.sites), number(t.visits), number(t.companies),
-    number(t.jurisdictions), number(t.data_requests), state.core.dayString(from), state.core.dayString(to)]);
+    number(t.jurisdictions), number(t.data_requests), dayString(from), dayString(to)]);
   totals.dataset.requests = String(t.requests);
   totals.dataset.sites = String(t.sites);
   if (state.day === null) renderDays(o, from, to);
@@ -315,6 +343,7 @@ async function render() {
   renderCompanies(o);
   renderSites(o);
   document.body.dataset.state = 'ready';
+  performance.mark('whither:ready');
 }
 
 async function main() {
@@ -322,25 +351,37 @@ async function main() {
   const periodSelect = /** @type {HTMLSelectElement} */ ($('#period'));
   periodSelect.replaceChildren(...PERIODS.map((n) => el('option', {
     text: n ? msg('periodDays', [String(n)]) : msg('periodAll'), attrs: { value: String(n) } })));
-  periodSelect.value = '30';
+  const asked = new URLSearchParams(location.search).get('period');
+  periodSelect.value = PERIODS.map(String).includes(asked ?? '') ? String(asked) : '30';
 
-  const [core, settings] = await Promise.all([loadCore(), loadSettings(api)]);
-  state.core = core;
+  // The worker starts loading the core now; the page reads the index of stored days meanwhile, then the shown
+  // period's days (the worker imports them while the page computes the map's geometry). The page has no core of its
+  // own: the worker's answers carry the dates and the watched jurisdictions.
+  const history = openHistory();
+  state.history = history;
+  const first = history.days.then((days) => {
+    state.days = days;
+    const { from, to } = chartPeriod();
+    return days.length ? history.load(from, to) : undefined;
+  });
+  const world = fetch('vendor/countries-110m.json').then((r) => r.json()).catch(() => null);
+  const [settings] = await Promise.all([loadSettings(api), history.days]);
+  performance.mark('whither:settings');
   state.watchlist = settings.watchlist;
   state.home = settings.home;
-  const loaded = await openHistory();
-  state.history = loaded;
-  state.days = loaded.days;
-  try {
-    state.world = await (await fetch('vendor/countries-110m.json')).json();
-  } catch {
-    state.world = null;
-  }
   if (!state.days.length) {
     document.body.dataset.state = 'empty';
     $('#status').textContent = settings.history ? msg('historyEmpty') : msg('historyOff');
     return;
   }
+  try {
+    mapGeometry(await world);
+  } catch (error) {
+    console.error('whither: world map', error);
+    state.countries = null;
+  }
+  await first;
+  performance.mark('whither:history');
   $('#status').hidden = true;
   $('#content').hidden = false;
 
@@ -406,7 +447,7 @@ async function main() {
   });
   const name = () => {
     const { from, to } = period();
-    return `whither-history-${core.dayString(from)}-${core.dayString(to)}`;
+    return `whither-history-${dayString(from)}-${dayString(to)}`;
   };
   $('#export-json').addEventListener('click', async () => {
     const { from, to } = period();
@@ -417,6 +458,10 @@ async function main() {
     download(`${name()}.csv`, 'text/csv', await state.history.csv(from, to));
   });
   await render();
+  // The other stored days, for other periods and the exports (the worker loads them after the first view).
+  history.load(state.days[0], state.days[state.days.length - 1]).catch((error) => {
+    console.error('whither: history', error);
+  });
 }
 
 main().catch((error) => {

@@ -1,28 +1,43 @@
 // Whither's history worker: holds the core's History (src/history.rs) for the dashboard and the options page, so
 // that loading months of history, queries and exports never block the page. Messages (each answered with the same
-// `id`): {id, type: "load", chunks: string[]} → {days, skipped}; {id, type: "query", from, to, search, limit} →
-// {overview}; {id, type: "csv" | "json", from, to} → {text}. The page reads storage (workers have no extension API).
+// `id`): {id, type: "add", chunks: string[]} → {days, skipped} (stored days, as extension/day-codec.js keeps them,
+// added to those loaded, each chunk replacing its day); {id, type: "query", from, to, search, limit, watchlist} → {overview, dates (from..to), watched
+// (the overview's jurisdictions on the watchlist)}; {id, type: "csv" | "json", from, to} → {text}. The page reads storage (workers have no extension API) and sends only the days it needs.
 
-import init, { History, dayString } from '../pkg/whither.js';
+import init, { History, dayString, watched } from '../pkg/whither.js';
+import { decodeDay } from './day-codec.js';
+
+/** Day labels answered with a query at most (the chart shows 400 days at most). */
+const MAX_DATES = 4000;
 
 const ready = init({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) });
 /** @type {History | null} */
 let history = null;
 
 /**
+ * The stored chunks decoded (extension/day-codec.js) into what the core reads.
+ * @param {unknown} chunks
+ * @returns {Promise<PromiseSettledResult<Uint8Array>[]>}
+ */
+function decodeAll(chunks) {
+  return Promise.allSettled((Array.isArray(chunks) ? chunks : []).map((/** @type {unknown} */ chunk) =>
+    (typeof chunk === 'string' ? decodeDay(chunk) : Promise.reject(new Error('not a string')))));
+}
+
+/**
  * @param {any} m
+ * @param {ReturnType<typeof decodeAll> | null} decoding the chunks of an "add" message
  * @returns {Promise<Record<string, unknown>>}
  */
-async function handle(m) {
+async function handle(m, decoding) {
   await ready;
-  if (m.type === 'load') {
-    history?.free();
-    history = new History();
+  history ??= new History();
+  if (m.type === 'add') {
     let skipped = 0;
-    for (const chunk of Array.isArray(m.chunks) ? m.chunks : []) {
+    for (const chunk of await (decoding ?? decodeAll([]))) {
       try {
-        if (typeof chunk !== 'string') throw new Error('not a string');
-        history.importDay(chunk);
+        if (chunk.status === 'rejected') throw chunk.reason;
+        history.importDayBytes(chunk.value);
       } catch (error) {
         skipped++;
         console.error('whither: history chunk', error);
@@ -30,11 +45,25 @@ async function handle(m) {
     }
     return { days: Array.from(history.days()), skipped };
   }
-  if (!history) throw new Error('history not loaded');
   const from = Number(m.from) >>> 0;
   const to = Number(m.to) >>> 0;
   if (m.type === 'query') {
-    return { overview: history.query(from, to, String(m.search ?? ''), Number(m.limit) >>> 0) };
+    const overview = history.query(from, to, String(m.search ?? ''), Number(m.limit) >>> 0);
+    // The page draws without a core of its own: the days' dates and which jurisdictions are watched come along.
+    const dates = [];
+    for (let day = from; day <= to && dates.length < MAX_DATES; day++) dates.push(dayString(day));
+    const watchlist = Array.isArray(m.watchlist) ? m.watchlist.filter((w) => typeof w === 'string') : [];
+    const codes = new Set([
+      ...overview.jurisdictions.map((/** @type {any} */ j) => j.country),
+      ...overview.companies.map((/** @type {any} */ c) => c.jurisdiction),
+      ...overview.sites.flatMap((/** @type {any} */ s) => s.jurisdictions),
+      ...overview.flows.map((/** @type {any} */ f) => f.jurisdiction),
+    ]);
+    return {
+      overview,
+      dates,
+      watched: watchlist.length ? [...codes].filter((code) => watched(watchlist, code)) : [],
+    };
   }
   if (m.type === 'csv') return { text: history.csv(from, to) };
   if (m.type === 'json') {
@@ -51,9 +80,14 @@ async function handle(m) {
   throw new Error(`unknown request ${m.type}`);
 }
 
+/** Messages are handled one after the other, in the order they came. */
+let queue = Promise.resolve();
+
 self.addEventListener('message', (/** @type {MessageEvent} */ event) => {
   const m = event.data ?? {};
-  handle(m).then(
+  // Decoding needs no core: it starts at once, while the core compiles or earlier messages are handled.
+  const decoding = m.type === 'add' ? decodeAll(m.chunks) : null;
+  queue = queue.then(() => handle(m, decoding)).then(
     (result) => self.postMessage({ id: m.id, ...result }),
     (error) => self.postMessage({ id: m.id, error: String(error?.message ?? error) }),
   );

@@ -104,13 +104,14 @@ async function main() {
   /** @param {"json" | "csv"} format */
   const exportHistory = async (format) => {
     status.textContent = msg('statusLoading');
-    const h = await openHistory();
-    if (!h.days.length) {
+    const h = openHistory();
+    const days = await h.days;
+    if (!days.length) {
       status.textContent = msg('historyEmpty');
       return;
     }
-    const from = h.days[0];
-    const to = h.days[h.days.length - 1];
+    const from = days[0];
+    const to = days[days.length - 1];
     const name = `whither-history-${core.dayString(from)}-${core.dayString(to)}`;
     if (format === 'json') download(`${name}.json`, 'application/json', await h.json(from, to));
     else download(`${name}.csv`, 'text/csv', await h.csv(from, to));

@@ -1,8 +1,9 @@
 // Whither's history recorder (background side): feeds each tab's visit into the core's History (src/history.rs)
-// as it grows, and keeps today's day chunk in storage.local (`history:<day>`) and the open visits' markers in
-// storage.session. Honours the settings: history off, retention, private windows. It never aggregates anything
+// as it grows, and keeps today's day chunk in storage.local (`history:<day>`, compressed: extension/day-codec.js)
+// and the open visits' markers in storage.session. Honours the settings: history off, retention, private windows. It never aggregates anything
 // itself: the core does.
 
+import { decodeDay, encodeDay } from './day-codec.js';
 import { HISTORY_INDEX_KEY, HISTORY_OPEN_KEY, HISTORY_PREFIX, SETTINGS_KEY, dayIndex, dayNumber, dayOfKey,
   loadSettings, normalizeSettings } from './settings.js';
 
@@ -12,7 +13,7 @@ import { HISTORY_INDEX_KEY, HISTORY_OPEN_KEY, HISTORY_PREFIX, SETTINGS_KEY, dayI
  * @property {(tab: number) => void} closeTab
  * @property {(from: number, to: number) => void} moveTab
  * @property {(day: number) => string | undefined | null} exportDay
- * @property {(text: string) => number} importDay
+ * @property {(bytes: Uint8Array) => number} importDayBytes
  * @property {() => string} exportOpen
  * @property {(text: string) => void} importOpen
  * @property {(firstKept: number) => void} prune
@@ -108,7 +109,7 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
       const key = HISTORY_PREFIX + today;
       const stored = await api.storage.local.get([key, HISTORY_INDEX_KEY]);
       index = dayIndex(stored?.[HISTORY_INDEX_KEY]);
-      if (typeof stored?.[key] === 'string') h.importDay(stored[key]);
+      if (typeof stored?.[key] === 'string') h.importDayBytes(await decodeDay(stored[key]));
       const open = await api.storage.session.get(HISTORY_OPEN_KEY);
       if (typeof open?.[HISTORY_OPEN_KEY] === 'string') h.importOpen(open[HISTORY_OPEN_KEY]);
     } catch (error) {
@@ -163,16 +164,17 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
         while (history && (dirty.size || openDirty)) {
           /** @type {Record<string, string>} */
           const items = {};
-          for (const day of dirty) {
+          const days = [...dirty];
+          dirty.clear();
+          for (const day of days) {
             const text = history.exportDay(day);
             if (!text) continue;
-            items[HISTORY_PREFIX + day] = text;
+            items[HISTORY_PREFIX + day] = await encodeDay(text);
             if (!index.includes(day)) {
               index = dayIndex([...index, day]);
               items[HISTORY_INDEX_KEY] = /** @type {any} */ (index);
             }
           }
-          dirty.clear();
           const open = openDirty ? history.exportOpen() : null;
           openDirty = false;
           if (Object.keys(items).length) await setWithinQuota(items);

@@ -110,6 +110,7 @@ export function flag(code, { later = false } = {}) {
   return img;
 }
 
+const numberFormat = new Intl.NumberFormat(lang);
 /**
  * Gives the flags made with `flag(code, {later: true})` under `root` their images.
  * @param {ParentNode} root
@@ -128,7 +129,7 @@ export function showFlags(root) {
  * @param {number} n
  * @returns {string}
  */
-export const number = (n) => new Intl.NumberFormat(lang).format(n);
+export const number = (n) => numberFormat.format(n);
 
 /**
  * Offers `text` as a file download.
@@ -167,16 +168,33 @@ export function loadCore() {
   return core;
 }
 
+/** Days read from storage and sent to the history worker at a time: the worker imports one batch while the page
+ * reads the next ones. */
+const LOAD_BATCH = 30;
+
+/**
+ * @typedef {object} StoredHistory the stored history in its worker (see {@link openHistory})
+ * @property {Promise<number[]>} days the stored days (the recorder's index), oldest first
+ * @property {(from: number, to: number) => Promise<void>} load loads the stored days `from..=to` not loaded yet
+ * @property {(from: number, to: number, search: string, limit: number, watchlist?: string[]) =>
+ *   Promise<{overview: any, dates: string[], watched: string[]}>} query the overview of `from..=to` (loading those
+ *   days first), the dates of those days and the overview's jurisdictions on the watchlist
+ * @property {(from: number, to: number) => Promise<string>} csv
+ * @property {(from: number, to: number) => Promise<string>} json
+ * @property {() => number} skipped how many stored days could not be read
+ */
+
 /**
  * The stored history in a worker (extension/history-worker.js): loading, queries and exports run off the page's
- * thread, so months of history never freeze it.
- * @returns {Promise<{days: number[], skipped: number, history: boolean,
- *   query: (from: number, to: number, search: string, limit: number) => Promise<any>,
- *   csv: (from: number, to: number) => Promise<string>, json: (from: number, to: number) => Promise<string>}>}
+ * thread, so months of history never freeze it. Only the days a request needs are read from storage (the newest
+ * first, in batches) and loaded; each day once. The worker starts (and compiles the core) at once, while the page
+ * reads the index of stored days.
+ * @returns {StoredHistory}
  */
-export async function openHistory() {
+export function openHistory() {
   const worker = new Worker(new URL('./history-worker.js', import.meta.url), { type: 'module' });
   let next = 0;
+  let skipped = 0;
   /** @type {Map<number, {resolve: (v: any) => void, reject: (e: Error) => void}>} */
   const pending = new Map();
   worker.addEventListener('message', (event) => {
@@ -197,16 +215,50 @@ export async function openHistory() {
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, ...message });
   });
-  const days = dayIndex((await api.storage.local.get(HISTORY_INDEX_KEY))?.[HISTORY_INDEX_KEY]);
-  const stored = days.length ? (await api.storage.local.get(days.map((d) => HISTORY_PREFIX + d))) ?? {} : {};
-  const chunks = Object.values(stored).filter((v) => typeof v === 'string');
-  const loaded = await call({ type: 'load', chunks });
+  const days = Promise.resolve(api.storage.local.get(HISTORY_INDEX_KEY))
+    .then((items) => dayIndex(items?.[HISTORY_INDEX_KEY]));
+  /** Day → its load (read from storage and imported by the worker). @type {Map<number, Promise<void>>} */
+  const loads = new Map();
+
+  /**
+   * Reads the stored days of `batch` and has the worker import them. The batches' reads are all asked for at once;
+   * the worker imports one batch while the next ones are read.
+   * @param {number[]} batch day numbers
+   */
+  async function loadBatch(batch) {
+    const stored = (await api.storage.local.get(batch.map((d) => HISTORY_PREFIX + d))) ?? {};
+    const chunks = Object.values(stored).filter((v) => typeof v === 'string');
+    skipped += batch.length - chunks.length;
+    if (chunks.length) skipped += (await call({ type: 'add', chunks })).skipped;
+  }
+
+  /** @param {number} from @param {number} to */
+  async function load(from, to) {
+    const wanted = (await days).filter((d) => d >= from && d <= to);
+    const missing = wanted.filter((d) => !loads.has(d)).reverse(); // the newest first
+    for (let i = 0; i < missing.length; i += LOAD_BATCH) {
+      const batch = missing.slice(i, i + LOAD_BATCH);
+      const done = loadBatch(batch);
+      for (const d of batch) loads.set(d, done);
+    }
+    await Promise.all(wanted.map((d) => loads.get(d)));
+  }
+
   return {
-    days: loaded.days,
-    skipped: loaded.skipped,
-    history: true,
-    query: async (from, to, search, limit) => (await call({ type: 'query', from, to, search, limit })).overview,
-    csv: async (from, to) => (await call({ type: 'csv', from, to })).text,
-    json: async (from, to) => (await call({ type: 'json', from, to })).text,
+    days,
+    load,
+    skipped: () => skipped,
+    query: async (from, to, search, limit, watchlist = []) => {
+      await load(from, to);
+      return call({ type: 'query', from, to, search, limit, watchlist });
+    },
+    csv: async (from, to) => {
+      await load(from, to);
+      return (await call({ type: 'csv', from, to })).text;
+    },
+    json: async (from, to) => {
+      await load(from, to);
+      return (await call({ type: 'json', from, to })).text;
+    },
   };
 }

@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Version of a stored day chunk and of the open-visit markers.
+/// Version of the open-visit markers and of the first (JSON) day format, which [`History::import_day`] still reads.
 pub const HISTORY_VERSION: u32 = 1;
+/// Version of the day format that [`History::export_day`] writes (see [`History::export_day`]).
+pub const DAY_FORMAT_VERSION: u32 = 2;
 /// Sites kept per day; visits to further sites that day are not recorded.
 pub const MAX_SITES_PER_DAY: usize = 5_000;
 /// Hosts kept per site and day; requests to further hosts are counted in the site's `other` count.
@@ -63,9 +65,13 @@ struct Open {
 struct Name {
     name: String,
     domain: Option<String>,
+    /// Hashes of `name` and `domain` (0 without one): a query compares a host with its site by them first.
+    name_hash: u64,
+    domain_hash: u64,
     owner: Option<Owner>,
-    /// The controlling jurisdiction of the owner.
+    /// The controlling jurisdiction of the owner, and its [`code_key`].
     country: Option<&'static str>,
+    country_key: u64,
 }
 
 /// FNV-1a for strings, a multiplicative mix for integers: the history's maps hash ids and host names, where std's
@@ -205,6 +211,114 @@ fn add_host(hosts: &mut Vec<(u32, Count)>, id: u32, c: Count) -> bool {
     }
 }
 
+/// Appends `n` in base 36 (digits and lower-case letters).
+fn push_base36(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 13];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        let d = (n % 36) as u8;
+        if let Some(slot) = digits.get_mut(i) {
+            *slot = if d < 10 { b'0' + d } else { b'a' + d - 10 };
+        }
+        n /= 36;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for &b in digits.get(i..).unwrap_or(&[]) {
+        out.push(char::from(b));
+    }
+}
+
+/// A position in a stored day (version 2) being read.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+// The cursor's steps are inlined by hand: the wasm is built for size (`opt-level = "z"`), which otherwise calls a
+// function per byte.
+impl Cursor<'_> {
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    #[inline(always)]
+    fn at_end(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+
+    /// Skips `b` if it comes next.
+    #[inline(always)]
+    fn eat(&mut self, b: u8) -> bool {
+        let next = self.peek() == Some(b);
+        if next {
+            self.at += 1;
+        }
+        next
+    }
+
+    /// A base-36 number (digits and lower-case letters), at least one digit, no larger than a u64.
+    #[inline(never)]
+    fn number(&mut self) -> Result<u64, String> {
+        let start = self.at;
+        let mut n: u64 = 0;
+        while let Some(b) = self.peek() {
+            let d = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'z' => b - b'a' + 10,
+                _ => break,
+            };
+            n = if n < 1 << 57 {
+                n * 36 + u64::from(d) // cannot overflow (and needs no 128-bit multiplication in wasm)
+            } else {
+                n.checked_mul(36)
+                    .and_then(|n| n.checked_add(u64::from(d)))
+                    .ok_or("number too large")?
+            };
+            self.at += 1;
+        }
+        if self.at == start {
+            return Err(format!("number expected at {start}"));
+        }
+        Ok(n)
+    }
+
+    /// A decimal u32.
+    fn decimal(&mut self) -> Result<u32, String> {
+        let start = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+        std::str::from_utf8(self.bytes.get(start..self.at).unwrap_or(&[]))
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| "day number".to_string())
+    }
+
+    /// The bytes up to the next space or newline (or the end), skipped.
+    fn until_space(&mut self) -> &[u8] {
+        let rest = self.bytes.get(self.at..).unwrap_or(&[]);
+        let len = rest
+            .iter()
+            .position(|&b| b == b' ' || b == b'\n')
+            .unwrap_or(rest.len());
+        self.at += len;
+        rest.get(..len).unwrap_or(&[])
+    }
+}
+
+/// The interned id of entry `index` of a chunk's name table.
+fn table_id(ids: &[u32], index: u64) -> Result<u32, String> {
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| ids.get(i))
+        .copied()
+        .ok_or_else(|| format!("name index {index} out of range"))
+}
+
 impl History {
     pub fn new() -> History {
         History::default()
@@ -225,10 +339,19 @@ impl History {
         };
         let id = u32::try_from(self.names.len()).map_err(|_| "too many names".to_string())?;
         let owner = attribution::owner(&parsed);
+        let hash = |text: &str| {
+            let mut h = FastHasher::default();
+            h.write(text.as_bytes());
+            h.finish()
+        };
+        let country = owner.and_then(|o| entity::jurisdiction(o.entity));
         self.names.push(Name {
             name: name.to_string(),
             owner,
-            country: owner.and_then(|o| entity::jurisdiction(o.entity)),
+            country,
+            country_key: country.map_or(0, code_key),
+            name_hash: hash(name),
+            domain_hash: parsed.domain.as_deref().map_or(0, hash),
             domain: parsed.domain,
         });
         self.ids.insert(name.to_string(), id);
@@ -355,30 +478,123 @@ impl History {
         *self = History::default();
     }
 
-    /// One day in its stored form (compact JSON); `None` when the day is empty.
+    /// One day in its stored form; `None` when the day is empty. The format (version 2, text, about 40 % of the
+    /// first JSON format's size, parsed without a JSON parser) is three parts separated by newlines:
+    ///
+    /// - `2 <day>`: the version and the day number (decimal);
+    /// - the day's name table, one space-separated token per name: names sorted by their reversed bytes (so that
+    ///   names of one domain sit together), each written as `<s>/<rest>`: the name is `rest` followed by the last
+    ///   `s` bytes of the previous name;
+    /// - one line per site, sites in increasing name index: `<site>.<visits>[.<other requests>.<other data
+    ///   requests>]`, then one token per host, hosts in increasing name index: `<d>.<requests>[.<data requests>]`,
+    ///   `d` the host's index minus the previous host's index on the line (the first host: its index).
+    ///
+    /// Every number but the day is base 36; omitted counts are 0.
     pub fn export_day(&self, day: u32) -> Option<String> {
         let sites = self.days.iter().find(|d| d.0 == day).map(|d| &d.1)?;
-        let mut table = Table::default();
-        let sites = sites
+        // The day's names, sorted by reversed bytes, and each id's index in that order.
+        let mut ids: Vec<u32> = sites
             .iter()
-            .map(|s| {
-                let site = table.add(self, s.site) as u32;
-                let flat = table.flat(self, &s.hosts);
-                (site, s.visits, flat, s.other.requests, s.other.data)
-            })
+            .flat_map(|s| std::iter::once(s.site).chain(s.hosts.iter().map(|h| h.0)))
             .collect();
-        serde_json::to_string(&DayChunk {
-            v: HISTORY_VERSION,
-            day,
-            hosts: table.names,
-            sites,
-        })
-        .ok()
+        let name_of = |id: u32| self.name(id).map_or("", |n| n.name.as_str());
+        // (Names are unique: the same id sorts next to itself.)
+        ids.sort_unstable_by(|&a, &b| name_of(a).bytes().rev().cmp(name_of(b).bytes().rev()));
+        ids.dedup();
+        let index: FastMap<u32, u64> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, i as u64))
+            .collect();
+        let at = |id: u32| index.get(&id).copied().unwrap_or(0);
+        let mut out = format!("{DAY_FORMAT_VERSION} {day}\n");
+        let mut previous = "";
+        for (i, &id) in ids.iter().enumerate() {
+            let name = name_of(id);
+            let mut shared = name
+                .bytes()
+                .rev()
+                .zip(previous.bytes().rev())
+                .take_while(|(a, b)| a == b)
+                .count()
+                .min(name.len().saturating_sub(1));
+            while shared > 0 && !name.is_char_boundary(name.len() - shared) {
+                shared -= 1;
+            }
+            if i > 0 {
+                out.push(' ');
+            }
+            push_base36(&mut out, shared as u64);
+            out.push('/');
+            out.push_str(name.get(..name.len() - shared).unwrap_or(name));
+            previous = name;
+        }
+        // Sites and hosts by name index; every sort here and in `pairs` is of (u64, u64): one instance in the wasm.
+        let mut order: Vec<(u64, u64)> = sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (at(s.site), i as u64))
+            .collect();
+        order.sort_unstable();
+        let mut hosts: Vec<(u64, u64)> = Vec::new();
+        for s in order.iter().filter_map(|&(_, i)| sites.get(i as usize)) {
+            out.push('\n');
+            push_base36(&mut out, at(s.site));
+            out.push('.');
+            push_base36(&mut out, u64::from(s.visits));
+            if s.other != Count::default() {
+                out.push('.');
+                push_base36(&mut out, s.other.requests);
+                out.push('.');
+                push_base36(&mut out, s.other.data);
+            }
+            hosts.clear();
+            hosts.extend(s.hosts.iter().enumerate().map(|(k, h)| (at(h.0), k as u64)));
+            hosts.sort_unstable();
+            let mut last = 0;
+            for &(i, k) in &hosts {
+                let Some(&(_, c)) = s.hosts.get(k as usize) else {
+                    continue;
+                };
+                out.push(' ');
+                push_base36(&mut out, i - last);
+                last = i;
+                out.push('.');
+                push_base36(&mut out, c.requests);
+                if c.data > 0 {
+                    out.push('.');
+                    push_base36(&mut out, c.data);
+                }
+            }
+        }
+        Some(out)
     }
 
-    /// Loads a stored day (replacing what is held for that day); returns the day number. On error the day is left
-    /// as it was.
+    /// Loads a stored day (replacing what is held for that day), in the format [`History::export_day`] writes or in
+    /// the first one (JSON, version 1); returns the day number. On error the day is left as it was.
     pub fn import_day(&mut self, text: &str) -> Result<u32, String> {
+        self.import_day_bytes(text.as_bytes())
+    }
+
+    /// [`History::import_day`] of the text's UTF-8 bytes (a byte array crosses into wasm with one copy, a string
+    /// character by character).
+    pub fn import_day_bytes(&mut self, bytes: &[u8]) -> Result<u32, String> {
+        let (day, sites) = if bytes.first() == Some(&b'{') {
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| "history day: not UTF-8".to_string())?;
+            self.parse_day_v1(text)?
+        } else {
+            self.parse_day_v2(bytes)
+                .map_err(|e| format!("malformed history day: {e}"))?
+        };
+        if let Some(slot) = day_mut(&mut self.days, day) {
+            *slot = sites;
+        }
+        Ok(day)
+    }
+
+    /// The first stored format: JSON (see [`DayChunk`]).
+    fn parse_day_v1(&mut self, text: &str) -> Result<(u32, Vec<SiteDay>), String> {
         let chunk: DayChunk =
             serde_json::from_str(text).map_err(|e| format!("malformed history day: {e}"))?;
         if chunk.v != HISTORY_VERSION || chunk.sites.len() > MAX_SITES_PER_DAY {
@@ -404,10 +620,132 @@ impl History {
                 },
             });
         }
-        if let Some(day) = day_mut(&mut self.days, chunk.day) {
-            *day = sites;
+        Ok((chunk.day, sites))
+    }
+
+    /// The format [`History::export_day`] writes (version 2), read byte by byte.
+    fn parse_day_v2(&mut self, bytes: &[u8]) -> Result<(u32, Vec<SiteDay>), String> {
+        let mut c = Cursor { bytes, at: 0 };
+        if !(c.eat(b'2') && c.eat(b' ')) {
+            return Err("unknown version".to_string());
         }
-        Ok(chunk.day)
+        let day = c.decimal()?;
+        if !c.at_end() && !c.eat(b'\n') {
+            return Err("header".to_string());
+        }
+        // The name table: `<shared>/<rest>` tokens separated by spaces.
+        let table = bytes.get(c.at..).unwrap_or(&[]);
+        let table = table
+            .get(
+                ..table
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(table.len()),
+            )
+            .unwrap_or(&[]);
+        let count = table.iter().filter(|&&b| b == b'/').count();
+        // Room for the names not seen before (at most all of them): the maps grow once, not name by name.
+        self.ids.reserve(count);
+        self.names.reserve(count);
+        let mut ids: Vec<u32> = Vec::with_capacity(count);
+        let mut name = String::new();
+        let mut previous = String::new();
+        while !c.at_end() && c.peek() != Some(b'\n') {
+            if !ids.is_empty() && !c.eat(b' ') {
+                return Err("name table".to_string());
+            }
+            let shared = usize::try_from(c.number()?).map_err(|_| "shared suffix")?;
+            if !c.eat(b'/') {
+                return Err("name without '/'".to_string());
+            }
+            let rest = c.until_space();
+            let rest = std::str::from_utf8(rest).map_err(|_| "name not UTF-8")?;
+            let start = previous
+                .len()
+                .checked_sub(shared)
+                .ok_or("shared suffix longer than the previous name")?;
+            let suffix = previous
+                .get(start..)
+                .ok_or("shared suffix within a character")?;
+            // Names come sorted by reversed bytes (so none twice): the byte before the shared suffix decides, unless
+            // the shared suffix was not the longest one (then the whole names are compared).
+            let ordered = ids.is_empty()
+                || match (
+                    rest.as_bytes().last(),
+                    previous.as_bytes().get(start.wrapping_sub(1)),
+                ) {
+                    (Some(a), Some(b)) if a != b => a > b,
+                    (Some(_), None) => true,
+                    _ => rest
+                        .bytes()
+                        .rev()
+                        .chain(suffix.bytes().rev())
+                        .cmp(previous.bytes().rev())
+                        .is_gt(),
+                };
+            name.clear();
+            name.push_str(rest);
+            name.push_str(suffix);
+            if !ordered {
+                return Err("names out of order".to_string());
+            }
+            ids.push(self.intern(&name)?);
+            std::mem::swap(&mut name, &mut previous);
+        }
+        // One line per site: `<site>.<visits>[.<other>.<other data>]`, then ` <delta>.<requests>[.<data>]` per host.
+        let mut sites: Vec<SiteDay> = Vec::new();
+        let mut last_site: Option<u64> = None;
+        while c.eat(b'\n') {
+            if sites.len() >= MAX_SITES_PER_DAY {
+                return Err("too many sites".to_string());
+            }
+            let index = c.number()?;
+            if last_site.is_some_and(|l| index <= l) {
+                return Err("sites out of order".to_string());
+            }
+            last_site = Some(index);
+            let site = table_id(&ids, index)?;
+            if !c.eat(b'.') {
+                return Err("no visits".to_string());
+            }
+            let visits = u32::try_from(c.number()?).map_err(|_| "visits")?;
+            let mut other = Count::default();
+            if c.eat(b'.') {
+                other.requests = c.number()?;
+                if !c.eat(b'.') {
+                    return Err("other requests without data requests".to_string());
+                }
+                other.data = c.number()?;
+            }
+            let mut hosts: Vec<(u32, Count)> = Vec::new();
+            let mut host: u64 = 0;
+            while c.eat(b' ') {
+                if hosts.len() >= MAX_HOSTS_PER_SITE {
+                    return Err("too many hosts".to_string());
+                }
+                let delta = c.number()?;
+                if delta == 0 && !hosts.is_empty() {
+                    return Err("hosts out of order".to_string());
+                }
+                host = host.checked_add(delta).ok_or("host index")?;
+                if !c.eat(b'.') {
+                    return Err("host without requests".to_string());
+                }
+                let requests = c.number()?;
+                let data = if c.eat(b'.') { c.number()? } else { 0 };
+                hosts.push((table_id(&ids, host)?, Count { requests, data }));
+            }
+            sites.push(SiteDay {
+                site,
+                visits,
+                hosts,
+                other,
+            });
+        }
+        if !c.at_end() {
+            return Err(format!("unexpected byte at {}", c.at));
+        }
+        Ok((day, sites))
     }
 
     /// The open visits' markers (for storage that lasts as long as the browser session).
@@ -452,14 +790,16 @@ impl History {
     }
 
     /// Sums the days `from..=to` per (site, host) pair (`u32::MAX` as host: requests to hosts beyond the bound);
-    /// returns the pairs sorted by site, the visits per site and the days with their (requests, sites).
-    fn pairs(&self, from: u32, to: u32, keep: &[bool]) -> Pairs {
-        // Entries per site (dense, by site id), then each site's sorted by host and merged: cheaper than one map of
-        // every pair.
-        let mut buckets: Vec<Vec<(u32, Count, u32)>> = vec![Vec::new(); self.names.len()];
+    /// returns the pairs sorted by site, the visits per site and the days with their (requests, sites);
+    /// `by_host`: each site's pairs sorted by host id (else in no particular order).
+    fn pairs(&self, from: u32, to: u32, keep: &[bool], by_host: bool) -> Pairs {
+        let wanted = |id: u32| keep.get(id as usize).copied().unwrap_or(false);
         let mut visits = vec![0u64; self.names.len()];
         let mut days = Vec::new();
-        let wanted = |id: u32| keep.get(id as usize).copied().unwrap_or(false);
+        // First pass: the days' rows, and the site-days that count, to be summed per site.
+        // (site << 32 | day, index in `refs`)
+        let mut entries: Vec<(u64, u64)> = Vec::new();
+        let mut refs: Vec<&SiteDay> = Vec::new();
         for (day, sites) in self.range(from, to) {
             let day = *day;
             let mut day_requests = 0u64;
@@ -467,27 +807,26 @@ impl History {
             for s in sites {
                 let site_wanted = wanted(s.site);
                 let mut counted = false;
-                let Some(bucket) = buckets.get_mut(s.site as usize) else {
-                    continue;
-                };
-                let mut add = |host: u32, c: Count| {
-                    bucket.push((host, c, day));
-                    day_requests = day_requests.saturating_add(c.requests);
-                    counted = true;
-                };
                 for &(h, c) in &s.hosts {
                     if site_wanted || wanted(h) {
-                        add(h, c);
+                        day_requests = day_requests.saturating_add(c.requests);
+                        counted = true;
                     }
                 }
                 if site_wanted && s.other.requests > 0 {
-                    add(u32::MAX, s.other);
+                    day_requests = day_requests.saturating_add(s.other.requests);
+                    counted = true;
                 }
                 if counted {
                     day_sites += 1;
                     if let Some(v) = visits.get_mut(s.site as usize) {
                         *v += u64::from(s.visits);
                     }
+                    entries.push((
+                        (u64::from(s.site) << 32) | u64::from(day),
+                        refs.len() as u64,
+                    ));
+                    refs.push(s);
                 }
             }
             if day_sites > 0 {
@@ -498,18 +837,71 @@ impl History {
                 });
             }
         }
+        // Second pass, site by site: each host's sum in a dense slot table (no hashing, no sorting of every entry).
+        entries.sort_unstable();
+        let mut slot = vec![u32::MAX; self.names.len()];
+        let mut sums: Vec<(u32, (Count, u32, u32))> = Vec::new();
+        let mut by_id: Vec<(u64, u64)> = Vec::new();
         let mut pairs: Vec<(u64, (Count, u32, u32))> = Vec::new();
-        for (site, bucket) in buckets.iter_mut().enumerate() {
-            bucket.sort_unstable_by_key(|e| e.0);
-            for group in bucket.chunk_by(|a, b| a.0 == b.0) {
-                let mut sum = (Count::default(), u32::MAX, 0);
-                for &(_, c, day) in group {
-                    sum.0.add(c);
-                    sum.1 = sum.1.min(day);
-                    sum.2 = sum.2.max(day);
+        for group in entries.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32) {
+            let site = group.first().map_or(0, |e| (e.0 >> 32) as u32);
+            let site_wanted = wanted(site);
+            let mut other = (Count::default(), u32::MAX, 0);
+            sums.clear();
+            for (key, s) in group
+                .iter()
+                .filter_map(|&(key, i)| Some((key, *refs.get(i as usize)?)))
+            {
+                let day = key as u32; // the low half
+                for &(h, c) in &s.hosts {
+                    if !(site_wanted || wanted(h)) {
+                        continue;
+                    }
+                    let Some(at) = slot.get_mut(h as usize) else {
+                        continue;
+                    };
+                    let sum = match sums.get_mut(*at as usize) {
+                        Some(sum) => sum,
+                        None => {
+                            *at = sums.len() as u32;
+                            sums.push((h, (Count::default(), u32::MAX, 0)));
+                            let Some(sum) = sums.last_mut() else { continue };
+                            sum
+                        }
+                    };
+                    sum.1 .0.add(c);
+                    sum.1 .1 = sum.1 .1.min(day);
+                    sum.1 .2 = sum.1 .2.max(day);
                 }
-                let host = group.first().map_or(u32::MAX, |e| e.0);
-                pairs.push((((site as u64) << 32) | u64::from(host), sum));
+                if site_wanted && s.other.requests > 0 {
+                    other.0.add(s.other);
+                    other.1 = other.1.min(day);
+                    other.2 = other.2.max(day);
+                }
+            }
+            for &(h, _) in &sums {
+                if let Some(at) = slot.get_mut(h as usize) {
+                    *at = u32::MAX;
+                }
+            }
+            let key = u64::from(site) << 32;
+            if by_host {
+                by_id.clear();
+                by_id.extend(
+                    sums.iter()
+                        .enumerate()
+                        .map(|(k, e)| (u64::from(e.0), k as u64)),
+                );
+                by_id.sort_unstable();
+                pairs.extend(by_id.iter().filter_map(|&(h, k)| {
+                    let &(_, sum) = sums.get(k as usize)?;
+                    Some((key | h, sum))
+                }));
+            } else {
+                pairs.extend(sums.iter().map(|&(h, sum)| (key | u64::from(h), sum)));
+            }
+            if other.0.requests > 0 {
+                pairs.push((key | u64::from(u32::MAX), other));
             }
         }
         Pairs {
@@ -552,13 +944,14 @@ impl History {
             pairs,
             visits,
             days,
-        } = self.pairs(from, to, &keep);
+        } = self.pairs(from, to, &keep, false);
         let mut totals = OverviewTotals::default();
         // Per entity (dense, indexed by entity): counts, sites, the last site seen, and its slot in the current
         // site's `site_companies`.
         let mut companies: Vec<(Count, u64, u32, usize)> =
             vec![(Count::default(), 0, u32::MAX, 0); db::ENTITIES.len()];
-        let mut sites: Vec<SiteTotal> = Vec::new();
+        // Rows with their site's id: the name is copied only into the rows kept.
+        let mut sites: Vec<(SiteTotal, u32)> = Vec::new();
         // (requests, site, entity): turned into rows only for the largest `limit`
         let mut flows: Vec<(u64, u32, EntityIndex)> = Vec::new();
         // (country, requests, data, companies, sites)
@@ -571,7 +964,7 @@ impl History {
             };
             let controller = site.owner.and_then(|o| db::entity(o.controller));
             let mut row = SiteTotal {
-                site: site.name.clone(),
+                site: String::new(), // filled in for the rows kept
                 controller: controller.map(|c| c.id),
                 jurisdiction: controller.map(|c| c.country),
                 visits: visits.get(site_id as usize).copied().unwrap_or(0),
@@ -582,12 +975,14 @@ impl History {
             };
             // (entity, requests) and (country, requests) of this site
             let mut site_companies: Vec<(EntityIndex, u64)> = Vec::new();
-            let mut site_jurisdictions: Vec<(&'static str, u64)> = Vec::new();
+            let mut site_jurisdictions: Vec<(u64, &'static str, u64)> = Vec::new();
             for &(key, (c, _, _)) in group {
                 let host = self.name((key & 0xffff_ffff) as u32);
                 let owner = host.and_then(|h| h.owner);
                 let same_site = host.is_some_and(|h| {
-                    h.name == site.name || h.domain.as_deref() == Some(site.name.as_str())
+                    (h.name_hash == site.name_hash && h.name == site.name)
+                        || (h.domain_hash == site.name_hash
+                            && h.domain.as_deref() == Some(site.name.as_str()))
                 });
                 let same_owner = matches!((site.owner, owner), (Some(a), Some(b)) if a.controller == b.controller);
                 let third = !same_site && !same_owner;
@@ -618,10 +1013,17 @@ impl History {
                 if let Some(sc) = site_companies.get_mut(company.3) {
                     sc.1 = sc.1.saturating_add(c.requests);
                 }
-                bump(&mut site_jurisdictions, country, c.requests);
+                let key = host.map_or(0, |h| h.country_key);
+                match site_jurisdictions.iter_mut().find(|j| j.0 == key) {
+                    Some(j) => j.2 = j.2.saturating_add(c.requests),
+                    None => site_jurisdictions.push((key, country, c.requests)),
+                }
             }
-            for &(country, requests) in &site_jurisdictions {
-                let j = match jurisdictions.iter_mut().position(|j| j.country == country) {
+            for &(key, country, requests) in &site_jurisdictions {
+                let j = match jurisdictions
+                    .iter_mut()
+                    .position(|j| code_key(j.country) == key)
+                {
                     Some(i) => jurisdictions.get_mut(i),
                     None => {
                         jurisdictions.push(JurisdictionTotal {
@@ -641,10 +1043,10 @@ impl History {
                     .iter()
                     .map(|&(e, requests)| (requests, site_id, e)),
             );
-            site_jurisdictions.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            site_jurisdictions.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(b.1)));
             row.companies = site_companies.len() as u64;
-            row.jurisdictions = site_jurisdictions.into_iter().map(|j| j.0).collect();
-            sites.push(row);
+            row.jurisdictions = site_jurisdictions.into_iter().map(|j| j.1).collect();
+            sites.push((row, site_id));
         }
 
         let mut company_rows: Vec<CompanyTotal> = Vec::new();
@@ -680,7 +1082,7 @@ impl History {
             });
         }
         totals.sites = sites.len() as u64;
-        totals.visits = sites.iter().map(|s| s.visits).sum();
+        totals.visits = sites.iter().map(|s| s.0.visits).sum();
         totals.companies = company_rows.len() as u64;
         totals.jurisdictions = jurisdictions.len() as u64;
 
@@ -688,12 +1090,20 @@ impl History {
             .sort_unstable_by(|a, b| b.requests.cmp(&a.requests).then(a.country.cmp(b.country)));
         company_rows.sort_unstable_by(|a, b| b.requests.cmp(&a.requests).then(a.id.cmp(b.id)));
         company_rows.truncate(limit);
+        let site_name = |id: u32| self.name(id).map_or("", |n| n.name.as_str());
         sites.sort_unstable_by(|a, b| {
-            b.requests
-                .cmp(&a.requests)
-                .then_with(|| a.site.cmp(&b.site))
+            b.0.requests
+                .cmp(&a.0.requests)
+                .then_with(|| site_name(a.1).cmp(site_name(b.1)))
         });
         sites.truncate(limit);
+        let sites: Vec<SiteTotal> = sites
+            .into_iter()
+            .map(|(mut row, id)| {
+                row.site = site_name(id).to_string();
+                row
+            })
+            .collect();
         // The largest `limit` flows (by requests, then site and entity ids), without sorting them all.
         let order = |a: &(u64, u32, EntityIndex), b: &(u64, u32, EntityIndex)| {
             b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
@@ -728,7 +1138,7 @@ impl History {
     /// empty company), for spreadsheets.
     pub fn csv(&self, from: u32, to: u32) -> String {
         let keep = vec![true; self.names.len()];
-        let Pairs { pairs, days, .. } = self.pairs(from, to, &keep);
+        let Pairs { pairs, days, .. } = self.pairs(from, to, &keep, true);
         let dates: FastMap<u32, String> = days.iter().map(|d| (d.day, day_string(d.day))).collect();
         let date = |day: u32| dates.get(&day).map_or("", String::as_str);
         let mut out = String::from(
@@ -792,12 +1202,13 @@ struct Pairs {
     days: Vec<DayRow>,
 }
 
-/// Adds `n` to `key` in a short list of (key, count).
-fn bump<K: PartialEq>(list: &mut Vec<(K, u64)>, key: K, n: u64) {
-    match list.iter_mut().find(|(k, _)| *k == key) {
-        Some((_, have)) => *have = have.saturating_add(n),
-        None => list.push((key, n)),
-    }
+/// A jurisdiction code (two letters) as a number, compared without a call to `memcmp`; longer codes (none in the
+/// database) would share the key of their first 8 bytes.
+#[inline(always)]
+fn code_key(code: &str) -> u64 {
+    code.bytes()
+        .take(8)
+        .fold(code.len() as u64, |key, b| (key << 8) | u64::from(b))
 }
 
 /// Whether `hay` contains the lower-case ASCII `needle`, ignoring ASCII case (no Unicode tables in the wasm).
@@ -1101,6 +1512,193 @@ mod tests {
         );
     }
 
+    /// A day in the first stored format (JSON, version 1), as the extension wrote it before version 2.
+    fn export_day_v1(h: &History, day: u32) -> String {
+        let Some(sites) = h.days.iter().find(|d| d.0 == day).map(|d| &d.1) else {
+            panic!("day missing")
+        };
+        let mut table = Table::default();
+        let sites = sites
+            .iter()
+            .map(|s| {
+                let site = table.add(h, s.site) as u32;
+                let flat = table.flat(h, &s.hosts);
+                (site, s.visits, flat, s.other.requests, s.other.data)
+            })
+            .collect();
+        let chunk = DayChunk {
+            v: 1,
+            day,
+            hosts: table.names,
+            sites,
+        };
+        serde_json::to_string(&chunk).unwrap_or_default()
+    }
+
+    /// A history of a few sites with many hosts over `days` days, some on the same domain.
+    fn busy_history(days: u32) -> History {
+        let mut h = History::new();
+        let mut seq = 0;
+        for day in 100..100 + days {
+            for site in 0..12u32 {
+                let page = format!("https://www.site{site}.example/");
+                let mut requests = vec![(page.clone(), "main_frame", "GET")];
+                for k in 0..(20 + site * 7 + day % 5) {
+                    let host = match k % 4 {
+                        0 => format!("https://t{}.doubleclick.net/x", k % 9),
+                        1 => format!("https://cdn{k}.unknown-{}.example/x", k % 13),
+                        2 => "https://mc.yandex.ru/watch/1".to_string(),
+                        _ => format!("https://s{k}.site{site}.example/x"),
+                    };
+                    let method = if k % 3 == 0 { "POST" } else { "GET" };
+                    requests.push((host, "xmlhttprequest", method));
+                }
+                let refs: Vec<(&str, &str, &str)> = requests
+                    .iter()
+                    .map(|(u, t, m)| (u.as_str(), *t, *m))
+                    .collect();
+                seq += 1;
+                h.record(i64::from(site % 3), seq, &visit(&page, &refs).report(), day);
+            }
+        }
+        h
+    }
+
+    #[test]
+    fn the_old_json_day_format_is_still_read() {
+        let h = busy_history(3);
+        for day in h.days() {
+            let v1 = export_day_v1(&h, day);
+            let Some(v2) = h.export_day(day) else {
+                panic!("day missing")
+            };
+            assert!(v1.starts_with("{\"v\":1,"), "{v1}");
+            assert!(v2.starts_with("2 "), "{v2}");
+            assert!(
+                v2.len() * 10 < v1.len() * 7,
+                "version 2 is smaller: {} vs {}",
+                v2.len(),
+                v1.len()
+            );
+            let mut old = History::new();
+            assert_eq!(old.import_day(&v1), Ok(day));
+            // Read from the old format, written in the new one, read again: the same day.
+            assert_eq!(old.export_day(day).as_deref(), Some(v2.as_str()));
+            let mut new = History::new();
+            assert_eq!(new.import_day(&v2), Ok(day));
+            let (a, b) = (old.query(day, day, "", 50), new.query(day, day, "", 50));
+            assert_eq!(
+                serde_json::to_string(&a).ok(),
+                serde_json::to_string(&b).ok()
+            );
+            // Rows and their hosts are in the order names were first seen: compare them as sets.
+            let rows = |h: &History| {
+                let mut rows: Vec<String> = h
+                    .csv(day, day)
+                    .lines()
+                    .map(|row| {
+                        let (head, hosts) = row.rsplit_once(',').unwrap_or((row, ""));
+                        let mut hosts: Vec<&str> = hosts.split(' ').collect();
+                        hosts.sort_unstable();
+                        format!("{head},{}", hosts.join(" "))
+                    })
+                    .collect();
+                rows.sort();
+                rows
+            };
+            assert_eq!(rows(&old), rows(&h));
+            assert_eq!(rows(&new), rows(&h));
+        }
+    }
+
+    #[test]
+    fn the_compact_day_format_shares_name_suffixes_and_codes_counts_in_base_36() {
+        let mut h = History::new();
+        let v = visit(
+            PAGE,
+            &[
+                (PAGE, "main_frame", "GET"),
+                ("https://mc.yandex.ru/watch/1", "script", "GET"),
+                ("https://mc.yandex.ru/watch/2", "ping", "POST"),
+                ("https://an.yandex.ru/x", "script", "GET"),
+            ],
+        );
+        h.record(1, 1, &v.report(), 20_000);
+        // Names by reversed bytes: news.example, www.news.example (its last 12 bytes shared: "c" in base 36),
+        // mc.yandex.ru, an.yandex.ru; the site's line: site 0, 1 visit, then hosts 1, 2 (2 requests, 1 with data), 3.
+        let text = "2 20000\n0/news.example c/www. 0/mc.yandex.ru a/an\n0.1 1.1 1.2.1 1.1";
+        assert_eq!(h.export_day(20_000).as_deref(), Some(text));
+        let mut back = History::new();
+        assert_eq!(back.import_day(text), Ok(20_000));
+        let o = back.query(20_000, 20_000, "", 10);
+        assert_eq!((o.totals.requests, o.totals.data_requests), (4, 1));
+        // Large counts, other requests, and a day without sites.
+        let mut big = History::new();
+        let text = "2 7\n0/a.example 8/b\n0.zz.5.1 0.3w5e11264sgsf.1 1.1\n1.1";
+        assert_eq!(big.import_day(text), Ok(7));
+        assert_eq!(big.export_day(7).as_deref(), Some(text));
+        let o = big.query(7, 7, "", 10);
+        assert_eq!(
+            (o.totals.requests, o.totals.visits),
+            (u64::MAX, 36 * 36 - 1)
+        );
+        assert_eq!(big.import_day("2 8\n"), Ok(8));
+        assert_eq!(big.export_day(8), Some("2 8\n".to_string()));
+    }
+
+    #[test]
+    fn truncated_or_altered_compact_days_never_panic() {
+        let h = busy_history(1);
+        let Some(good) = h.export_day(100) else {
+            panic!("day missing")
+        };
+        let mut back = History::new();
+        for end in (0..good.len()).step_by(7) {
+            let Some(cut) = good.get(..end) else { continue };
+            let _ = back.import_day(cut);
+        }
+        let bytes = good.as_bytes();
+        for (i, replacement) in (0..bytes.len())
+            .step_by(11)
+            .zip([b' ', b'.', b'/', b'\n', b'z', b'0'].iter().cycle())
+        {
+            let mut altered = bytes.to_vec();
+            if let Some(b) = altered.get_mut(i) {
+                *b = *replacement;
+            }
+            if let Ok(text) = std::str::from_utf8(&altered) {
+                let _ = back.import_day(text);
+            }
+        }
+        assert_eq!(back.import_day(&good), Ok(100));
+        assert_eq!(back.export_day(100).as_deref(), Some(good.as_str()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// Any text near the compact format, or any bytes: an error or a day, never a panic; a day read back writes
+        /// itself again the same way.
+        #[test]
+        fn compact_days_from_any_input(
+            text in concat!(
+                r"2 [0-9]{1,3}\n(([0-9a-c]{1,2}/[a-z.]{1,6}) ?){0,6}",
+                r"(\n[0-9a-z]{1,2}(\.[0-9a-z]{1,3}){1,3}( [0-9a-z]{1,2}(\.[0-9a-z]{1,3}){1,2}){0,4}){0,3}"
+            ),
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            let mut h = History::new();
+            let _ = h.import_day_bytes(&bytes);
+            if let Ok(day) = h.import_day(&text) {
+                if let Some(again) = h.export_day(day) {
+                    let mut back = History::new();
+                    proptest::prop_assert_eq!(back.import_day(&again), Ok(day));
+                    proptest::prop_assert_eq!(back.export_day(day), Some(again));
+                }
+            }
+        }
+    }
+
     #[test]
     fn malformed_chunks_are_errors_and_change_nothing() {
         let mut h = History::new();
@@ -1114,6 +1712,25 @@ mod tests {
             r#"{"v":1,"day":1,"hosts":["a.example"],"sites":[[3,1,[],0,0]]}"#,
             r#"{"v":1,"day":1,"hosts":["a.example"],"sites":[[0,1,[],0,0],[0,1,[],0,0]]}"#,
             r#"{"v":1,"hosts":["a.example"],"tabs":[[1,1,9,[]]]}"#,
+            "3 1\n\n",
+            "2\n\n",
+            "2 x\n",
+            "2 1 2\n",
+            "2 1\n0/Not.A.Host",
+            "2 1\n0/a.example\n1.1",
+            "2 1\n0/a.example\n0.1 1.1",
+            "2 1\n0/a.example 0/b.example\n0.1 1.1 0.1",
+            "2 1\n0/a.example 0/b.example\n1.1\n0.1",
+            "2 1\n0/a.example 0/b.example\n0.1\n0.1",
+            "2 1\n0/b.example 0/a.example\n0.1",
+            "2 1\n0/a.example 0/a.example\n0.1",
+            "2 1\n0/a.example 99/b\n0.1",
+            "2 1\n0/a.example a.example\n0.1",
+            "2 1\n0/a.example\n0.1 0.1.2.3",
+            "2 1\n0/a.example\n0.1 0.A",
+            "2 1\n0/a.example\n0.1 0.zzzzzzzzzzzzzz",
+            "2 1\n0/a.example\n0.1 0.-1",
+            "2 1\n0/a.example\n0.1 .1",
         ] {
             assert!(h.import_day(bad).is_err(), "{bad}");
             assert!(h.import_open(bad).is_err(), "{bad}");

@@ -320,6 +320,15 @@ impl History {
         self.inner.import_day(text).map_err(|e| JsError::new(&e))
     }
 
+    /// `importDay` of the text's UTF-8 bytes (`new TextEncoder().encode(text)`): a byte array crosses into wasm with
+    /// one copy, a string character by character.
+    #[wasm_bindgen(js_name = importDayBytes)]
+    pub fn import_day_bytes(&mut self, bytes: &[u8]) -> Result<u32, JsError> {
+        self.inner
+            .import_day_bytes(bytes)
+            .map_err(|e| JsError::new(&e))
+    }
+
     #[wasm_bindgen(js_name = exportOpen)]
     pub fn export_open(&self) -> String {
         self.inner.export_open()

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 
 import { toPlain } from '../../extension/state.js';
 import { createRecorder } from '../../extension/recorder.js';
+import { decodeDay, encodeDay } from '../../extension/day-codec.js';
 import { dayNumber, dayOfKey, defaultSettings, normalizeSettings, regionOfLocale, SETTINGS_KEY }
   from '../../extension/settings.js';
 import { countPhrase, dataPhrase } from '../../extension/text.js';
@@ -103,9 +104,10 @@ test('the recorder records a visit once, persists today, and skips private windo
 
   const stored = api.storage.local.store.get(`history:${today}`);
   assert.equal(typeof stored, 'string');
+  assert.match(stored, /^z/, 'compressed (extension/day-codec.js)');
   assert.deepEqual(api.storage.local.store.get('history-index'), [today]);
   const h = new core.History();
-  assert.equal(h.importDay(stored), today);
+  assert.equal(h.importDayBytes(await decodeDay(stored)), today);
   const o = toPlain(h.query(today, today, '', 10));
   assert.equal(o.totals.requests, 2);
   assert.equal(o.totals.visits, 1);
@@ -123,6 +125,54 @@ test('the recorder records a visit once, persists today, and skips private windo
   await again.clear();
   assert.equal([...api.storage.local.store.keys()].filter((k) => k.startsWith('history:')).length, 0);
   assert.equal(api.storage.local.store.has('history-index'), false);
+});
+
+test('a day stored in the first format (JSON) is read, and written again in the compact one', { skip: noWasm }, async () => {
+  const api = fakeApi();
+  const now = () => new Date(2026, 10, 28, 12);
+  const today = dayNumber(now());
+  // What an older version stored today: news.example, 1 visit, 2 requests to www.news.example, 1 to mc.yandex.ru.
+  const v1 = JSON.stringify({ v: 1, day: today, hosts: ['news.example', 'www.news.example', 'mc.yandex.ru'],
+    sites: [[0, 1, [1, 2, 0, 2, 1, 1], 0, 0]] });
+  api.storage.local.store.set(`history:${today}`, v1);
+  api.storage.local.store.set('history-index', [today]);
+  const recorder = createRecorder({ api, ready: Promise.resolve(new core.History()), now });
+  await recorder.started;
+  const tracker = new core.Tracker();
+  request(tracker, 4, 1, PAGE, 'main_frame');
+  request(tracker, 4, 2, 'https://mc.yandex.ru/watch/1', 'script');
+  recorder.record(tracker, 4, { incognito: false });
+  await recorder.idle();
+  const stored = new TextDecoder().decode(await decodeDay(api.storage.local.store.get(`history:${today}`)));
+  assert.match(stored, new RegExp(`^2 ${today}\n`), 'written in the compact format');
+  assert.ok(stored.length < v1.length, `${stored.length} < ${v1.length}`);
+  // Both as a string and as UTF-8 bytes (what the dashboard's worker passes).
+  for (const bytes of [false, true]) {
+    const h = new core.History();
+    assert.equal(bytes ? h.importDayBytes(new TextEncoder().encode(stored)) : h.importDay(stored), today);
+    const o = toPlain(h.query(today, today, '', 10));
+    assert.equal(o.totals.visits, 2, 'the stored visit and the new one');
+    assert.equal(o.totals.requests, 5);
+    assert.equal(o.totals.data_requests, 1);
+  }
+  const h = new core.History();
+  assert.equal(h.importDay(v1), today, 'the first format through the string binding');
+  assert.throws(() => h.importDayBytes(new TextEncoder().encode('2 1\n0/Not A Host')), /normalised host/);
+  assert.throws(() => h.importDayBytes(new Uint8Array([0xff, 0xfe])), /malformed history day/);
+  assert.deepEqual(Array.from(h.days()), [today], 'a malformed day changes nothing');
+});
+
+test('stored days are compressed; uncompressed ones (older versions) are read as they are', async () => {
+  const text = `2 20000\n${Array.from({ length: 400 }, (_, i) => `0/h${i}.tracker.example`).join(' ')}\n0.1 1.1 1.2.1`;
+  const stored = await encodeDay(text);
+  assert.match(stored, /^z[A-Za-z0-9+/]+=*$/);
+  assert.ok(stored.length * 3 < text.length, `${stored.length} vs ${text.length}`);
+  assert.equal(new TextDecoder().decode(await decodeDay(stored)), text);
+  for (const old of [text, '{"v":1,"day":1,"hosts":[],"sites":[]}', 'ü']) {
+    assert.deepEqual(await decodeDay(old), new TextEncoder().encode(old));
+  }
+  await assert.rejects(decodeDay(`z${stored.slice(5)}`));
+  await assert.rejects(decodeDay('z!!!'));
 });
 
 test('the recorder asks Chrome (no incognito flag in webRequest) whether a tab is private, once', { skip: noWasm }, async () => {
@@ -146,7 +196,7 @@ test('the recorder asks Chrome (no incognito flag in webRequest) whether a tab i
   await recorder.idle();
   assert.deepEqual(asked, [1, 2]);
   const h = new core.History();
-  h.importDay(api.storage.local.store.get(`history:${today}`));
+  h.importDayBytes(await decodeDay(api.storage.local.store.get(`history:${today}`)));
   const o = toPlain(h.query(today, today, '', 10));
   assert.equal(o.totals.requests, 2, 'the whole visit of tab 1, nothing of the private tab 2');
   assert.deepEqual(o.sites.map((/** @type {any} */ s) => s.site), ['news.example']);
@@ -187,7 +237,7 @@ test('the recorder gathers a burst of growth, takes a closing tab\'s last growth
   tracker.removeTab(5);
   await recorder.idle();
   const h = new core.History();
-  h.importDay(api.storage.local.store.get(`history:${today}`));
+  h.importDayBytes(await decodeDay(api.storage.local.store.get(`history:${today}`)));
   const o = toPlain(h.query(today, today, '', 10));
   assert.equal(o.totals.visits, 1);
   assert.equal(o.totals.requests, 12);
