@@ -7,6 +7,7 @@
 // more than the effect being measured.
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,7 @@ import { STAGES } from '../../extension/state.js';
 
 const PAIRS = Number(process.env.PAIRS ?? 10);
 // BASELINE=/path/to/another/unpacked/Whither adds a fourth arm, to compare two versions side by side in one run.
+// PROFILE=1 prints a CPU profile of Whither's service worker during one load instead (where its time goes).
 const BASELINE = process.env.BASELINE ? path.resolve(process.env.BASELINE) : null;
 const HOSTS = 100;
 const RESOURCES = 500;
@@ -86,8 +88,66 @@ function browserCpuMs() {
   return ticks * TICK_MS;
 }
 
+/**
+ * Starts a CPU profile of the extension's service worker (raw CDP over the browser's debugging port: Playwright
+ * opens CDP sessions for pages only); the returned function stops it and gives the profile.
+ * @param {string} profileDir @param {string} workerUrl
+ */
+async function profileServiceWorker(profileDir, workerUrl) {
+  const { ws: WebSocket } = createRequire(import.meta.url)('playwright-core/lib/utilsBundle');
+  const [port, wsPath] = readFileSync(path.join(profileDir, 'DevToolsActivePort'), 'utf8').trim().split('\n');
+  const sock = new WebSocket(`ws://127.0.0.1:${port}${wsPath}`);
+  await new Promise((resolve) => sock.once('open', resolve));
+  let nextId = 1;
+  /** @type {Map<number, (m: any) => void>} */
+  const waiting = new Map();
+  sock.on('message', (/** @type {string} */ d) => {
+    const m = JSON.parse(d);
+    waiting.get(m.id)?.(m.result);
+    waiting.delete(m.id);
+  });
+  const send = (/** @type {string} */ method, params = {}, /** @type {string} */ sessionId = '') =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      sock.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
+    });
+  const { targetInfos } = await send('Target.getTargets');
+  const target = targetInfos.find((/** @type {any} */ t) => t.type === 'service_worker' && t.url === workerUrl);
+  const { sessionId } = await send('Target.attachToTarget', { targetId: target.targetId, flatten: true });
+  await send('Profiler.enable', {}, sessionId);
+  await send('Profiler.setSamplingInterval', { interval: 200 }, sessionId);
+  await send('Profiler.start', {}, sessionId);
+  return async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the writes and badge updates after the load
+    const { profile } = await send('Profiler.stop', {}, sessionId);
+    sock.close();
+    return profile;
+  };
+}
+
+/** Prints a CPU profile's busy time and the functions with the most self time. @param {any} profile */
+function printProfile(profile) {
+  const nodes = new Map(profile.nodes.map((/** @type {any} */ n) => [n.id, n]));
+  /** @type {Map<string, number>} */
+  const self = new Map();
+  profile.samples.forEach((/** @type {number} */ id, /** @type {number} */ i) => {
+    const f = nodes.get(id).callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const idle = [...self].filter(([k]) => k.startsWith('(idle)')).reduce((a, [, v]) => a + v, 0);
+  const wasm = [...self].filter(([k]) => k.includes('.wasm:')).reduce((a, [, v]) => a + v, 0);
+  console.log(`service worker CPU profile of one load: ${(total - idle).toFixed(0)} ms busy (wasm ${wasm.toFixed(0)} ms) ` +
+    `of ${total.toFixed(0)} ms; most self time:`);
+  for (const [k, v] of [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`  ${v.toFixed(1).padStart(7)} ms  ${k}`);
+  }
+}
+
 /** One load of the page in a fresh profile; returns its load time (navigation start → load event end), ms. */
-async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ arm) {
+async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ arm, profileWorker = false) {
   const withWhither = arm === 'whither' || arm === 'baseline';
   const dir = arm === 'whither' ? EXTENSION_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE) : stub;
   const profile = await mkdtemp(path.join(tmpdir(), 'whither-bench-profile-'));
@@ -100,10 +160,13 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions',
       ...server.chromiumArgs(),
+      ...(profileWorker ? ['--remote-debugging-port=0'] : []),
     ],
   });
   try {
     let requests = -1;
+    /** @type {null | (() => Promise<any>)} */
+    let stopProfile = null;
     if (arm !== 'without') {
       // Wait until the background answers, so that it sees the page from its first request.
       const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
@@ -112,6 +175,7 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
         : 'manifest.json'}`);
       await ext.evaluate(() => chrome.runtime.sendMessage({ type: 'whither:report', tabId: -1 }));
       await ext.close();
+      if (profileWorker) stopProfile = await profileServiceWorker(profile, worker.url());
     }
     const page = context.pages()[0] ?? await context.newPage();
     // Chromium keeps 250 resource timings by default: keep them all, to check that every resource loaded.
@@ -119,6 +183,7 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
     const cpu0 = browserCpuMs();
     await page.goto(PAGE, { waitUntil: 'load' });
     const cpuMs = browserCpuMs() - cpu0;
+    if (stopProfile) printProfile(await stopProfile());
     const ms = await page.evaluate(() => {
       const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
       return nav.loadEventEnd - nav.startTime;
@@ -139,6 +204,15 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
     await context.close();
     await rm(profile, { recursive: true, force: true, maxRetries: 5 });
   }
+}
+
+// PROFILE=1: one load with Whither, its service worker's CPU profile printed, and nothing else.
+if (process.env.PROFILE === '1') {
+  await load('whither', true);
+  await server.close();
+  await rm(site, { recursive: true, force: true });
+  await rm(stub, { recursive: true, force: true });
+  process.exit(0);
 }
 
 /** @type {Record<string, number[]>} */
