@@ -186,6 +186,8 @@ impl Visit {
         true
     }
 
+    /// Counts a request that could not be classified (the shell's fallback after the core failed on it): it is
+    /// unattributed, and nothing of it is parsed.
     pub fn record_unclassified(&mut self) {
         self.unparseable = self.unparseable.saturating_add(1);
     }

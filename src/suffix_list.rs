@@ -61,9 +61,9 @@ fn section(flags: u8, private: u8) -> Type {
 }
 
 /// Where each line of `PSL_TABLE` starts (one line per node: name, `@` + flags), and an open-addressing hash table
-/// of the lines by name. Built on the first lookup, in ~1 ms in wasm (two `Vec<u32>`, ~110 KB): a lookup is then one
-/// hash and usually one comparison, ~5x faster than the binary search over the lines it replaced (which needed no
-/// table but ~13 comparisons of reversed names per label; docs/performance.md).
+/// of the lines by name. Built on the first lookup, in ~1–2 ms in wasm (two `Vec<u32>`, ~110 KB): a lookup is then
+/// one hash and usually one comparison, where the binary search over the lines it replaced made ~13 comparisons of
+/// reversed names per label (a new host: ~5 µs → ~4 µs in wasm with this alone; docs/performance.md).
 struct Index {
     starts: Vec<u32>,
     /// Line number + 1, or 0 for an empty slot; the length is a power of two, at least twice the number of lines.
