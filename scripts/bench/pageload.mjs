@@ -89,6 +89,22 @@ function browserCpuMs() {
 }
 
 /**
+ * Resolves once the browsers this script started have gone quiet (less than 10 % of one core over 250 ms; at most
+ * 10 s): each load then starts from the same state, not while the browser still starts up or the previous load's
+ * after-work (writes, GC, the other arms' browsers) runs.
+ */
+async function quiet() {
+  const deadline = Date.now() + 10_000;
+  let before = browserCpuMs();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = browserCpuMs();
+    if (now - before < 25) return;
+    before = now;
+  }
+}
+
+/**
  * Starts a CPU profile of the extension's service worker (raw CDP over the browser's debugging port: Playwright
  * opens CDP sessions for pages only); the returned function stops it and gives the profile.
  * @param {string} profileDir @param {string} workerUrl
@@ -180,6 +196,7 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
     const page = context.pages()[0] ?? await context.newPage();
     // Chromium keeps 250 resource timings by default: keep them all, to check that every resource loaded.
     await page.addInitScript(() => performance.setResourceTimingBufferSize(10_000));
+    await quiet();
     const cpu0 = browserCpuMs();
     await page.goto(PAGE, { waitUntil: 'load' });
     const cpuMs = browserCpuMs() - cpu0;
@@ -301,6 +318,7 @@ browser.runtime.onMessage.addListener(() => Promise.resolve(null));\n`);
       for (const arm of order) {
         const b = browsers[arm];
         const url = `${PAGE}?round=${i}`;
+        await quiet();
         await b.goto(url);
         // Polled until the page itself has loaded (WebDriver may answer while the tab still shows about:blank).
         const r = await b.executeInLoadedPage(`for (;;) {
