@@ -81,7 +81,7 @@ api.runtime.onMessage.addListener(
     // The background's health figures (failures of the core, storage quota, start-up times): for the benchmarks
     // (scripts/bench/coldstart.mjs) and for debugging from an extension page's console.
     if (message?.type === 'whither:health') {
-      sendResponse(whither.health);
+      sendResponse({ ...whither.health, writesPending: whither.writesPending });
       return undefined;
     }
     // The popup's CSV export of a tab's report (built by the core from the tab's visit).

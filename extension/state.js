@@ -678,6 +678,11 @@ export function createWhither({
       return true;
     },
 
+    /** Tabs whose state is waiting to be written (in its PERSIST_DELAY_MS) or being written. */
+    get writesPending() {
+      return persist.size;
+    },
+
     /** Resolves when every queued input has been applied and every write and badge update has finished. */
     async idle() {
       do {

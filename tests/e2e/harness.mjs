@@ -161,19 +161,24 @@ export async function launchChromium(options) {
       return p;
     },
     /**
-     * Waits until the extension has counted `expected()` requests (what the server received so far) for the tab and
-     * stored that state in storage.session: what an idle worker has done before Chromium stops it (after 30 s without
-     * events; the background writes a burst's state within PERSIST_DELAY_MS). Between two looks it awaits the next
-     * change of the tab's stored state (or at most 200 ms, when the next change is a request still on its way).
+     * Waits until the extension has counted `expected()` requests (what the server received so far) for the tab,
+     * stored that state in storage.session and has no write pending (a later event, e.g. a completion with the
+     * server's IP, may change the state without changing the count): what an idle worker has done before Chromium
+     * stops it (after 30 s without events; the background writes a burst's state within PERSIST_DELAY_MS). Between
+     * two looks it awaits the next change of the tab's stored state (or at most 200 ms, when the next change is a
+     * request still on its way).
      * @param {number} tabId @param {() => number} expected
      */
     async settled(tabId, expected) {
       const p = await extensionPage();
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const { counted, saved } = await p.evaluate(async (tabId) => {
+        const { counted, saved, pending } = await p.evaluate(async (tabId) => {
           const key = `tab:${tabId}`;
+          // The report's answer comes after every event that arrived before it was applied (one queue): the health
+          // asked next sees the writes those events scheduled.
           const report = await chrome.runtime.sendMessage({ type: 'whither:report', tabId });
+          const { writesPending } = await chrome.runtime.sendMessage({ type: 'whither:health' });
           const text = (await chrome.storage.session.get(key))[key];
           // Requests in a stored tab state (src/tracker.rs TabState, src/report.rs VisitState).
           let saved = -1;
@@ -181,11 +186,13 @@ export async function launchChromium(options) {
             const visit = JSON.parse(JSON.parse(text).visit ?? 'null');
             saved = visit ? visit.hosts.reduce((n, h) => n + h[1], 0) + (visit.bad ?? 0) + (visit.overflow ?? 0) : 0;
           }
-          return { counted: report?.totals.requests ?? -1, saved };
+          return { counted: report?.totals.requests ?? -1, saved, pending: writesPending };
         }, tabId);
         const sent = expected();
-        if (counted === sent && saved === sent) return;
-        if (Date.now() > deadline) throw new Error(`not settled: ${counted} counted, ${saved} stored, ${sent} sent`);
+        if (counted === sent && saved === sent && pending === 0) return;
+        if (Date.now() > deadline) {
+          throw new Error(`not settled: ${counted} counted, ${saved} stored, ${sent} sent, ${pending} writes pending`);
+        }
         await p.evaluate((tabId) => new Promise((resolve) => {
           const listener = (/** @type {any} */ changes, /** @type {string} */ area) => {
             if (area === 'session' && `tab:${tabId}` in changes) done();
