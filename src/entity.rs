@@ -60,6 +60,26 @@ pub fn jurisdiction(index: EntityIndex) -> Option<&'static str> {
     db::entity(controller(index)).map(|e| e.country)
 }
 
+/// An entity with its ownership chain, controller and jurisdiction: what every host it owns shares (the wasm
+/// `entity(index)`, which callers cache per entity instead of building an object per host).
+#[derive(Clone, Debug, Serialize)]
+pub struct EntityView {
+    #[serde(flatten)]
+    pub entity: EntitySummary,
+    pub chain: Vec<ChainLink>,
+    pub controller: Option<&'static str>,
+    pub jurisdiction: Option<&'static str>,
+}
+
+pub fn view(index: EntityIndex) -> Option<EntityView> {
+    Some(EntityView {
+        entity: summary(index)?,
+        chain: chain(index),
+        controller: db::entity(controller(index)).map(|c| c.id),
+        jurisdiction: jurisdiction(index),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,30 +95,4 @@ mod tests {
         assert_eq!(db::entity(controller(g)).map(|e| e.id), Some("alphabet"));
         assert_eq!(jurisdiction(g), Some("US"));
     }
-}
-
-/// An entity with its ownership chain, controller and jurisdiction: what every host it owns shares (the wasm
-/// `entity(index)`, which callers cache per entity instead of building an object per host).
-#[derive(Clone, Debug, Serialize)]
-pub struct EntityView {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub country: &'static str,
-    pub legal_seat: &'static str,
-    pub chain: Vec<ChainLink>,
-    pub controller: Option<&'static str>,
-    pub jurisdiction: Option<&'static str>,
-}
-
-pub fn view(index: EntityIndex) -> Option<EntityView> {
-    let e = db::entity(index)?;
-    Some(EntityView {
-        id: e.id,
-        name: e.name,
-        country: e.country,
-        legal_seat: e.legal_seat,
-        chain: chain(index),
-        controller: db::entity(controller(index)).map(|c| c.id),
-        jurisdiction: jurisdiction(index),
-    })
 }

@@ -1399,13 +1399,14 @@ pub fn watched(watchlist: &[String], code: &str) -> bool {
     })
 }
 
-/// The report's controlling jurisdictions that are on the watchlist, most requests first.
-pub fn watched_in(report: &Report, watchlist: &[String]) -> Vec<&'static str> {
-    report
-        .jurisdictions
-        .iter()
-        .filter(|j| watched(watchlist, j.country))
-        .map(|j| j.country)
+/// The jurisdictions (codes, in the order given: a report's, most requests first) that are on the watchlist.
+pub fn watched_in(
+    codes: impl IntoIterator<Item = &'static str>,
+    watchlist: &[String],
+) -> Vec<&'static str> {
+    codes
+        .into_iter()
+        .filter(|code| watched(watchlist, code))
         .collect()
 }
 

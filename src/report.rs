@@ -510,7 +510,8 @@ impl PopupView {
             .filter(|j| !j.laws.is_empty())
             .map(|j| (j.code, j.laws))
             .collect();
-        let watched = crate::history::watched_in(&report, watchlist);
+        let watched =
+            crate::history::watched_in(report.jurisdictions.iter().map(|j| j.country), watchlist);
         PopupView {
             report,
             laws,

@@ -250,10 +250,9 @@ impl Tracker {
         let Some((_, jurisdictions)) = self.inner.summary(tab_id(tab)) else {
             return Vec::new();
         };
-        jurisdictions
+        crate::history::watched_in(jurisdictions.into_iter().map(|(code, _)| code), &watchlist)
             .into_iter()
-            .filter(|(code, _)| crate::history::watched(&watchlist, code))
-            .map(|(code, _)| code.to_string())
+            .map(String::from)
             .collect()
     }
 
