@@ -285,50 +285,39 @@ impl Visit {
         let mut companies: BTreeMap<db::EntityIndex, CompanyRow> = BTreeMap::new();
         let mut jurisdictions: BTreeMap<&'static str, (u64, BTreeSet<&'static str>)> =
             BTreeMap::new();
-        let mut totals = Totals {
-            requests: self.requests(),
-            overflow_requests: u64::from(self.overflow),
-            ..Totals::default()
-        };
-        totals.unattributed_requests = u64::from(self.unparseable) + u64::from(self.overflow);
+        // The totals are the summary's (one definition of what they count; a test checks the rows agree).
+        let (totals, _) = self.summary();
 
         for stat in self.hosts.values() {
             let party = self.party(stat);
             let requests = u64::from(stat.requests);
-            totals.data_requests += u64::from(stat.data_requests);
-            if party == Party::Third {
-                totals.third_party_requests += requests;
-            }
             let entity = stat.owner.and_then(|o| db::entity(o.entity));
             let controller = stat.owner.and_then(|o| db::entity(o.controller));
             let jurisdiction = controller.map(|c| c.country);
-            match (stat.owner, entity) {
-                (Some(owner), Some(e)) => {
-                    let row = companies.entry(owner.entity).or_insert_with(|| CompanyRow {
-                        id: e.id,
-                        name: e.name,
-                        country: e.country,
-                        legal_seat: e.legal_seat,
-                        jurisdiction,
-                        chain: entity::chain(owner.entity),
-                        categories: Vec::new(),
-                        requests: 0,
-                        hosts: Vec::new(),
-                    });
-                    row.requests += requests;
-                    row.hosts.push(stat.host.name.clone());
-                    for c in owner.categories {
-                        if !row.categories.contains(c) {
-                            row.categories.push(c);
-                        }
-                    }
-                    if let Some(j) = jurisdiction {
-                        let entry = jurisdictions.entry(j).or_default();
-                        entry.0 += requests;
-                        entry.1.insert(e.id);
+            if let (Some(owner), Some(e)) = (stat.owner, entity) {
+                let row = companies.entry(owner.entity).or_insert_with(|| CompanyRow {
+                    id: e.id,
+                    name: e.name,
+                    country: e.country,
+                    legal_seat: e.legal_seat,
+                    jurisdiction,
+                    chain: entity::chain(owner.entity),
+                    categories: Vec::new(),
+                    requests: 0,
+                    hosts: Vec::new(),
+                });
+                row.requests += requests;
+                row.hosts.push(stat.host.name.clone());
+                for c in owner.categories {
+                    if !row.categories.contains(c) {
+                        row.categories.push(c);
                     }
                 }
-                _ => totals.unattributed_requests += requests,
+                if let Some(j) = jurisdiction {
+                    let entry = jurisdictions.entry(j).or_default();
+                    entry.0 += requests;
+                    entry.1.insert(e.id);
+                }
             }
             let types = TYPES
                 .iter()
@@ -373,9 +362,6 @@ impl Visit {
                 .cmp(&a.requests)
                 .then_with(|| a.country.cmp(b.country))
         });
-        totals.hosts = hosts.len() as u64;
-        totals.companies = companies.len() as u64;
-        totals.jurisdictions = jurisdictions.len() as u64;
 
         let page_controller = self.page_owner.and_then(|o| db::entity(o.controller));
         Report {
@@ -803,6 +789,24 @@ mod tests {
         let r = v.report();
         let (totals, jurisdictions) = v.summary();
         assert_eq!(totals, r.totals);
+        // The totals agree with the report's rows.
+        let sum = |f: &dyn Fn(&HostRow) -> u64| r.hosts.iter().map(f).sum::<u64>();
+        assert_eq!(totals.hosts, r.hosts.len() as u64);
+        assert_eq!(totals.companies, r.companies.len() as u64);
+        assert_eq!(totals.jurisdictions, r.jurisdictions.len() as u64);
+        assert_eq!(totals.data_requests, sum(&|h| h.data_requests));
+        assert_eq!(
+            totals.third_party_requests,
+            sum(&|h| if h.party == Party::Third {
+                h.requests
+            } else {
+                0
+            })
+        );
+        assert_eq!(
+            totals.unattributed_requests,
+            totals.requests - sum(&|h| if h.entity.is_some() { h.requests } else { 0 })
+        );
         let from_report: Vec<(&str, u64)> = r
             .jurisdictions
             .iter()
