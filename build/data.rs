@@ -24,6 +24,7 @@ pub const KINDS: &[&str] = &[
     "cooperative",
     "individual",
     "group",
+    "fund",
 ];
 pub const CONTROLS: &[&str] = &["wholly-owned", "majority", "controlling", "minority"];
 pub const EVENTS: &[&str] = &[
@@ -78,6 +79,17 @@ pub const CATEGORIES: &[&str] = &[
     "adult",
     "other",
 ];
+/// Fields whose claim an entity may mark as not yet verified against a public reference (`unverified = [...]`).
+pub const VERIFIABLE: &[&str] = &[
+    "name",
+    "country",
+    "legal_seat",
+    "state_owned",
+    "parent",
+    "owners",
+    "domains",
+    "privacy",
+];
 pub const GROUPS: &[&str] = &["eu", "eea", "five-eyes", "nine-eyes", "fourteen-eyes"];
 pub const ADEQUACY: &[&str] = &["eu-eea", "full", "partial", "none"];
 
@@ -117,6 +129,36 @@ pub struct Reference {
     pub supports: Vec<String>,
 }
 
+/// A GDPR Art. 27 representative in the EU/EEA (or the UK's equivalent) of a controller established outside it.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Representative {
+    pub name: String,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub web_form: Option<String>,
+}
+
+/// Where a person sends a data-access request (GDPR Art. 15, CCPA, PIPL Art. 45, LGPD Art. 18, ...).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Privacy {
+    /// The legal entity that answers requests, when it is not the entity itself (e.g. "Google Ireland Limited").
+    pub controller_name: Option<String>,
+    pub email: Option<String>,
+    /// Postal address, one line per address line.
+    pub address: Option<String>,
+    pub web_form: Option<String>,
+    pub phone: Option<String>,
+    pub dpo_email: Option<String>,
+    pub dpo_address: Option<String>,
+    pub eu_representative: Option<Representative>,
+    pub uk_representative: Option<Representative>,
+    pub as_of: String,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Entity {
@@ -145,6 +187,10 @@ pub struct Entity {
     pub history: Vec<History>,
     #[serde(default)]
     pub references: Vec<Reference>,
+    /// Claims not yet verified against a public reference (values from [`VERIFIABLE`]).
+    #[serde(default)]
+    pub unverified: Vec<String>,
+    pub privacy: Option<Privacy>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -249,6 +295,58 @@ pub fn domain_problem(d: &str) -> Option<String> {
         );
     }
     None
+}
+
+/// Problems of an entity's `[privacy]` contact: at least one way to reach it, well-formed addresses and dates.
+fn privacy_problems(at: &str, p: &Privacy) -> Vec<String> {
+    let mut errors = Vec::new();
+    if p.email.is_none() && p.web_form.is_none() && p.address.is_none() {
+        errors.push(format!(
+            "{at}: [privacy] needs an email, a web_form or an address"
+        ));
+    }
+    let email_ok = |e: &str| {
+        let parts: Vec<&str> = e.split('@').collect();
+        parts.len() == 2
+            && !parts[0].is_empty()
+            && parts[1].contains('.')
+            && !e.contains(char::is_whitespace)
+            && !e.contains(['<', '>', '"', ',', ';', '?', '&'])
+    };
+    let reps = [&p.eu_representative, &p.uk_representative];
+    let emails = [p.email.as_deref(), p.dpo_email.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(reps.iter().filter_map(|r| r.as_ref()?.email.as_deref()));
+    for e in emails {
+        if !email_ok(e) {
+            errors.push(format!("{at}: [privacy] {e:?} is not a plain e-mail address"));
+        }
+    }
+    let forms = [&p.web_form]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(reps.iter().filter_map(|r| r.as_ref()?.web_form.as_deref()));
+    for f in forms {
+        if !f.starts_with("https://") && !f.starts_with("http://") {
+            errors.push(format!("{at}: [privacy] web form {f:?} is not an http(s) URL"));
+        }
+    }
+    if !is_date(&p.as_of) {
+        errors.push(format!("{at}: [privacy] as_of {:?} is not YYYY[-MM[-DD]]", p.as_of));
+    }
+    if p.references.is_empty() {
+        errors.push(format!(
+            "{at}: [privacy] has no [[privacy.references]] (e.g. the privacy policy, or the Datenanfragen record)"
+        ));
+    }
+    for r in &p.references {
+        if !r.url.starts_with("https://") && !r.url.starts_with("http://") {
+            errors.push(format!("{at}: [privacy] reference {:?} is not an http(s) URL", r.url));
+        }
+    }
+    errors
 }
 
 fn load_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
@@ -461,6 +559,14 @@ pub fn load(dir: &Path) -> Result<Database, Vec<String>> {
             if let Some(p) = domain_problem(d) {
                 errors.push(format!("{at}: domain {d:?}: {p}"));
             }
+        }
+        for u in &e.unverified {
+            if !VERIFIABLE.contains(&u.as_str()) {
+                errors.push(format!("{at}: unverified {u:?} (one of {VERIFIABLE:?})"));
+            }
+        }
+        if let Some(p) = &e.privacy {
+            errors.extend(privacy_problems(&at, p));
         }
         entities.push(e);
     }
