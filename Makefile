@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 WASM_TARGET := wasm32-unknown-unknown
 WASM_OUT := target/$(WASM_TARGET)/release/whither.wasm
 
-.PHONY: all setup setup-test build wasm cli vendor package run demo test lint test-rust test-wasm test-js test-e2e fmt clean fuzz bench
+.PHONY: all setup setup-test build wasm wasm-test cli vendor package run demo test lint test-rust test-wasm test-js test-e2e fmt clean fuzz bench
 
 all: build
 
@@ -19,8 +19,15 @@ setup-test:
 # The wasm core (without the CLI-only details) and its JS glue in pkg/. The name section (function names for
 # stack traces, ~53 KB gzip) is left out: the size budget is 350 KB gzip (docs/performance.md).
 wasm:
-	cargo build --lib --release --target $(WASM_TARGET) --no-default-features
-	wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir pkg $(WASM_OUT)
+	cargo rustc --lib --release --target $(WASM_TARGET) --no-default-features --crate-type cdylib
+	wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir pkg $(WASM_OUT)
+
+# The same core with the exports that only tests and benchmarks call (feature `testing`), in pkg-test/; its own
+# target directory, so that it never overwrites the shipped module.
+wasm-test:
+	CARGO_TARGET_DIR=target/testing cargo rustc --lib --release --target $(WASM_TARGET) --no-default-features \
+	  --features testing --crate-type cdylib
+	wasm-bindgen --target web --no-typescript --out-dir pkg-test target/testing/$(WASM_TARGET)/release/whither.wasm
 
 cli:
 	cargo build --release --bin whither
@@ -43,15 +50,18 @@ demo: build
 fmt:
 	cargo fmt
 
-lint:
+# tsc checks the JSDoc types of the JS shell (tsconfig.json), against pkg/whither.d.ts of `make wasm`.
+lint: wasm
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --all-features -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
+	cargo clippy --lib --target $(WASM_TARGET) --no-default-features --features testing -- -D warnings
+	npx tsc -p tsconfig.json
 	npx web-ext lint --self-hosted --output text --source-dir . \
-	  --ignore-files 'target/**' 'node_modules/**' 'src/**' 'tests/**' 'data/**' 'build/**' 'docs/**' 'scripts/**' 'dist/**' 'pkg/package.json' 'fuzz/**'
+	  --ignore-files 'target/**' 'node_modules/**' 'src/**' 'tests/**' 'data/**' 'build/**' 'docs/**' 'scripts/**' 'dist/**' 'pkg/package.json' 'pkg-test/**' 'tsconfig.json' 'fuzz/**'
 
 test-rust:
-	cargo test
+	cargo test --all-features
 
 # NODE_ARGS=--liftoff-only: with V8's optimising tier, Node 20 keeps compiling the 23 MB debug test module after the
 # tests have passed, for minutes and gigabytes, before it exits; the baseline compiler finishes in seconds.
@@ -59,7 +69,7 @@ test-wasm:
 	NODE_ARGS=--liftoff-only CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  cargo test --target $(WASM_TARGET) --no-default-features --test wasm
 
-test-js: wasm
+test-js: wasm wasm-test
 	node --test tests/js/
 
 test-e2e: build

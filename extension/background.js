@@ -1,22 +1,26 @@
-// Whither background (Chrome: MV3 service worker; Firefox: event page), an ES module.
+// Whither background (Chrome: MV3 service worker; Firefox: event page), an ES module: it wires the browser's events
+// to the state (extension/state.js), the history recorder and the settings.
 // Rules: every listener is registered synchronously at top level, and there is NO top-level await (a top-level await
 // stops Chrome's service worker from ever starting, silently). The wasm core is initialised once into `ready`; the
-// queue in state.js awaits it (and the restore of the stored state) before applying any event.
+// queue in state.js awaits it (and the restore of the stored state) before applying any event or answering any
+// message.
 
-import init, { History, Tracker } from '../pkg/whither.js';
-import { STAGES, createWhither, isTrustedSender, summarySentence } from './state.js';
+import init, { History, Tracker, optionsView } from '../pkg/whither.js';
+import { STAGES } from './events.js';
+import { MESSAGE } from './protocol.js';
 import { createRecorder } from './recorder.js';
-import { dataPhrase } from './text.js';
+import { dataPhrase, summarySentence } from './text.js';
 import { SETTINGS_KEY, loadSettings, normalizeSettings } from './settings.js';
+import { createWhither } from './state.js';
 
-/** @type {any} */
-const api = /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome;
+/** The browser's extension API (`browser` in Firefox, `chrome` in Chrome; both have Chrome's shape for what is used). */
+const api = /** @type {{browser?: typeof chrome}} */ (globalThis).browser ?? chrome;
 
 /** @type {Promise<Tracker>} */
 const ready = init({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) }).then(() => new Tracker());
 ready.catch((error) => console.error('whither: the wasm core failed to load', error));
 
-// The history (src/history.rs) and the watchlist of the settings (options page).
+// The history (src/history/) and the watchlist of the settings (options page).
 const recorder = createRecorder({ api, ready: ready.then(() => new History()) });
 /** @type {string[]} */
 let watchlist = [];
@@ -36,31 +40,36 @@ const whither = createWhither({
   ready,
   log: console,
   title: (summary) => msg('badgeTitle', [summarySentence(msg, summary, api.i18n.getUILanguage())
-    + dataPhrase(msg, /** @type {any} */ (summary).data_requests ?? 0, api.i18n.getUILanguage())]),
+    + dataPhrase(msg, summary.data_requests ?? 0, api.i18n.getUILanguage())]),
   onTabChanged: (tracker, tabId, details) => recorder.record(tracker, tabId, details),
   onTabClosed: (tracker, tabId) => recorder.closeTab(tracker, tabId),
   onTabMoved: (tracker, from, to) => recorder.moveTab(tracker, from, to),
   // Watchlisted jurisdictions, if any were contacted, in a warning colour; else all of them.
   badgeView: (tracker, tabId, summary) => {
-    const watched = watchlist.length ? /** @type {any} */ (tracker).watched(tabId, watchlist) : [];
+    const watched = watchlist.length ? tracker.watched?.(tabId, watchlist) ?? [] : [];
     return watched.length ? { text: `${watched.length}!`, color: '#b3261e' }
       : { text: String(summary.jurisdictions), color: '#1e6fb8' };
-  },
-  // The popup's view (report, laws, watched jurisdictions) as one JSON string from the core.
-  popupView: async (tracker, tabId) => {
-    await settingsLoaded;
-    return /** @type {any} */ (tracker).popupView(tabId, watchlist) ?? null;
   },
   defaultTitle: msg('actionTitle'),
   // After a failure of the core (a panic, reported on the console by its panic hook): a fresh Tracker.
   createTracker: () => new Tracker(),
+  answers: {
+    // The popup's view (report, laws, watched jurisdictions, groups) as one JSON string from the core.
+    [MESSAGE.popup]: async (tracker, { tabId }) => {
+      await settingsLoaded;
+      return tracker.popupView?.(tabId, watchlist) ?? null;
+    },
+    [MESSAGE.optionsView]: () => optionsView(),
+    // The options page's "clear all data": the history, in memory and in storage.
+    [MESSAGE.clearHistory]: () => recorder.clear().then(() => true, () => false),
+  },
 });
 
 const filter = { urls: ['<all_urls>'] };
-for (const [name, stage] of Object.entries(STAGES)) {
-  api.webRequest[name].addListener((/** @type {Record<string, unknown>} */ details) => {
-    whither.onRequest(stage, details);
-  }, filter);
+for (const [name, stage] of /** @type {[keyof typeof STAGES, import('./events.js').Stage][]} */ (Object.entries(STAGES))) {
+  // Every stage's details are read as plain records (the core reads the fields of events.js, whatever the stage).
+  /** @type {{addListener(f: (details: Record<string, unknown>) => void, filter: {urls: string[]}): void}} */
+  (/** @type {unknown} */ (api.webRequest[name])).addListener((details) => whither.onRequest(stage, details), filter);
 }
 
 api.tabs.onRemoved.addListener((/** @type {number} */ tabId) => whither.onTabRemoved(tabId));
@@ -70,30 +79,7 @@ api.tabs.onUpdated.addListener((/** @type {number} */ tabId, /** @type {{status?
   if (change.status) whither.refreshBadge(tabId);
 });
 
-// The options page's "clear all data" (the history, in memory and in storage) and the popup's CSV export.
-api.runtime.onMessage.addListener(
-  (/** @type {any} */ message, /** @type {any} */ sender, /** @type {(r: unknown) => void} */ sendResponse) => {
-    if (!isTrustedSender(sender, api.runtime)) return undefined;
-    if (message?.type === 'whither:clear-history') {
-      recorder.clear().then(() => sendResponse(true), () => sendResponse(false));
-      return true;
-    }
-    // The background's health figures (failures of the core, storage quota, start-up times): for the benchmarks
-    // (scripts/bench/coldstart.mjs) and for debugging from an extension page's console.
-    if (message?.type === 'whither:health') {
-      sendResponse({ ...whither.health, writesPending: whither.writesPending });
-      return undefined;
-    }
-    // The popup's CSV export of a tab's report (built by the core from the tab's visit).
-    if (message?.type === 'whither:report-csv' && Number.isSafeInteger(message.tabId) && message.tabId >= 0) {
-      ready.then((t) => sendResponse(t.reportCsv(message.tabId) ?? null), () => sendResponse(null));
-      return true;
-    }
-    return undefined;
-  },
-);
-
-// sendResponse + `return true` works in Chrome and Firefox alike.
+// The one message listener: sendResponse + `return true` works in Chrome and Firefox alike.
 api.runtime.onMessage.addListener(
   (/** @type {unknown} */ message, /** @type {unknown} */ sender, /** @type {(r: unknown) => void} */ sendResponse) =>
     whither.onMessage(message, sender, sendResponse),

@@ -1,4 +1,4 @@
-// Whither dashboard: the history across sites (src/history.rs aggregates, the page only draws). The stored days are
+// Whither dashboard: the history across sites (src/history/ aggregates, the page only draws). The stored days are
 // loaded into the core's History in a worker (extension/history-worker.js), which answers the overview of the chosen
 // period and search off the page's thread; lists are cut to what is shown (`limit`, "show more"), so six months of
 // browsing neither freeze the page nor flood the DOM. Opening is quick with months of history: the worker starts at
@@ -17,10 +17,9 @@ import { $, api, countryLabel, download, el, flag, lang, localizePage, msg, numb
 
 performance.mark('whither:script');
 
-/** @type {any} */
-const d3 = /** @type {any} */ (globalThis).d3;
-/** @type {any} */
-const topojson = /** @type {any} */ (globalThis).topojson;
+// d3-geo and topojson-client are vendored as scripts (extension/vendor/, scripts/vendor.mjs) that set globals.
+const { d3, topojson } = /** @type {{d3: typeof import('d3-geo'), topojson: typeof import('topojson-client')}} */ (
+  /** @type {unknown} */ (globalThis));
 const SVG = 'http://www.w3.org/2000/svg';
 const PAGE = 100;
 const PERIODS = [7, 30, 90, 180, 365, 0]; // 0: everything
@@ -50,7 +49,7 @@ const state = {
   dates: new Map(),
   /** The shown jurisdictions that are on the watchlist. @type {Set<string>} */
   watched: new Set(),
-  /** @type {any} */ history: null,
+  /** @type {import('./views.js').StoredHistory | null} */ history: null,
   /** @type {number[]} */ days: [],
   /** @type {string[]} */ watchlist: [],
   home: '',
@@ -87,10 +86,10 @@ const watched = (code) => state.watched.has(code);
 /** @param {number} day @returns {string} its date */
 const dayString = (day) => state.dates.get(day) ?? String(day);
 
-/** @param {any} o the overview */
+/** @param {import('./views.js').Overview} o @param {number} from @param {number} to */
 function renderDays(o, from, to) {
-  const byDay = new Map(o.days.map((/** @type {any} */ d) => [d.day, d]));
-  const max = Math.max(1, ...o.days.map((/** @type {any} */ d) => d.requests));
+  const byDay = new Map(o.days.map((d) => [d.day, d]));
+  const max = Math.max(1, ...o.days.map((d) => d.requests));
   const bars = [];
   for (let day = from; day <= to && bars.length < 400; day++) {
     const d = byDay.get(day);
@@ -123,10 +122,10 @@ function markDay() {
   $('#day-note-text').textContent = state.day === null ? '' : msg('dayShown', [dayString(state.day)]);
 }
 
-/** @param {any} o */
+/** @param {import('./views.js').Overview} o */
 function renderJurisdictions(o) {
   const total = o.totals.requests;
-  $('#jurisdictions tbody').replaceChildren(...o.jurisdictions.map((/** @type {any} */ j) => el('tr', {
+  $('#jurisdictions tbody').replaceChildren(...o.jurisdictions.map((j) => el('tr', {
     data: { jurisdiction: j.country, requests: j.requests, watched: String(watched(j.country)) },
   },
   el('td', {}, flag(j.country), countryLabel(j.country), watched(j.country) ? el('span', { className: 'watch', text: ` · ${msg('watchTag')}` }) : null,
@@ -142,7 +141,8 @@ const MAP_HEIGHT = 330;
 
 /**
  * The world map's geometry (an SVG path per country), computed once per page.
- * @param {any} world the topojson of vendor/countries-110m.json
+ * @param {import('topojson-specification').Topology<{countries: import('topojson-specification').GeometryCollection}>
+ *   | null} world the topojson of vendor/countries-110m.json
  */
 function mapGeometry(world) {
   if (!d3?.geoPath || !topojson || !world) return;
@@ -150,23 +150,23 @@ function mapGeometry(world) {
   const path = d3.geoPath(projection);
   state.sphere = path({ type: 'Sphere' }) ?? '';
   state.countries = topojson.feature(world, world.objects.countries).features
-    .map((/** @type {any} */ f) => ({ code: f.id ?? '', d: path(f) ?? '' }));
+    .map((f) => ({ code: String(f.id ?? ''), d: path(f) ?? '' }));
 }
 
-/** @param {any} o */
+/** @param {import('./views.js').Overview} o */
 function renderMap(o) {
   const box = $('#map');
   if (!state.countries) {
     box.replaceChildren(el('p', { className: 'none', text: msg('mapUnavailable') }));
     return;
   }
-  const share = new Map(o.jurisdictions.map((/** @type {any} */ j) => [j.country, o.totals.requests ? j.requests / o.totals.requests : 0]));
+  const share = new Map(o.jurisdictions.map((j) => [j.country, o.totals.requests ? j.requests / o.totals.requests : 0]));
   const max = Math.max(0.0001, ...share.values());
   const root = svg('svg', { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, role: 'img', 'aria-labelledby': 'map-heading map-desc' },
     svg('desc', { id: 'map-desc' }),
     svg('path', { class: 'sphere', d: state.sphere }));
   /** @type {SVGElement} */ (root.querySelector('desc')).textContent = o.jurisdictions.slice(0, 10)
-    .map((/** @type {any} */ j) => `${countryLabel(j.country)} ${percent(j.requests, o.totals.requests)}`).join(', ');
+    .map((j) => `${countryLabel(j.country)} ${percent(j.requests, o.totals.requests)}`).join(', ');
   for (const { code, d } of state.countries) {
     const s = share.get(code) ?? 0;
     const p = svg('path', {
@@ -186,49 +186,34 @@ function renderMap(o) {
 }
 
 /**
- * A three-column flow diagram (Sankey-like): top sites → top companies → jurisdictions; link widths are requests.
- * @param {any} o
+ * A three-column flow diagram (Sankey-like): top sites → top companies → jurisdictions; link widths are requests. The
+ * core chose and summed the nodes and links (src/view.rs `FlowDiagram`); this lays them out.
+ * @param {import('./views.js').FlowDiagram} flow
  */
-function renderFlow(o) {
+function renderFlow(flow) {
   const box = $('#flow');
-  const flows = o.flows;
-  if (!flows.length) {
+  if (!flow.sites.length) {
     box.replaceChildren(el('p', { className: 'none', text: msg('historyEmpty') }));
     return;
   }
-  /** @param {string} key @param {(f: any) => string} by @param {number} n */
-  const top = (key, by, n) => {
-    const sums = new Map();
-    for (const f of flows) sums.set(by(f), (sums.get(by(f)) ?? 0) + f.requests);
-    return [...sums.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, n).map((e) => e[0]);
-  };
-  const sites = top('site', (f) => f.site, 10);
-  const shown = flows.filter((/** @type {any} */ f) => sites.includes(f.site));
-  const companies = top('company', (f) => f.company, 14).filter((c) => shown.some((/** @type {any} */ f) => f.company === c));
-  const kept = shown.filter((/** @type {any} */ f) => companies.includes(f.company));
-  const names = new Map(o.companies.map((/** @type {any} */ c) => [c.id, c.name]));
-  /** @type {Map<string, number>} */
-  const jur = new Map();
-  for (const f of kept) jur.set(f.jurisdiction, (jur.get(f.jurisdiction) ?? 0) + f.requests);
-  const jurisdictions = [...jur.entries()].sort((a, b) => b[1] - a[1]).map((e) => e[0]);
-
-  const width = 900;
-  const height = Math.max(220, 26 * Math.max(sites.length, companies.length, jurisdictions.length));
-  const gap = 6;
   const columns = [
-    sites.map((s) => ({ id: `s:${s}`, label: s, value: kept.filter((/** @type {any} */ f) => f.site === s).reduce((n, f) => n + f.requests, 0) })),
-    companies.map((c) => ({ id: `c:${c}`, label: names.get(c) ?? c, value: kept.filter((/** @type {any} */ f) => f.company === c).reduce((n, f) => n + f.requests, 0) })),
-    jurisdictions.map((j) => ({ id: `j:${j}`, label: countryLabel(j), value: jur.get(j) ?? 0 })),
+    flow.sites.map((n) => ({ id: `s:${n.id}`, label: n.label, value: n.requests })),
+    flow.companies.map((n) => ({ id: `c:${n.id}`, label: n.label, value: n.requests })),
+    flow.jurisdictions.map((n) => ({ id: `j:${n.id}`, label: countryLabel(n.id), value: n.requests })),
   ];
-  const total = kept.reduce((n, f) => n + f.requests, 0) || 1;
+  const labels = new Map(columns.flat().map((n) => [n.id, n.label]));
+  const width = 900;
+  const height = Math.max(220, 26 * Math.max(...columns.map((c) => c.length)));
+  const gap = 6;
+  const total = flow.sites.reduce((n, s) => n + s.requests, 0) || 1;
   const scale = Math.min(...columns.map((c) => (height - gap * (c.length - 1)) / total));
   const xs = [170, width / 2 - 6, width - 190];
   /** @type {Map<string, {x: number, y: number, h: number, inY: number, outY: number}>} */
   const pos = new Map();
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'flow-heading flow-desc' },
     svg('desc', { id: 'flow-desc' }));
-  /** @type {SVGElement} */ (root.querySelector('desc')).textContent = kept.slice(0, 15)
-    .map((/** @type {any} */ f) => `${f.site} → ${names.get(f.company) ?? f.company} (${f.jurisdiction}): ${f.requests}`).join('; ');
+  /** @type {SVGElement} */ (root.querySelector('desc')).textContent = flow.site_links.slice(0, 15)
+    .map((l) => `${l.from} → ${labels.get(`c:${l.to}`) ?? l.to} (${l.jurisdiction}): ${l.requests}`).join('; ');
   const links = svg('g');
   const nodes = svg('g');
   root.append(links, nodes);
@@ -246,13 +231,12 @@ function renderFlow(o) {
       y += h + gap;
     }
   });
-  const colour = (/** @type {string} */ j) => (watched(j) ? 'var(--warn)' : 'var(--accent)');
-  /** @param {string} a @param {string} b @param {number} v @param {string} j */
-  const link = (a, b, v, j) => {
+  /** @param {string} a @param {string} b @param {import('./views.js').FlowLink} l */
+  const link = (a, b, l) => {
     const p = pos.get(a);
     const q = pos.get(b);
     if (!p || !q) return;
-    const w = Math.max(1, v * scale);
+    const w = Math.max(1, l.requests * scale);
     const y0 = p.outY + w / 2;
     const y1 = q.inY + w / 2;
     p.outY += w;
@@ -261,29 +245,19 @@ function renderFlow(o) {
     const x1 = q.x;
     const mx = (x0 + x1) / 2;
     const path = svg('path', { class: 'link', d: `M${x0},${y0}C${mx},${y0} ${mx},${y1} ${x1},${y1}`,
-      'stroke-width': w, style: `stroke: ${colour(j)}` });
-    path.append(svgTitle(`${a.slice(2)} → ${b.slice(2)}: ${number(v)}`));
+      'stroke-width': w, style: `stroke: ${l.watched ? 'var(--warn)' : 'var(--accent)'}` });
+    path.append(svgTitle(`${a.slice(2)} → ${b.slice(2)}: ${number(l.requests)}`));
     links.append(path);
   };
-  for (const f of [...kept].sort((a, b) => sites.indexOf(a.site) - sites.indexOf(b.site) || companies.indexOf(a.company) - companies.indexOf(b.company))) {
-    link(`s:${f.site}`, `c:${f.company}`, f.requests, f.jurisdiction);
-  }
-  /** @type {Map<string, number>} */
-  const cj = new Map();
-  for (const f of kept) cj.set(`${f.company}\u0000${f.jurisdiction}`, (cj.get(`${f.company}\u0000${f.jurisdiction}`) ?? 0) + f.requests);
-  for (const c of companies) {
-    for (const j of jurisdictions) {
-      const v = cj.get(`${c}\u0000${j}`);
-      if (v) link(`c:${c}`, `j:${j}`, v, j);
-    }
-  }
+  for (const l of flow.site_links) link(`s:${l.from}`, `c:${l.to}`, l);
+  for (const l of flow.company_links) link(`c:${l.from}`, `j:${l.to}`, l);
   box.replaceChildren(root);
 }
 
-/** @param {any} o */
+/** @param {import('./views.js').Overview} o */
 function renderCompanies(o) {
   const rows = o.companies.slice(0, state.companiesLimit);
-  $('#companies tbody').replaceChildren(...rows.map((/** @type {any} */ c) => el('tr', {
+  $('#companies tbody').replaceChildren(...rows.map((c) => el('tr', {
     data: { company: c.id, requests: c.requests, watched: String(watched(c.jurisdiction)) },
   },
   el('td', {}, el('button', { className: 'site-link', text: c.name, attrs: { type: 'button', 'data-search': c.name } })),
@@ -293,10 +267,10 @@ function renderCompanies(o) {
   $('#companies-more').hidden = o.companies.length <= state.companiesLimit && o.totals.companies <= rows.length;
 }
 
-/** @param {any} o */
+/** @param {import('./views.js').Overview} o */
 function renderSites(o) {
   const rows = o.sites.slice(0, state.sitesLimit);
-  $('#sites tbody').replaceChildren(...rows.map((/** @type {any} */ s) => el('tr', { data: { site: s.site, requests: s.requests } },
+  $('#sites tbody').replaceChildren(...rows.map((s) => el('tr', { data: { site: s.site, requests: s.requests } },
     el('td', {}, el('button', { className: 'site-link', text: s.site, attrs: { type: 'button', 'data-search': s.site } })),
     el('td', { className: 'num', text: number(s.visits) }),
     el('td', { className: 'num', text: number(s.requests) }),
@@ -315,8 +289,9 @@ async function render() {
   const seq = ++renders;
   document.body.setAttribute('aria-busy', 'true');
   let o;
+  let answer;
   try {
-    const answer = await state.history.query(from, to, search, limit, state.watchlist);
+    answer = await /** @type {import('./views.js').StoredHistory} */ (state.history).view(from, to, search, limit, state.watchlist);
     performance.mark('whither:query');
     o = answer.overview;
     answer.dates.forEach((/** @type {string} */ date, /** @type {number} */ i) => state.dates.set(from + i, date));
@@ -339,7 +314,7 @@ async function render() {
   markDay();
   renderJurisdictions(o);
   renderMap(o);
-  renderFlow(o);
+  renderFlow(answer.flow);
   renderCompanies(o);
   renderSites(o);
   document.body.dataset.state = 'ready';
@@ -445,18 +420,14 @@ async function main() {
     state.sitesLimit += PAGE;
     render();
   });
-  const name = () => {
+  /** @param {"json" | "csv"} format */
+  const exportPeriod = async (format) => {
     const { from, to } = period();
-    return `whither-history-${dayString(from)}-${dayString(to)}`;
+    const { name, text } = await history.export(format, from, to);
+    download(`${name}.${format}`, format === 'json' ? 'application/json' : 'text/csv', text);
   };
-  $('#export-json').addEventListener('click', async () => {
-    const { from, to } = period();
-    download(`${name()}.json`, 'application/json', await state.history.json(from, to));
-  });
-  $('#export-csv').addEventListener('click', async () => {
-    const { from, to } = period();
-    download(`${name()}.csv`, 'text/csv', await state.history.csv(from, to));
-  });
+  $('#export-json').addEventListener('click', () => exportPeriod('json'));
+  $('#export-csv').addEventListener('click', () => exportPeriod('csv'));
   await render();
   // The other stored days, for other periods and the exports (the worker loads them after the first view).
   history.load(state.days[0], state.days[state.days.length - 1]).catch((error) => {

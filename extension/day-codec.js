@@ -10,7 +10,8 @@ const COMPRESSED = 'z';
 
 /** @param {Uint8Array} bytes @returns {string} */
 function toBase64(bytes) {
-  const native = /** @type {any} */ (bytes).toBase64;
+  // Uint8Array.prototype.toBase64 (ES2026) where the browser has it; TypeScript's lib does not know it yet.
+  const native = /** @type {{toBase64?: () => string}} */ (/** @type {unknown} */ (bytes)).toBase64;
   if (typeof native === 'function') return native.call(bytes);
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) {
@@ -19,9 +20,10 @@ function toBase64(bytes) {
   return btoa(binary);
 }
 
-/** @param {string} text @returns {Uint8Array} */
+/** @param {string} text @returns {Uint8Array<ArrayBuffer>} */
 function fromBase64(text) {
-  const native = /** @type {any} */ (Uint8Array).fromBase64;
+  // Uint8Array.fromBase64 (ES2026) where the browser has it; TypeScript's lib does not know it yet.
+  const native = /** @type {{fromBase64?: (s: string) => Uint8Array<ArrayBuffer>}} */ (/** @type {unknown} */ (Uint8Array)).fromBase64;
   if (typeof native === 'function') return native(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
@@ -30,7 +32,7 @@ function fromBase64(text) {
 }
 
 /**
- * @param {Uint8Array} bytes @param {CompressionStream | DecompressionStream} stream
+ * @param {Uint8Array<ArrayBuffer>} bytes @param {CompressionStream | DecompressionStream} stream
  * @returns {Promise<Uint8Array>}
  */
 async function pipe(bytes, stream) {

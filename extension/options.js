@@ -2,9 +2,15 @@
 // private windows; export and clearing of the history. Every change is saved at once (storage.local `settings`);
 // the background picks it up through storage.onChanged.
 
-import { RETENTION_CHOICES, WATCH_GROUPS, loadSettings, saveSettings } from './settings.js';
-import { $, api, countryLabel, countryName, download, el, flag, lang, loadCore, localizePage, msg, openHistory }
+import { MESSAGE } from './protocol.js';
+import { RETENTION_CHOICES, loadSettings, saveSettings } from './settings.js';
+import { $, api, countryLabel, countryName, download, el, flag, lang, localizePage, msg, openHistory }
   from './views.js';
+
+/**
+ * What the background's core offers the options page (src/view.rs `OptionsView`).
+ * @typedef {{jurisdictions: string[], groups: {id: string, members: string[]}[]}} OptionsView
+ */
 
 /** @type {import('./settings.js').Settings} */
 let settings;
@@ -43,9 +49,12 @@ function renderWatchCountries() {
 
 async function main() {
   localizePage();
-  const [core, loaded] = await Promise.all([loadCore(), loadSettings(api)]);
+  const [view, loaded] = await Promise.all([api.runtime.sendMessage({ type: MESSAGE.optionsView }), loadSettings(api)]);
   settings = loaded;
-  codes = Array.from(core.jurisdictionCodes());
+  if (typeof view !== 'string') throw new Error('the background did not answer');
+  /** @type {OptionsView} */
+  const options = JSON.parse(view);
+  codes = options.jurisdictions;
 
   const home = /** @type {HTMLSelectElement} */ ($('#home'));
   fillCountries(home, codes, msg('homeNone'));
@@ -56,7 +65,7 @@ async function main() {
   });
 
   const groups = $('#watch-groups');
-  for (const g of WATCH_GROUPS) {
+  for (const { id: g, members } of options.groups) {
     const id = `watch-${g}`;
     const box = /** @type {HTMLInputElement} */ (el('input', { id, attrs: { type: 'checkbox', value: g } }));
     box.checked = settings.watchlist.includes(g);
@@ -64,7 +73,9 @@ async function main() {
       settings.watchlist = box.checked ? [...settings.watchlist, g] : settings.watchlist.filter((w) => w !== g);
       await save();
     });
-    groups.append(el('label', { attrs: { for: id } }, box, ' ', msg(`watchGroup_${g.replace(/-/g, '_')}`)));
+    // The members in the tooltip: "AU, CA, GB, NZ, US".
+    groups.append(el('label', { attrs: { for: id }, title: members.join(', ') }, box, ' ',
+      msg(`watchGroup_${g.replace(/-/g, '_')}`)));
   }
 
   const add = /** @type {HTMLSelectElement} */ ($('#watch-add'));
@@ -112,9 +123,8 @@ async function main() {
     }
     const from = days[0];
     const to = days[days.length - 1];
-    const name = `whither-history-${core.dayString(from)}-${core.dayString(to)}`;
-    if (format === 'json') download(`${name}.json`, 'application/json', await h.json(from, to));
-    else download(`${name}.csv`, 'text/csv', await h.csv(from, to));
+    const { name, text } = await h.export(format, from, to);
+    download(`${name}.${format}`, format === 'json' ? 'application/json' : 'text/csv', text);
     status.textContent = '';
   };
   $('#export-history-json').addEventListener('click', () => exportHistory('json'));
@@ -129,7 +139,7 @@ async function main() {
     }
     armed = false;
     clear.textContent = msg('clearAll');
-    const ok = await api.runtime.sendMessage({ type: 'whither:clear-history' });
+    const ok = await api.runtime.sendMessage({ type: MESSAGE.clearHistory });
     status.textContent = ok ? msg('cleared') : msg('clearFailed');
   });
   clear.addEventListener('blur', () => {

@@ -22,9 +22,9 @@
 // [data-party] (inside a company only once it was expanded: .company > details[open] > .company-body), #unattributed,
 // #watch-alert, .laws[data-laws].
 
-import { POPUP_MESSAGE, storageKey, summarySentence } from './state.js';
+import { MESSAGE, tabStateKey } from './protocol.js';
 import { loadSettings } from './settings.js';
-import { countPhrase, dataPhrase } from './text.js';
+import { countPhrase, dataPhrase, summarySentence } from './text.js';
 import { $, api, countryLabel, download, el, externalLink, flag, lang, localizePage, msg, rawMsg, showFlags }
   from './views.js';
 
@@ -44,7 +44,10 @@ performance.mark('whither:popup-start');
  *   controller: string | null, jurisdiction: string | null}, totals: Totals, jurisdictions: Jurisdiction[],
  *   companies: Company[], hosts: Host[]}} Report
  * @typedef {{name: string, year?: number | null, summary: string, reference: string}} Law
- * @typedef {{report: Report, laws: Record<string, Law[]>, watched: string[]}} PopupView
+ * @typedef {{country: string | null, requests: number, watched: boolean, companies: string[]}} Group
+ * @typedef {{country: string | null, requests: number, watched: boolean}} BarSegment
+ * @typedef {{report: Report, laws: Record<string, Law[]>, watched: string[], site_controller_name: string | null,
+ *   own: string[], groups: Group[], bar: BarSegment[], unattributed: string[]}} PopupView
  */
 
 /** Colour-blind-safe palette (Okabe–Ito, then Tol's muted), by rank of the jurisdiction in the report. */
@@ -55,12 +58,10 @@ const UNKNOWN_COLOUR = '#9aa4af';
 /** @param {number} n @returns {string} */
 const requestsLabel = (n) => countPhrase(rawMsg, 'countRequests', n, lang);
 
-/** What the popup view adds to the report (laws, watchlist) and the settings (home jurisdiction). */
+/** What the popup view adds to the report (laws) and the settings (home jurisdiction). */
 const extras = {
   /** @type {Record<string, Law[]>} */
   laws: {},
-  /** @type {Set<string>} */
-  watched: new Set(),
   /** The user's home jurisdiction (settings). */
   home: '',
 };
@@ -119,10 +120,10 @@ const expanded = new Set();
  */
 function companyItem(company, party, hostByName, hostRank) {
   const chain = company.chain?.length ? company.chain : [{ id: company.id, name: company.name, country: company.country }];
-  const details = el('details', {},
+  const details = /** @type {HTMLDetailsElement} */ (el('details', {},
     el('summary', {},
       el('span', { className: 'company-name', text: company.name }),
-      el('span', { className: 'count company-requests', text: requestsLabel(company.requests) })));
+      el('span', { className: 'count company-requests', text: requestsLabel(company.requests) }))));
   companyDetails.set(details, { company, hostByName, hostRank });
   if (expanded.has(`${party}:${company.id}`)) {
     details.append(companyBody(company, hostByName, hostRank));
@@ -248,20 +249,33 @@ let current = null;
 const FIRST_COMPANIES = 24;
 
 /**
- * Renders a report into the page. The first rendering (`first`) shows the text first: flags get their images
- * (`showFlags`) and company lines beyond the first FIRST_COMPANIES are added by the function it returns, to be called
- * after the first frame; later renderings (the images are in the memory cache by then) are complete at once.
- * @param {Report} report
+ * Renders a popup view into the page (the core grouped and summed it: src/view.rs). The first rendering (`first`)
+ * shows the text first: flags get their images (`showFlags`) and company lines beyond the first FIRST_COMPANIES are
+ * added by the function it returns, to be called after the first frame; later renderings (the images are in the
+ * memory cache by then) are complete at once.
+ * @param {PopupView} view
  * @param {boolean} first
  * @returns {() => void} completes the rendering (body[data-complete="true"])
  */
-function render(report, first) {
+function render(view, first) {
+  const report = view.report;
   current = report;
   const flagOptions = { later: first };
   document.body.dataset.complete = 'false';
   /** @type {Array<() => void>} */
   const pending = [];
   let budget = first ? FIRST_COMPANIES : Infinity;
+  const companies = report.companies ?? [];
+  const hosts = report.hosts ?? [];
+  const page = report.page ?? { url: '', host: null, domain: null, controller: null, jurisdiction: null };
+  /** @type {Map<string, Host>} */
+  const hostByName = new Map(hosts.map((h) => [h.host, h]));
+  /** @type {Map<string, number>} */
+  const hostRank = new Map(hosts.map((h, i) => [h.host, i]));
+  /** @type {Map<string, Company>} */
+  const companyById = new Map(companies.map((c) => [c.id, c]));
+  /** @param {string[]} ids @returns {Company[]} */
+  const companiesOf = (ids) => ids.map((id) => companyById.get(id)).filter(/** @returns {c is Company} */ (c) => !!c);
   /**
    * Fills a list with company lines: as many as the budget allows now, the others in `pending`.
    * @param {HTMLElement} list @param {Company[]} members @param {"own" | "third"} party
@@ -275,16 +289,6 @@ function render(report, first) {
       pending.push(() => list.append(...remaining.map((c) => companyItem(c, party, hostByName, hostRank))));
     }
   };
-  const companies = report.companies ?? [];
-  const hosts = report.hosts ?? [];
-  const page = report.page ?? { url: '', host: null, domain: null, controller: null, jurisdiction: null };
-  /** @type {Map<string, Host>} */
-  const hostByName = new Map(hosts.map((h) => [h.host, h]));
-  /** @type {Map<string, number>} */
-  const hostRank = new Map(hosts.map((h, i) => [h.host, i]));
-  /** @type {Map<string, ChainLink>} */
-  const entities = new Map();
-  for (const c of companies) for (const link of c.chain ?? []) entities.set(link.id, link);
 
   // The site, its controller and jurisdiction.
   $('#site').textContent = page.host ?? page.url ?? '';
@@ -292,8 +296,8 @@ function render(report, first) {
   const owner = $('#site-owner');
   owner.dataset.controller = page.controller ?? '';
   if (page.controller) {
-    const c = entities.get(page.controller);
-    owner.textContent = msg('siteOwner', [c ? `${c.name} (${c.country})` : page.controller]);
+    const name = view.site_controller_name;
+    owner.textContent = msg('siteOwner', [name ? `${name} (${page.jurisdiction ?? '?'})` : page.controller]);
   } else {
     owner.textContent = msg('siteOwnerUnknown');
   }
@@ -322,85 +326,54 @@ function render(report, first) {
   ]);
 
   // The bar of requests by controlling jurisdiction (and unattributed), with a legend.
-  const jurisdictionsList = report.jurisdictions ?? [];
   const total = Math.max(1, totals.requests);
-  const segments = jurisdictionsList.map((j, i) => ({ code: j.country, requests: j.requests, colour: PALETTE[i % PALETTE.length] }));
-  if (totals.unattributed_requests) segments.push({ code: '', requests: totals.unattributed_requests, colour: UNKNOWN_COLOUR });
+  const segments = view.bar.map((s, i) => ({ ...s, colour: s.country ? PALETTE[i % PALETTE.length] : UNKNOWN_COLOUR }));
   const bar = $('#bar');
   bar.replaceChildren(...segments.map((s) => el('span', {
-    data: { jurisdiction: s.code || 'unknown', requests: s.requests },
+    data: { jurisdiction: s.country ?? 'unknown', requests: s.requests },
     attrs: { style: `flex-grow: ${s.requests}; background: ${s.colour}` },
   })));
-  /** @param {string} code */
+  /** @param {string | null} code */
   const segmentLabel = (code) => (code ? countryLabel(code) : msg('barUnattributed'));
   bar.setAttribute('aria-label', segments.map((s) =>
-    `${segmentLabel(s.code)}: ${Math.round((100 * s.requests) / total)} %`).join(', '));
+    `${segmentLabel(s.country)}: ${Math.round((100 * s.requests) / total)} %`).join(', '));
   $('#bar-legend').replaceChildren(...segments.map((s) => el('li',
-    { data: { watched: String(!!s.code && extras.watched.has(s.code)) } },
+    { data: { watched: String(s.watched) } },
     el('span', { className: 'swatch', attrs: { style: `background: ${s.colour}`, 'aria-hidden': 'true' } }),
-    s.code ? flag(s.code, flagOptions) : null, `${segmentLabel(s.code)} `,
+    s.country ? flag(s.country, flagOptions) : null, `${segmentLabel(s.country)} `,
     el('span', { className: 'count', text: requestsLabel(s.requests) }))));
 
-  // A company belongs with the site when none of its hosts is a third party (same site or same ultimate owner).
-  /** @param {Company} c @returns {"own" | "third"} */
-  const partyOf = (c) => {
-    const parties = (c.hosts ?? []).map((h) => hostByName.get(h)?.party).filter(Boolean);
-    if (parties.length) return parties.includes('third') ? 'third' : 'own';
-    const controller = c.chain?.length ? c.chain[c.chain.length - 1].id : c.id;
-    return page.controller && controller === page.controller ? 'own' : 'third';
-  };
-  const own = companies.filter((c) => partyOf(c) === 'own');
-  const third = companies.filter((c) => partyOf(c) === 'third');
-
-  // Third parties grouped by the controller's jurisdiction, in the report's order (most requests first).
-  const thirdById = new Map(third.map((c) => [c.id, c]));
-  const rank = new Map(companies.map((c, i) => [c.id, i]));
-  /** @type {Array<{country: string | null, companies: Company[]}>} */
-  const groups = [];
-  const placed = new Set();
-  for (const j of jurisdictionsList) {
-    const members = (j.companies ?? [])
-      .map((id) => thirdById.get(id))
-      .filter(/** @returns {c is Company} */ (c) => c !== undefined && !placed.has(c.id))
-      .sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
-    for (const c of members) placed.add(c.id);
-    if (members.length) groups.push({ country: j.country, companies: members });
-  }
-  const rest = third.filter((c) => !placed.has(c.id));
-  if (rest.length) groups.push({ country: null, companies: rest });
-
-  const watchedGroups = groups.map((g) => g.country).filter((c) => !!c && extras.watched.has(c));
-  /** @param {{country: string | null, companies: Company[]}} g */
+  // Third parties grouped by the controller's jurisdiction.
+  /** @param {Group} g */
   const groupNode = (g) => {
     const list = el('ul', { className: 'companies' });
-    fill(list, g.companies, 'third');
-    const requests = g.companies.reduce((n, c) => n + (c.requests ?? 0), 0);
-    const watched = !!g.country && extras.watched.has(g.country);
-    return el('section', { className: 'jurisdiction', data: { jurisdiction: g.country ?? 'unknown', requests, watched: String(watched) } },
+    fill(list, companiesOf(g.companies), 'third');
+    return el('section', { className: 'jurisdiction', data: { jurisdiction: g.country ?? 'unknown', requests: g.requests, watched: String(g.watched) } },
       el('h3', {},
         el('span', {}, flag(g.country, flagOptions),
           el('span', { className: 'jurisdiction-name', text: countryLabel(g.country) }),
-          watched ? el('span', { className: 'watch-tag', text: msg('watchTag') }) : null,
+          g.watched ? el('span', { className: 'watch-tag', text: msg('watchTag') }) : null,
           g.country && g.country === extras.home ? el('span', { className: 'home-tag', text: msg('homeTag') }) : null),
-        el('span', { className: 'count', text: requestsLabel(requests) })),
+        el('span', { className: 'count', text: requestsLabel(g.requests) })),
       g.country ? lawsOf(g.country) : null,
       list);
   };
   // The groups that start within the budget now, the others (whole) later.
   const jurisdictions = $('#jurisdictions');
   jurisdictions.replaceChildren();
-  for (const g of groups) {
+  for (const g of view.groups) {
     if (budget > 0) jurisdictions.append(groupNode(g));
     else pending.push(() => jurisdictions.append(groupNode(g)));
   }
-  if (!groups.length) jurisdictions.append(el('p', { className: 'none', text: msg('noneThird') }));
+  if (!view.groups.length) jurisdictions.append(el('p', { className: 'none', text: msg('noneThird') }));
 
   // The site's own companies (below the third parties).
   const ownList = $('#own-companies');
   ownList.replaceChildren();
-  fill(ownList, own, 'own');
-  if (!own.length) ownList.append(el('li', { className: 'none', text: msg('noneOwn') }));
+  fill(ownList, companiesOf(view.own), 'own');
+  if (!view.own.length) ownList.append(el('li', { className: 'none', text: msg('noneOwn') }));
 
+  const watchedGroups = view.groups.filter((g) => g.watched && g.country).map((g) => /** @type {string} */ (g.country));
   const alert = $('#watch-alert');
   alert.hidden = watchedGroups.length === 0;
   alert.textContent = watchedGroups.length
@@ -408,11 +381,10 @@ function render(report, first) {
   alert.dataset.jurisdictions = watchedGroups.join(' ');
 
   // Hosts that no known company owns (IP literals, unknown domains, non-network schemes).
-  const unattributed = hosts.filter((h) => !h.entity);
   const list = $('#unattributed-hosts');
-  list.replaceChildren(...unattributed.map((h) => hostItem(h, h.host)));
-  if (!unattributed.length) list.append(el('li', { className: 'none', text: msg('noneUnattributed') }));
-  $('#unattributed').dataset.count = String(unattributed.length);
+  list.replaceChildren(...view.unattributed.map((h) => hostItem(hostByName.get(h), h)));
+  if (!view.unattributed.length) list.append(el('li', { className: 'none', text: msg('noneUnattributed') }));
+  $('#unattributed').dataset.count = String(view.unattributed.length);
 
   /** @type {HTMLButtonElement} */ ($('#export-json')).disabled = false;
   /** @type {HTMLButtonElement} */ ($('#export-csv')).disabled = false;
@@ -463,7 +435,8 @@ async function targetTab() {
   const param = new URLSearchParams(location.search).get('tabId');
   if (param !== null) return /^\d+$/.test(param) ? Number(param) : null;
   const [tab] = await api.tabs.query({ active: true, currentWindow: true });
-  return tab && Number.isInteger(tab.id) && tab.id >= 0 ? tab.id : null;
+  const id = tab?.id;
+  return id !== undefined && Number.isInteger(id) && id >= 0 ? id : null;
 }
 
 /** The popup view last rendered (a JSON string, null for none); undefined before the first answer. */
@@ -481,7 +454,7 @@ async function refresh(tabId, settings) {
   const firstAnswer = shown === undefined && !rendered;
   try {
     if (firstAnswer) performance.mark('whither:report-requested');
-    const [json, { home }] = await Promise.all([api.runtime.sendMessage({ type: POPUP_MESSAGE, tabId }), settings]);
+    const [json, { home }] = await Promise.all([api.runtime.sendMessage({ type: MESSAGE.popup, tabId }), settings]);
     if (firstAnswer) performance.mark('whither:report-received');
     const text = typeof json === 'string' ? json : null;
     if (text === shown) return;
@@ -493,11 +466,10 @@ async function refresh(tabId, settings) {
       return;
     }
     extras.laws = view.laws ?? {};
-    extras.watched = new Set(view.watched ?? []);
     extras.home = home;
     const first = !rendered;
     rendered = true;
-    const complete = render(view.report, first);
+    const complete = render(view, first);
     if (first) performance.mark('whither:rendered');
     setState('ready');
     if (first) {
@@ -521,11 +493,13 @@ function exportName() {
 
 async function main() {
   localizePage();
-  $('#export-json').addEventListener('click', () => {
-    if (current) download(`${exportName()}.json`, 'application/json', JSON.stringify(current, null, 2));
+  // Both exports are built by the background's core from the tab's visit (src/export.rs).
+  $('#export-json').addEventListener('click', async () => {
+    const json = await api.runtime.sendMessage({ type: MESSAGE.reportJson, tabId: Number(document.body.dataset.tabId) });
+    if (typeof json === 'string') download(`${exportName()}.json`, 'application/json', json);
   });
   $('#export-csv').addEventListener('click', async () => {
-    const csv = await api.runtime.sendMessage({ type: 'whither:report-csv', tabId: Number(document.body.dataset.tabId) });
+    const csv = await api.runtime.sendMessage({ type: MESSAGE.reportCsv, tabId: Number(document.body.dataset.tabId) });
     if (typeof csv === 'string') download(`${exportName()}.csv`, 'text/csv', csv);
   });
   // One listener for every <details> (`toggle` does not bubble: caught on the way down).
@@ -543,7 +517,7 @@ async function main() {
   document.body.dataset.enriched = 'true';
 
   // Follow the tab live: the background rewrites `tab:N` in storage.session whenever its state changes.
-  const key = storageKey(tabId);
+  const key = tabStateKey(tabId);
   /** @type {ReturnType<typeof setTimeout> | null} */
   let timer = null;
   api.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {

@@ -7,9 +7,11 @@ import { decodeDay, encodeDay } from './day-codec.js';
 import { HISTORY_INDEX_KEY, HISTORY_OPEN_KEY, HISTORY_PREFIX, SETTINGS_KEY, dayIndex, dayNumber, dayOfKey,
   loadSettings, normalizeSettings } from './settings.js';
 
+/** @typedef {import('../pkg/whither.js').Tracker} Recordable the core's Tracker, whose visits are recorded */
+
 /**
  * @typedef {object} HistoryLike the part of the wasm `History` used here
- * @property {(tracker: any, tab: number, day: number) => boolean} record
+ * @property {(tracker: Recordable, tab: number, day: number) => boolean} record
  * @property {(tab: number) => void} closeTab
  * @property {(from: number, to: number) => void} moveTab
  * @property {(day: number) => string | undefined | null} exportDay
@@ -22,7 +24,7 @@ import { HISTORY_INDEX_KEY, HISTORY_OPEN_KEY, HISTORY_PREFIX, SETTINGS_KEY, dayI
 
 /**
  * @param {object} options
- * @param {any} options.api the browser namespace
+ * @param {typeof chrome} options.api the browser namespace
  * @param {Promise<HistoryLike>} options.ready the core's History once the wasm is initialised
  * @param {{error: (...a: unknown[]) => void}} [options.log]
  * @param {() => Date} [options.now]
@@ -65,7 +67,7 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
 
   /**
    * Records the growth of a tab's visit now.
-   * @param {any} tracker @param {number} tabId @param {any} details
+   * @param {Recordable} tracker @param {number} tabId @param {{incognito?: boolean}} details
    */
   function recordNow(tracker, tabId, details) {
     if (!history || !settings || !settings.history) return;
@@ -163,6 +165,7 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
       try {
         while (history && (dirty.size || openDirty)) {
           /** @type {Record<string, string>} */
+          /** @type {Record<string, unknown>} */
           const items = {};
           const days = [...dirty];
           dirty.clear();
@@ -172,7 +175,7 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
             items[HISTORY_PREFIX + day] = await encodeDay(text);
             if (!index.includes(day)) {
               index = dayIndex([...index, day]);
-              items[HISTORY_INDEX_KEY] = /** @type {any} */ (index);
+              items[HISTORY_INDEX_KEY] = index;
             }
           }
           const open = openDirty ? history.exportOpen() : null;
@@ -201,7 +204,7 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
     started,
     /**
      * Records the growth of a tab's visit (called after the tracker applied an event that changed the tab).
-     * @param {any} tracker the core's Tracker
+     * @param {Recordable} tracker the core's Tracker
      * @param {number} tabId
      * @param {{incognito?: unknown}} details the webRequest details (Firefox tells whether the tab is private)
      */
@@ -212,7 +215,7 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
     },
     /**
      * A tab is closing: its last growth is recorded (the tracker still has it), then its open visit forgotten.
-     * @param {any} tracker @param {number} tabId
+     * @param {Recordable} tracker @param {number} tabId
      */
     closeTab(tracker, tabId) {
       const waiting = pending.get(tabId);
@@ -226,7 +229,7 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
     },
     /**
      * Chrome replaced a tab (prerendering): the visit's record moves to the new id, so it is not counted again.
-     * @param {any} tracker @param {number} from @param {number} to
+     * @param {Recordable} tracker @param {number} from @param {number} to
      */
     moveTab(tracker, from, to) {
       const waiting = pending.get(from);

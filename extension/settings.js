@@ -5,8 +5,11 @@
 /** Key of the settings in storage.local. */
 export const SETTINGS_KEY = 'settings';
 
-/** Watchlist groups the core understands (src/history.rs `WATCH_GROUPS`), besides ISO 3166-1 alpha-2 codes. */
-export const WATCH_GROUPS = /** @type {const} */ (['outside-eea', 'no-adequacy', 'five-eyes', 'fourteen-eyes']);
+/**
+ * A watchlist entry: an ISO 3166-1 alpha-2 code or the id of one of the core's groups (src/watchlist.rs, offered by
+ * the options page from the core's options view). Entries the core does not know are kept here and ignored there.
+ */
+const WATCH_ENTRY = /^(?:[A-Z]{2}|[a-z]+(?:-[a-z]+)+)$/;
 
 /** Retention choices in days. */
 export const RETENTION_CHOICES = /** @type {const} */ ([7, 30, 90, 180, 365]);
@@ -14,7 +17,7 @@ export const RETENTION_CHOICES = /** @type {const} */ ([7, 30, 90, 180, 365]);
 /**
  * @typedef {object} Settings
  * @property {string} home ISO 3166-1 alpha-2 code of the user's home jurisdiction ('' when unknown)
- * @property {string[]} watchlist country codes and groups from {@link WATCH_GROUPS}
+ * @property {string[]} watchlist country codes and group ids (src/watchlist.rs)
  * @property {boolean} history whether visits are recorded in the history
  * @property {number} retentionDays days of history kept
  * @property {boolean} privateWindows whether visits in private windows are recorded in the history
@@ -54,8 +57,7 @@ export function normalizeSettings(value, locale) {
   const v = /** @type {Record<string, unknown>} */ (value);
   const home = typeof v.home === 'string' && /^[A-Z]{2}$/.test(v.home) ? v.home : d.home;
   const watchlist = Array.isArray(v.watchlist)
-    ? [...new Set(v.watchlist.filter((w) => typeof w === 'string'
-      && (/^[A-Z]{2}$/.test(w) || /** @type {readonly string[]} */ (WATCH_GROUPS).includes(w))))].slice(0, 300)
+    ? [...new Set(v.watchlist.filter((w) => typeof w === 'string' && WATCH_ENTRY.test(w)))].slice(0, 300)
     : d.watchlist;
   const retention = Number(v.retentionDays);
   return {
@@ -68,7 +70,7 @@ export function normalizeSettings(value, locale) {
 }
 
 /**
- * @param {any} api the browser namespace
+ * @param {typeof chrome} api the browser namespace
  * @returns {Promise<Settings>}
  */
 export async function loadSettings(api) {
@@ -82,7 +84,7 @@ export async function loadSettings(api) {
 }
 
 /**
- * @param {any} api
+ * @param {typeof chrome} api
  * @param {Settings} settings
  */
 export async function saveSettings(api, settings) {

@@ -1,9 +1,19 @@
-// Browser-independent logic of Whither's background: the serial event queue, restoring and persisting per-tab state
-// with coalesced writes, the badge, and validation of the message API. It touches the browser only through the
-// `api` object it is given (the `browser`/`chrome` namespace, or a fake one in the Node tests) and all classification
-// through a Tracker from the wasm core. It never parses URLs and never holds lists.
+// The background's state: a Tracker of the wasm core holding every tab's visit, fed in order through one serial
+// queue; each tab's state persisted to storage.session in coalesced writes (and restored before any event is applied,
+// so that a stopped service worker or suspended event page loses nothing it had written); recovery from a failure of
+// the core; and the one dispatcher that answers every message of the protocol (extension/protocol.js) inside the
+// queue, from whatever Tracker is current. It touches the browser only through the `api` object it is given (the
+// `browser`/`chrome` namespace, or a fake in the Node tests). It never parses URLs and never holds lists.
 
-import { countPhrase } from './text.js';
+import { createBadge, BADGE_DELAY_MS } from './badge.js';
+import { eventFromDetails } from './events.js';
+import { MESSAGE, isTrustedSender, parseMessage, tabIdOfKey, tabStateKey, toPlain } from './protocol.js';
+import { createCoalescer, createSerialQueue } from './queue.js';
+
+/** @typedef {import('./events.js').RequestEvent} RequestEvent */
+/** @typedef {import('./events.js').Stage} Stage */
+/** @typedef {import('./protocol.js').Request} Request */
+/** @typedef {import('./badge.js').BadgeLook} BadgeLook */
 
 /**
  * @typedef {object} Summary
@@ -11,14 +21,15 @@ import { countPhrase } from './text.js';
  * @property {number} companies
  * @property {number} jurisdictions
  * @property {number} third_party_requests
+ * @property {number} [data_requests]
  */
 
 /**
  * The part of the wasm `Tracker` (docs/wasm-api.md) that the shell uses.
  * @typedef {object} TrackerLike
  * @property {(tabId: number, event: RequestEvent) => boolean} event
- * @property {(tabId: number) => object | null} report
- * @property {(tabId: number) => Summary | null} summary
+ * @property {(tabId: number) => object | null | undefined} report
+ * @property {(tabId: number) => Summary | null | undefined} summary
  * @property {(tabId: number) => string | null | undefined} exportTab
  * @property {(tabId: number, data: string) => void} importTab
  * @property {(tabId: number) => void} removeTab
@@ -26,24 +37,10 @@ import { countPhrase } from './text.js';
  *   unclassified without classifying it (the fallback after the core failed on that event)
  * @property {(tabId: number, watchlist: string[]) => string | null | undefined} [popupView] the popup's view of the
  *   tab as one JSON string (docs/report-format.md, "Popup view")
+ * @property {(tabId: number, watchlist: string[]) => string[]} [watched] the tab's watched jurisdictions
+ * @property {(tabId: number) => string | null | undefined} [reportCsv]
+ * @property {(tabId: number) => string | null | undefined} [reportJson]
  */
-
-/**
- * One webRequest event as the core wants it. Absent fields are left out.
- * @typedef {object} RequestEvent
- * @property {Stage} stage
- * @property {string} [requestId]
- * @property {string} [url]
- * @property {string} [type]
- * @property {string} [method]
- * @property {string} [ip]
- * @property {string} [redirectUrl]
- * @property {string} [documentUrl]
- * @property {number} [frameId]
- * @property {number} [timeStamp]
- */
-
-/** @typedef {"before" | "redirect" | "response" | "completed" | "error"} Stage */
 
 /**
  * What the shell needs of the browser API (a subset of `browser`/`chrome`).
@@ -51,8 +48,7 @@ import { countPhrase } from './text.js';
  * @property {{ session: { get(keys: null | string | string[]): Promise<Record<string, unknown>>,
  *   set(items: Record<string, unknown>): Promise<void>, remove(keys: string | string[]): Promise<void> } }} storage
  * @property {{ id: string, getURL(path: string): string }} runtime
- * @property {{ setBadgeText(details: {tabId: number, text: string}): Promise<void>,
- *   setTitle(details: {tabId: number, title: string}): Promise<void> }} [action]
+ * @property {import('./badge.js').ActionLike} [action]
  */
 
 /**
@@ -61,9 +57,6 @@ import { countPhrase } from './text.js';
  * @property {(...args: unknown[]) => void} [debug]
  */
 
-/** Key prefix of per-tab state in `storage.session`. */
-export const STORAGE_PREFIX = 'tab:';
-
 /**
  * How long a tab's changes gather before its state is exported and written to storage.session: a page load's
  * hundreds of requests cost a few writes, not one each (docs/performance.md). Far below the browsers' idle timeouts
@@ -71,9 +64,6 @@ export const STORAGE_PREFIX = 'tab:';
  * background has written everything first.
  */
 export const PERSIST_DELAY_MS = 250;
-
-/** How long a tab's changes gather before its badge and tooltip are updated (a few updates a second at most). */
-export const BADGE_DELAY_MS = 100;
 
 /** Events remembered per tab since its last export, for replay after a core failure; beyond this, export now. */
 export const MAX_UNSAVED_EVENTS = 2_000;
@@ -100,292 +90,53 @@ export function isQuotaError(error) {
   return /quota/i.test(String(e?.name ?? '')) || /quota/i.test(String(e?.message ?? error ?? ''));
 }
 
-/** The message type of the report request. */
-export const REPORT_MESSAGE = 'whither:report';
-
 /**
- * The message type of the popup's request: answered with the popup view (the report, the laws of its jurisdictions
- * and the watched ones) as one JSON string, which crosses runtime messaging far faster than the report's objects.
+ * An answer to one message type: from the current Tracker and the well-formed request.
+ * @template {TrackerLike} [T=TrackerLike]
+ * @typedef {(tracker: T, request: Request) => unknown} Answer
  */
-export const POPUP_MESSAGE = 'whither:popup';
 
 /**
- * webRequest event name → stage name of the core: the events the background listens to. Every event costs the
- * browser a message to the background, so only those that add something: the start of each hop (what is counted),
- * its end (the server's IP; the hop is finished), redirects and errors (rare). `onResponseStarted` (stage
- * `response`, accepted by the core) would only repeat the IP of `onCompleted`: a third of all events for nothing
- * (docs/performance.md).
- * @type {Readonly<Record<string, Stage>>}
- */
-export const STAGES = Object.freeze({
-  onBeforeRequest: 'before',
-  onBeforeRedirect: 'redirect',
-  onCompleted: 'completed',
-  onErrorOccurred: 'error',
-});
-
-/** Fields of webRequest details that the core reads (docs/wasm-api.md). */
-const EVENT_FIELDS = /** @type {const} */ ([
-  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp',
-]);
-
-/**
- * @param {number} tabId
- * @returns {string}
- */
-export function storageKey(tabId) {
-  return STORAGE_PREFIX + tabId;
-}
-
-/**
- * The tab id of a storage key, or null when the key is not one of ours.
- * @param {string} key
- * @returns {number | null}
- */
-export function tabIdOfKey(key) {
-  if (typeof key !== 'string' || !key.startsWith(STORAGE_PREFIX)) return null;
-  const rest = key.slice(STORAGE_PREFIX.length);
-  if (!/^\d+$/.test(rest)) return null;
-  const id = Number(rest);
-  return Number.isSafeInteger(id) ? id : null;
-}
-
-/**
- * Copies the fields the core reads from webRequest details (Chrome's or Firefox's), leaving out absent ones.
- * @param {Stage} stage
- * @param {Record<string, unknown>} details
- * @returns {RequestEvent}
- */
-export function eventFromDetails(stage, details) {
-  /** @type {Record<string, unknown>} */
-  const event = { stage };
-  for (const field of EVENT_FIELDS) {
-    const value = details[field];
-    if (value !== undefined && value !== null) event[field] = value;
-  }
-  return /** @type {RequestEvent} */ (event);
-}
-
-/**
- * Is this a well-formed report request?
- * @param {unknown} message
- * @returns {message is {type: string, tabId: number}}
- */
-export function isReportRequest(message) {
-  return isTabRequest(message, REPORT_MESSAGE);
-}
-
-/**
- * Is this a well-formed popup view request?
- * @param {unknown} message
- * @returns {message is {type: string, tabId: number}}
- */
-export function isPopupRequest(message) {
-  return isTabRequest(message, POPUP_MESSAGE);
-}
-
-/**
- * @param {unknown} message
- * @param {string} type
- * @returns {message is {type: string, tabId: number}}
- */
-function isTabRequest(message, type) {
-  if (message === null || typeof message !== 'object') return false;
-  const m = /** @type {{type?: unknown, tabId?: unknown}} */ (message);
-  return m.type === type && Number.isSafeInteger(m.tabId) && /** @type {number} */ (m.tabId) >= 0;
-}
-
-/**
- * Accepts only messages from this extension's own pages: same extension id, and, when the sender has a URL, a URL
- * inside the extension (content scripts and other extensions are refused).
- * @param {unknown} sender a `runtime.MessageSender`
- * @param {{ id: string, getURL(path: string): string }} runtime
- * @returns {boolean}
- */
-export function isTrustedSender(sender, runtime) {
-  if (sender === null || typeof sender !== 'object') return false;
-  const s = /** @type {{id?: unknown, url?: unknown}} */ (sender);
-  if (typeof runtime.id !== 'string' || s.id !== runtime.id) return false;
-  if (s.url !== undefined && s.url !== null) {
-    const base = runtime.getURL('');
-    if (typeof s.url !== 'string' || !base || !s.url.startsWith(base)) return false;
-  }
-  return true;
-}
-
-/**
- * Turns what the wasm bindings return into plain JSON-able data: ES `Map`s (serde-wasm-bindgen's default for maps)
- * become objects, so that the value survives `runtime.sendMessage` in every browser.
- * @param {unknown} value
- * @returns {unknown}
- */
-export function toPlain(value) {
-  if (value instanceof Map) {
-    /** @type {Record<string, unknown>} */
-    const out = {};
-    for (const [k, v] of value) out[String(k)] = toPlain(v);
-    return out;
-  }
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (value !== null && typeof value === 'object') {
-    /** @type {Record<string, unknown>} */
-    const out = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
-    return out;
-  }
-  if (typeof value === 'bigint') return Number(value);
-  return value;
-}
-
-/**
- * A queue that runs jobs one after the other, in the order they were pushed. A failing job is logged and does not
- * stop the queue.
- * @param {(error: unknown) => void} onError
- */
-export function createSerialQueue(onError) {
-  /** @type {Promise<unknown>} */
-  let tail = Promise.resolve();
-  return {
-    /**
-     * @template T
-     * @param {() => T | Promise<T>} job
-     * @returns {Promise<T | undefined>} the job's result, or undefined when it threw
-     */
-    push(job) {
-      const result = tail.then(job).catch((error) => {
-        onError(error);
-        return undefined;
-      });
-      tail = result;
-      return result;
-    },
-    /** @returns {Promise<void>} resolves when every job pushed so far has run */
-    async idle() {
-      let seen;
-      do {
-        seen = tail;
-        await seen;
-      } while (seen !== tail);
-    },
-  };
-}
-
-/**
- * Runs `run(key)` at most once at a time per key; a `schedule` while a run is in flight makes exactly one more run
- * afterwards (which then sees the latest state). With `delayMs`, a run starts that long after the first `schedule`
- * of a burst, so that a burst of changes costs one run (`schedule(key, true)` starts it at once). Errors are logged.
- * @template K
- * @param {(key: K) => Promise<void> | void} run
- * @param {(error: unknown) => void} onError
- * @param {number} [delayMs]
- */
-export function createCoalescer(run, onError, delayMs = 0) {
-  /** @type {Map<K, {dirty: boolean, done: Promise<void>, now: () => void}>} */
-  const pending = new Map();
-  return {
-    /**
-     * @param {K} key
-     * @param {boolean} [now] start the run without waiting for the delay
-     * @returns {Promise<void>} resolves when the state of `key` as of now has been handled
-     */
-    schedule(key, now = false) {
-      const existing = pending.get(key);
-      if (existing) {
-        existing.dirty = true;
-        if (now) existing.now();
-        return existing.done;
-      }
-      const entry = { dirty: true, done: Promise.resolve(), now: () => {} };
-      pending.set(key, entry);
-      entry.done = (async () => {
-        try {
-          if (delayMs > 0 && !now) {
-            await new Promise((resolve) => {
-              const timer = setTimeout(resolve, delayMs);
-              entry.now = () => { clearTimeout(timer); resolve(undefined); };
-            });
-          }
-          while (entry.dirty) {
-            entry.dirty = false;
-            try {
-              await run(key);
-            } catch (error) {
-              onError(error);
-            }
-          }
-        } finally {
-          pending.delete(key);
-        }
-      })();
-      return entry.done;
-    },
-    /** @returns {Promise<void>} resolves when nothing is in flight */
-    async idle() {
-      while (pending.size > 0) await Promise.all([...pending.values()].map((e) => e.done));
-    },
-    /** @returns {number} keys with a run in flight */
-    get size() {
-      return pending.size;
-    },
-  };
-}
-
-/**
- * "N requests to M companies under K jurisdictions", localised with `getMessage` (plural forms from
- * `Intl.PluralRules`: messages `countRequests_one`, `countRequests_other`, …).
- * @param {(name: string, substitutions?: string | string[]) => string} getMessage
- * @param {Pick<Summary, "requests" | "companies" | "jurisdictions">} summary
- * @param {string} [locale]
- * @returns {string}
- */
-export function summarySentence(getMessage, summary, locale) {
-  return getMessage('summary', [
-    countPhrase(getMessage, 'countRequests', summary.requests, locale),
-    countPhrase(getMessage, 'countCompanies', summary.companies, locale),
-    countPhrase(getMessage, 'countJurisdictions', summary.jurisdictions, locale),
-  ]);
-}
-
-/**
+ * @template {TrackerLike} [T=TrackerLike]
  * @typedef {object} WhitherOptions
  * @property {BrowserLike} api the browser namespace (or a fake)
- * @property {Promise<TrackerLike> | TrackerLike} ready the core's Tracker once the wasm is initialised
+ * @property {Promise<T> | T} ready the core's Tracker once the wasm is initialised
  * @property {Logger} [log]
  * @property {(summary: Summary) => string} [title] the badge tooltip for a tab with a report
  * @property {string} [defaultTitle] the tooltip for a tab without one
- * @property {() => TrackerLike | Promise<TrackerLike>} [createTracker] a fresh Tracker, to recover from a failure of
+ * @property {() => T | Promise<T>} [createTracker] a fresh Tracker, to recover from a failure of
  *   the core: it is restored from the last exported state of every tab plus the events applied since, and the
  *   event the core failed on is counted as unclassified
- * @property {(tracker: TrackerLike, tabId: number, details: Record<string, unknown>) => void} [onTabChanged] called
+ * @property {(tracker: T, tabId: number, details: Record<string, unknown>) => void} [onTabChanged] called
  *   after an event changed a tab (the history recorder)
- * @property {(tracker: TrackerLike, tabId: number) => void} [onTabClosed] called when a tab is removed (before the
+ * @property {(tracker: T, tabId: number) => void} [onTabClosed] called when a tab is removed (before the
  *   tracker forgets it)
- * @property {(tracker: TrackerLike, from: number, to: number) => void} [onTabMoved] called when Chrome replaces a
+ * @property {(tracker: T, from: number, to: number) => void} [onTabMoved] called when Chrome replaces a
  *   tab (prerendering) and its visit moves to the new id
- * @property {(tracker: TrackerLike, tabId: number, summary: Summary) => {text: string, color: string} | null}
+ * @property {(tracker: T, tabId: number, summary: Summary) => {text: string, color: string} | null}
  *   [badgeView] the badge's text and colour for a tab with a report (default: its number of jurisdictions)
  * @property {number} [persistDelayMs] how long a tab's changes gather before they are written (PERSIST_DELAY_MS)
  * @property {number} [badgeDelayMs] how long a tab's changes gather before its badge is updated (BADGE_DELAY_MS)
- * @property {(tracker: TrackerLike, tabId: number) => string | null | undefined | Promise<string | null | undefined>}
- *   [popupView] the answer to the popup's request (default: the core's popup view without a watchlist)
+ * @property {Partial<Record<import('./protocol.js').MessageType, Answer<T>>>} [answers] answers to message types
+ *   beyond (or instead of) the built-in ones (report, popup without watchlist, CSV, JSON, health)
  */
 
 /**
- * The background's state machine. Every input (webRequest event, tab removal, report request) goes through one
- * serial queue whose first job waits for the wasm core and restores every `tab:*` key from `storage.session`, so
- * events are applied in order and only after the restore.
- * @param {WhitherOptions} options
+ * The background's state machine. Every input (webRequest event, tab removal, message) goes through one serial queue
+ * whose first job waits for the wasm core and restores every `tab:*` key from `storage.session`, so events are applied
+ * in order and only after the restore, and every answer comes from the Tracker that is current when it runs.
+ * @template {TrackerLike} T
+ * @param {WhitherOptions<T>} options
  */
 export function createWhither({
   api, ready, log = console, title, defaultTitle = '', onTabChanged, onTabClosed, onTabMoved, badgeView, createTracker,
-  persistDelayMs = PERSIST_DELAY_MS, badgeDelayMs = BADGE_DELAY_MS,
-  popupView = (tracker, tabId) => tracker.popupView?.(tabId, []) ?? null,
+  persistDelayMs = PERSIST_DELAY_MS, badgeDelayMs = BADGE_DELAY_MS, answers = {},
 }) {
   /** @param {unknown} error */
   const logError = (error) => log.error('whither:', error);
   const queue = createSerialQueue(logError);
 
-  /** @type {TrackerLike | null} */
+  /** @type {T | null} */
   let tracker = null;
 
   // For recovery from a failure of the core: every tab's last exported state (least recently written first) and the
@@ -403,6 +154,12 @@ export function createWhither({
     // Start-up, in ms since the background started (performance.now(): a worker's time origin is its start): the
     // core ready and the stored state restored; the first webRequest event received; the first one applied.
     startup: { ready: -1, firstEvent: -1, firstApplied: -1 },
+    /**
+     * Per tab, the requests its report counted when its state was last written to storage.session: what a
+     * background restarted now would start from (tests compare it with the requests a page made).
+     * @type {Record<string, number>}
+     */
+    stored: {},
   };
 
   /**
@@ -411,13 +168,14 @@ export function createWhither({
    * report is never the one dropped. Reported on the log.
    * @param {number} tabId
    * @param {string} data
+   * @returns {Promise<boolean>} whether it was written
    */
   const write = async (tabId, data) => {
-    const key = storageKey(tabId);
+    const key = tabStateKey(tabId);
     for (;;) {
       try {
         await api.storage.session.set({ [key]: data });
-        return;
+        return true;
       } catch (error) {
         if (!isQuotaError(error)) throw error;
         health.quotaErrors += 1;
@@ -426,12 +184,13 @@ export function createWhither({
           health.unstoredTabs += 1;
           log.error(`whither: storage quota exceeded: the state of tab ${tabId} (${data.length} characters) is kept `
             + 'in memory only', error);
-          return;
+          return false;
         }
         written.delete(victim);
+        delete health.stored[victim];
         health.evictedTabs += 1;
         log.error(`whither: storage quota exceeded: dropped the stored state of tab ${victim} to keep tab ${tabId}'s`);
-        await api.storage.session.remove(storageKey(victim));
+        await api.storage.session.remove(tabStateKey(victim));
       }
     }
   };
@@ -439,17 +198,19 @@ export function createWhither({
   // A burst of requests (a page load: hundreds in a second) is exported and written once per PERSIST_DELAY_MS.
   const persist = createCoalescer(/** @param {number} tabId */ async (tabId) => {
     if (!tracker) return;
-    const key = storageKey(tabId);
+    const key = tabStateKey(tabId);
     const data = tracker.exportTab(tabId);
+    const requests = tracker.summary(tabId)?.requests ?? 0;
     unsaved.delete(tabId);
     written.delete(tabId);
     if (data === null || data === undefined) {
       saved.delete(tabId);
+      delete health.stored[tabId];
       await api.storage.session.remove(key);
     } else {
       saved.set(tabId, data);
       written.add(tabId); // most recently written last
-      await write(tabId, data);
+      if (await write(tabId, data)) health.stored[tabId] = requests;
     }
   }, logError, persistDelayMs);
 
@@ -494,31 +255,22 @@ export function createWhither({
     if (events.length > MAX_UNSAVED_EVENTS) persist.schedule(tabId, true);
   };
 
-  /** What each tab's badge shows now, so that an update that changes nothing costs no call into the browser. */
-  /** @type {Map<number, {text: string, title: string, color: string | undefined}>} */
-  const shown = new Map();
-  const badge = createCoalescer(/** @param {number} tabId */ async (tabId) => {
-    if (!tracker || !api.action) return;
-    const summary = tracker.summary(tabId);
-    const view = summary && badgeView ? badgeView(tracker, tabId, summary) : null;
-    const text = view ? view.text : summary ? String(summary.jurisdictions) : '';
-    const tooltip = summary && title ? title(summary) : defaultTitle;
-    const color = view && api.action.setBadgeBackgroundColor ? view.color : undefined;
-    const before = shown.get(tabId);
-    shown.set(tabId, { text, title: tooltip, color });
-    try {
-      await Promise.all([
-        before?.text === text ? undefined : api.action.setBadgeText({ tabId, text }),
-        before?.title === tooltip ? undefined : api.action.setTitle({ tabId, title: tooltip }),
-        color === undefined || before?.color === color ? undefined
-          : api.action.setBadgeBackgroundColor({ tabId, color }),
-      ]);
-    } catch (error) {
-      // The tab may be gone already (closed, or a prerender that was discarded).
-      shown.delete(tabId);
-      log.debug?.('whither: badge', tabId, error);
-    }
-  }, logError, badgeDelayMs);
+  const badge = createBadge({
+    action: api.action,
+    log,
+    delayMs: badgeDelayMs,
+    look: (tabId) => {
+      if (!tracker) return null;
+      const summary = tracker.summary(tabId);
+      if (!summary) return { text: '', title: defaultTitle };
+      const view = badgeView ? badgeView(tracker, tabId, summary) : null;
+      return {
+        text: view ? view.text : String(summary.jurisdictions),
+        title: title ? title(summary) : defaultTitle,
+        color: view?.color,
+      };
+    },
+  });
 
   /** @param {number} tabId */
   const changed = (tabId) => {
@@ -526,7 +278,7 @@ export function createWhither({
     badge.schedule(tabId);
   };
 
-  /** @param {TrackerLike} t */
+  /** @param {T} t */
   const restore = async (t) => {
     let items = {};
     try {
@@ -542,12 +294,26 @@ export function createWhither({
         t.importTab(tabId, value);
         saved.set(tabId, value);
         written.add(tabId);
+        health.stored[tabId] = t.summary(tabId)?.requests ?? 0;
       } catch (error) {
         // Malformed state: the core keeps the tab empty; rewriting it drops the bad key.
         logError(error);
         persist.schedule(tabId);
       }
     }
+  };
+
+  /**
+   * The answer to each message type: the built-in ones, then the caller's.
+   * @type {Partial<Record<import('./protocol.js').MessageType, Answer<T>>>}
+   */
+  const answer = {
+    [MESSAGE.report]: (t, { tabId }) => toPlain(t.report(tabId)) ?? null,
+    [MESSAGE.popup]: (t, { tabId }) => t.popupView?.(tabId, []) ?? null,
+    [MESSAGE.reportCsv]: (t, { tabId }) => t.reportCsv?.(tabId) ?? null,
+    [MESSAGE.reportJson]: (t, { tabId }) => t.reportJson?.(tabId) ?? null,
+    [MESSAGE.health]: () => ({ ...health, stored: { ...health.stored }, writesPending: persist.size }),
+    ...answers,
   };
 
   const started = queue.push(async () => {
@@ -565,7 +331,7 @@ export function createWhither({
     health,
 
     /**
-     * A webRequest event (`stage` from {@link STAGES}).
+     * A webRequest event (`stage` from STAGES in extension/events.js).
      * @param {Stage} stage
      * @param {Record<string, unknown>} details
      */
@@ -605,7 +371,7 @@ export function createWhither({
         saved.delete(tabId);
         unsaved.delete(tabId);
         written.delete(tabId);
-        shown.delete(tabId);
+        badge.forget(tabId);
         persist.schedule(tabId, true); // exportTab is null now: removes the key, after any write in flight
       });
     },
@@ -621,7 +387,7 @@ export function createWhither({
         const data = tracker.exportTab(removedTabId);
         onTabMoved?.(tracker, removedTabId, addedTabId);
         tracker.removeTab(removedTabId);
-        shown.delete(removedTabId);
+        badge.forget(removedTabId);
         persist.schedule(removedTabId, true);
         if (data !== null && data !== undefined) {
           tracker.importTab(addedTabId, data);
@@ -636,41 +402,37 @@ export function createWhither({
      */
     refreshBadge(tabId) {
       queue.push(() => {
-        if (!tracker) return;
-        shown.delete(tabId); // the browser may have reset it: set it again
-        badge.schedule(tabId);
+        if (tracker) badge.refresh(tabId);
       });
     },
 
     /**
-     * `runtime.onMessage` listener: answers `{type: "whither:report", tabId}` from the extension's own pages with the
-     * tab's report, and `{type: "whither:popup", tabId}` with the popup view as a JSON string (null when the tab has
-     * no visit); ignores everything else.
+     * The `runtime.onMessage` listener, the only one: a well-formed message of the protocol from one of the
+     * extension's own pages is answered inside the queue (after every input that came before it) by the current
+     * Tracker, restarting the core once if it fails; anything else gets no answer.
      * @param {unknown} message
      * @param {unknown} sender
      * @param {(response: unknown) => void} sendResponse
      * @returns {boolean | undefined} true when the answer comes asynchronously
      */
     onMessage(message, sender, sendResponse) {
-      const popup = isPopupRequest(message);
-      if (!(popup || isReportRequest(message)) || !isTrustedSender(sender, api.runtime)) return undefined;
-      const { tabId } = message;
-      /** @param {TrackerLike} t */
-      const answer = async (t) => (popup ? (await popupView(t, tabId)) ?? null : toPlain(t.report(tabId)));
+      const request = parseMessage(message);
+      const reply = request && answer[request.type];
+      if (!request || !reply || !isTrustedSender(sender, api.runtime)) return undefined;
       queue
         .push(async () => {
           if (!tracker) return null;
           try {
-            return await answer(tracker);
+            return await reply(tracker, request);
           } catch (error) {
             if (!isCoreFailure(error)) throw error;
             await recover(error);
-            return tracker ? answer(tracker) : null;
+            return tracker ? reply(tracker, request) : null;
           }
         })
-        .then((report) => {
+        .then((response) => {
           try {
-            sendResponse(report ?? null);
+            sendResponse(response ?? null);
           } catch (error) {
             log.debug?.('whither: response', error); // the page went away
           }

@@ -49,3 +49,19 @@ export function dataPhrase(getMessage, dataRequests, locale) {
   if (!dataRequests) return getMessage('summaryNoData') || '';
   return getMessage('summaryData', [countPhrase(getMessage, 'countRequests', dataRequests, locale)]);
 }
+
+/**
+ * "N requests to M companies under K jurisdictions", localised with `getMessage` (plural forms from
+ * `Intl.PluralRules`: messages `countRequests_one`, `countRequests_other`, …).
+ * @param {(name: string, substitutions?: string | string[]) => string} getMessage
+ * @param {{requests: number, companies: number, jurisdictions: number}} summary
+ * @param {string} [locale]
+ * @returns {string}
+ */
+export function summarySentence(getMessage, summary, locale) {
+  return getMessage('summary', [
+    countPhrase(getMessage, 'countRequests', summary.requests, locale),
+    countPhrase(getMessage, 'countCompanies', summary.companies, locale),
+    countPhrase(getMessage, 'countJurisdictions', summary.jurisdictions, locale),
+  ]);
+}

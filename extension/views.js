@@ -4,8 +4,8 @@
 
 import { HISTORY_INDEX_KEY, HISTORY_PREFIX, dayIndex } from './settings.js';
 
-/** @type {any} */
-export const api = /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome;
+/** The browser's extension API (`browser` in Firefox, `chrome` in Chrome; both have Chrome's shape for what is used). */
+export const api = /** @type {{browser?: typeof chrome}} */ (globalThis).browser ?? chrome;
 export const lang = api.i18n.getUILanguage();
 
 /**
@@ -16,8 +16,8 @@ export const lang = api.i18n.getUILanguage();
 export const msg = (name, subs) => api.i18n.getMessage(name, subs) || name;
 
 /** `getMessage` without the fallback to the key (for optional messages). */
-export const rawMsg = (/** @type {string} */ name, /** @type {string | string[] | undefined} */ subs) =>
-  api.i18n.getMessage(name, subs);
+export const rawMsg = (/** @type {string} */ name, /** @type {string | string[]} */ subs = []) =>
+  /** @type {string} */ (api.i18n.getMessage(name, subs));
 
 /**
  * @typedef {{id?: string, className?: string, text?: string, title?: string,
@@ -157,30 +157,39 @@ export function externalLink(href, text) {
   return el('a', { text, attrs: { href, target: '_blank', rel: 'noopener noreferrer' } });
 }
 
-/** The wasm core, loaded once per page on first use. */
-let core = /** @type {Promise<any> | null} */ (null);
-/** @returns {Promise<any>} the module of pkg/whither.js, initialised */
-export function loadCore() {
-  core ??= import('../pkg/whither.js').then(async (m) => {
-    await m.default({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) });
-    return m;
-  });
-  return core;
-}
-
 /** Days read from storage and sent to the history worker at a time: the worker imports one batch while the page
  * reads the next ones. */
 const LOAD_BATCH = 30;
+
+/**
+ * The dashboard's view of a period (src/view.rs `DashboardView`, src/history/query.rs `Overview`).
+ * @typedef {{overview: Overview, dates: string[], watched: string[], flow: FlowDiagram}} DashboardView
+ * @typedef {{totals: OverviewTotals, jurisdictions: JurisdictionTotal[], companies: CompanyTotal[], sites: SiteTotal[],
+ *   days: DayRow[], flows: {site: string, company: string, jurisdiction: string, requests: number}[]}} Overview
+ * @typedef {{sites: number, visits: number, requests: number, data_requests: number, third_party_requests: number,
+ *   unattributed_requests: number, companies: number, jurisdictions: number}} OverviewTotals
+ * @typedef {{country: string, requests: number, data_requests: number, companies: number, sites: number}}
+ *   JurisdictionTotal
+ * @typedef {{id: string, name: string, country: string, controller: string, controller_name: string,
+ *   jurisdiction: string, requests: number, data_requests: number, sites: number}} CompanyTotal
+ * @typedef {{site: string, controller: string | null, jurisdiction: string | null, visits: number, requests: number,
+ *   third_party_requests: number, companies: number, jurisdictions: string[]}} SiteTotal
+ * @typedef {{day: number, requests: number, sites: number}} DayRow
+ * @typedef {{id: string, label: string, requests: number}} FlowNode
+ * @typedef {{from: string, to: string, jurisdiction: string, requests: number, watched: boolean}} FlowLink
+ * @typedef {{sites: FlowNode[], companies: FlowNode[], jurisdictions: FlowNode[], site_links: FlowLink[],
+ *   company_links: FlowLink[]}} FlowDiagram
+ */
 
 /**
  * @typedef {object} StoredHistory the stored history in its worker (see {@link openHistory})
  * @property {Promise<number[]>} days the stored days (the recorder's index), oldest first
  * @property {(from: number, to: number) => Promise<void>} load loads the stored days `from..=to` not loaded yet
  * @property {(from: number, to: number, search: string, limit: number, watchlist?: string[]) =>
- *   Promise<{overview: any, dates: string[], watched: string[]}>} query the overview of `from..=to` (loading those
- *   days first), the dates of those days and the overview's jurisdictions on the watchlist
- * @property {(from: number, to: number) => Promise<string>} csv
- * @property {(from: number, to: number) => Promise<string>} json
+ *   Promise<DashboardView>} view the core's view of `from..=to` (loading those days first): the overview, the
+ *   dates of those days, the overview's jurisdictions on the watchlist and the flow diagram
+ * @property {(format: "csv" | "json", from: number, to: number) => Promise<{name: string, text: string}>} export
+ *   the history of `from..=to` and a file name for it (without extension)
  * @property {() => number} skipped how many stored days could not be read
  */
 
@@ -248,17 +257,13 @@ export function openHistory() {
     days,
     load,
     skipped: () => skipped,
-    query: async (from, to, search, limit, watchlist = []) => {
+    view: async (from, to, search, limit, watchlist = []) => {
       await load(from, to);
-      return call({ type: 'query', from, to, search, limit, watchlist });
+      return call({ type: 'view', from, to, search, limit, watchlist });
     },
-    csv: async (from, to) => {
+    export: async (format, from, to) => {
       await load(from, to);
-      return (await call({ type: 'csv', from, to })).text;
-    },
-    json: async (from, to) => {
-      await load(from, to);
-      return (await call({ type: 'json', from, to })).text;
+      return call({ type: format, from, to });
     },
   };
 }

@@ -4,8 +4,8 @@
 
 use crate::attribution::{self, Attribution, Owner, Rejection};
 use crate::db::EntityIndex;
+use crate::hash::FnvMap;
 use crate::host::{self, Host, HostError};
-use rustc_hash::FxHashMap;
 
 /// Distinct inputs kept at most (~300 bytes each: at most ~10 MB); a browsing session between two restarts of the
 /// background rarely reaches a few thousand.
@@ -23,7 +23,7 @@ struct Classified {
 
 #[derive(Default)]
 pub struct Interner {
-    ids: FxHashMap<Box<str>, u32>,
+    ids: FnvMap<Box<str>, u32>,
     results: Vec<Classified>,
     /// Id of `results[0]`.
     base: u32,

@@ -1,20 +1,37 @@
 //! Whither's core: which companies receive a page's requests, who controls them, and under which jurisdiction.
 //!
-//! Dependency direction: [`host`] → [`db`] → [`entity`]/[`jurisdiction`] → [`attribution`] → [`report`] →
-//! [`tracker`]/[`har`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
+//! Modules, each using only those before it (no module imports one that imports it back):
+//! [`hash`] → [`host`] (with the public suffix table, `suffix_list`) → [`db`] → [`entity`], [`jurisdiction`] →
+//! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
+//! [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
+//!
+//! Features: `details` (notes, history and references of every entity, for the CLI), `testing` (wasm exports that
+//! only tests and benchmarks call, and the interner behind them). The shipped wasm is built without either.
 
-pub mod attribution;
+pub mod hash;
+pub mod host;
+mod suffix_list;
+
 pub mod db;
 pub mod entity;
-pub mod har;
-pub mod history;
-pub mod host;
-pub mod intern;
 pub mod jurisdiction;
+pub mod watchlist;
+
+pub mod attribution;
 pub mod report;
-pub mod stats;
-mod suffix_list;
+
+pub mod har;
 pub mod tracker;
+
+pub mod history;
+
+pub mod export;
+pub mod view;
+
+pub mod stats;
+
+#[cfg(feature = "testing")]
+pub mod intern;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

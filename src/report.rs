@@ -476,41 +476,6 @@ struct VisitState {
     overflow: u32,
 }
 
-/// What the popup shows of a visit, in one piece (`docs/report-format.md`, "Popup view"): the report, the laws of
-/// the report's controlling jurisdictions that have any, and those of its jurisdictions that are on the user's
-/// watchlist (most requests first). The extension's background answers the popup with it as one JSON string, so that
-/// the popup needs no wasm core of its own.
-#[derive(Clone, Debug, Serialize)]
-pub struct PopupView {
-    pub report: Report,
-    pub laws: BTreeMap<&'static str, Vec<crate::jurisdiction::Law>>,
-    pub watched: Vec<&'static str>,
-}
-
-impl PopupView {
-    pub fn new(report: Report, watchlist: &[String]) -> PopupView {
-        let laws = report
-            .jurisdictions
-            .iter()
-            .filter_map(|j| crate::jurisdiction::get(j.country))
-            .filter(|j| !j.laws.is_empty())
-            .map(|j| (j.code, j.laws))
-            .collect();
-        let watched =
-            crate::history::watched_in(report.jurisdictions.iter().map(|j| j.country), watchlist);
-        PopupView {
-            report,
-            laws,
-            watched,
-        }
-    }
-
-    /// The view as JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-}
-
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub schema: u32,
@@ -682,44 +647,6 @@ mod tests {
         assert_eq!(r.jurisdictions.first().map(|j| j.country), Some("US"));
         assert_eq!(r.companies.first().map(|c| c.id), Some("google"));
         assert_eq!(r.totals.third_party_requests, 1);
-    }
-
-    #[test]
-    fn popup_view_has_the_report_the_laws_and_the_watched_jurisdictions() {
-        let mut v = Visit::new("https://news.example/");
-        v.record(&req("https://news.example/", "main_frame"));
-        v.record(&req("https://mc.yandex.ru/watch/1", "script"));
-        v.record(&req("https://www.google-analytics.com/g/collect", "ping"));
-        v.record(&req("https://cdn.nobody-owns-this.example/x.js", "script"));
-        let report = v.report();
-        let countries: Vec<&str> = report.jurisdictions.iter().map(|j| j.country).collect();
-        assert!(
-            countries.contains(&"RU") && countries.contains(&"US"),
-            "{countries:?}"
-        );
-        let view = PopupView::new(report.clone(), &["RU".to_string()]);
-        assert_eq!(view.watched, vec!["RU"]);
-        // Exactly the laws the core has for each of the report's jurisdictions, and none for a jurisdiction that is
-        // not in it.
-        for code in &countries {
-            let laws = crate::jurisdiction::get(code)
-                .map(|j| j.laws)
-                .unwrap_or_default();
-            let shown = view.laws.get(code).map(Vec::len).unwrap_or(0);
-            assert_eq!(shown, laws.len(), "laws of {code}");
-        }
-        assert!(view.laws.get("RU").is_some_and(|l| !l.is_empty()));
-        assert!(view.laws.keys().all(|k| countries.contains(k)));
-        let json: serde_json::Value = serde_json::from_str(&view.to_json()).unwrap_or_default();
-        let plain = serde_json::to_value(&report).unwrap_or_default();
-        assert_eq!(json.get("report"), Some(&plain));
-        assert_eq!(json["watched"], serde_json::json!(["RU"]));
-        assert_eq!(
-            json["laws"]["RU"][0]["name"],
-            serde_json::json!(view.laws["RU"][0].name)
-        );
-        // No watchlist: nothing watched.
-        assert!(PopupView::new(report, &[]).watched.is_empty());
     }
 
     #[test]

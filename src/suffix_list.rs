@@ -70,11 +70,10 @@ struct Index {
     slots: Vec<u32>,
 }
 
-/// FNV-1a, 32 bits: short keys, no adversary (the table is ours; lookups only compare).
+/// The table's hash of a name: the core's FNV-1a (`src/hash.rs`); short keys, no adversary (the table is ours;
+/// lookups only compare).
 fn hash(bytes: &[u8]) -> usize {
-    bytes.iter().fold(0x811c_9dc5_u32, |h, &b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    }) as usize
+    crate::hash::fnv1a(bytes) as usize
 }
 
 impl Index {

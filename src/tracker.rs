@@ -167,11 +167,9 @@ struct TabState {
     seen: Vec<(String, u64, u32, bool)>,
 }
 
-/// FNV-1a: stable across builds and platforms (unlike std's hasher), so persisted state stays valid.
+/// The URL's fingerprint in persisted state: FNV-1a, stable across builds and platforms (unlike std's hasher).
 fn url_hash(url: &str) -> u64 {
-    url.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::hash::fnv1a(url.as_bytes())
 }
 
 impl Tracker {

@@ -1,7 +1,10 @@
 //! wasm-bindgen bindings for the extension: they only convert types between JS and the core (`docs/wasm-api.md`).
 
+#[cfg(feature = "testing")]
 use crate::attribution;
 use crate::tracker::{self, Event};
+use crate::view::{DashboardView, OptionsView, PopupView};
+use crate::watchlist::Watchlist;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -16,6 +19,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
+#[cfg(feature = "testing")]
 /// The same plain object as [`to_js`] for values without floats or maps (an attribution), built by one
 /// `JSON.parse` of one string: ~3x faster than a property set across the boundary per field (docs/performance.md).
 fn to_js_via_json<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -23,6 +27,7 @@ fn to_js_via_json<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&json).map_err(|_| JsError::new("JSON.parse failed"))
 }
 
+#[cfg(feature = "testing")]
 fn classify_value(input: &str) -> Result<JsValue, JsError> {
     match attribution::classify(input) {
         Ok(a) => to_js_via_json(&a),
@@ -38,12 +43,14 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
+#[cfg(feature = "testing")]
 /// Classifies one URL or host (see `whither classify`); bad input gives `{input, error}`.
 #[wasm_bindgen]
 pub fn classify(input: &str) -> Result<JsValue, JsError> {
     classify_value(input)
 }
 
+#[cfg(feature = "testing")]
 /// Classifies many URLs or hosts in one call.
 #[wasm_bindgen(js_name = classifyBatch)]
 pub fn classify_batch(inputs: Vec<String>) -> Result<js_sys::Array, JsError> {
@@ -54,11 +61,13 @@ pub fn classify_batch(inputs: Vec<String>) -> Result<js_sys::Array, JsError> {
     Ok(out)
 }
 
+#[cfg(feature = "testing")]
 thread_local! {
     /// Interned classifications of `classifyHost`/`classifyHosts` (wasm is single-threaded: one table).
     static INTERNED: std::cell::RefCell<crate::intern::Interner> = std::cell::RefCell::new(crate::intern::Interner::new());
 }
 
+#[cfg(feature = "testing")]
 /// The fast path: classifies one URL or host and returns the id of its classification, a number (the same input
 /// always gives the same id); `classification(id)` gives the object. No object crosses the boundary per host.
 #[wasm_bindgen(js_name = classifyHost)]
@@ -66,6 +75,7 @@ pub fn classify_host(input: &str) -> u32 {
     INTERNED.with_borrow_mut(|t| t.id(input))
 }
 
+#[cfg(feature = "testing")]
 /// Batched fast path: classifies the URLs or hosts of `inputs`, one per line, in one call; returns their ids.
 #[wasm_bindgen(js_name = classifyHosts)]
 pub fn classify_hosts(inputs: &str) -> Vec<u32> {
@@ -73,6 +83,7 @@ pub fn classify_hosts(inputs: &str) -> Vec<u32> {
     INTERNED.with_borrow_mut(|t| t.ids(inputs.into_iter()))
 }
 
+#[cfg(feature = "testing")]
 /// The classification with id `id` (as `classify` gives it), or `null` when the id is unknown or was forgotten.
 #[wasm_bindgen]
 pub fn classification(id: u32) -> Result<JsValue, JsError> {
@@ -83,6 +94,7 @@ pub fn classification(id: u32) -> Result<JsValue, JsError> {
     })
 }
 
+#[cfg(feature = "testing")]
 /// The registrable domain of classification `id` (`null` for a host without one), or `undefined` when the id is
 /// unknown or was forgotten. With `classificationEntity`, what a caller needs of each host without an object per host.
 #[wasm_bindgen(js_name = classificationDomain)]
@@ -94,6 +106,7 @@ pub fn classification_domain(id: u32) -> Result<JsValue, JsError> {
     })
 }
 
+#[cfg(feature = "testing")]
 /// The index of the entity owning classification `id` (for `entity(index)`), `-1` when nobody in the database owns
 /// it, `-2` when the id is unknown or was forgotten.
 #[wasm_bindgen(js_name = classificationEntity)]
@@ -105,6 +118,7 @@ pub fn classification_entity(id: u32) -> i32 {
     })
 }
 
+#[cfg(feature = "testing")]
 /// Entity `index` with its ownership chain, controller and jurisdiction (`{id, name, country, legal_seat, chain,
 /// controller, jurisdiction}`), or `null`: the same for every host it owns, so callers keep one per entity.
 #[wasm_bindgen]
@@ -115,6 +129,7 @@ pub fn entity(index: u32) -> Result<JsValue, JsError> {
     }
 }
 
+#[cfg(feature = "testing")]
 #[derive(Serialize)]
 struct DbInfo {
     schema: u32,
@@ -123,6 +138,7 @@ struct DbInfo {
     jurisdictions: usize,
 }
 
+#[cfg(feature = "testing")]
 /// Figures about the compiled database.
 #[wasm_bindgen(js_name = dbInfo)]
 pub fn db_info() -> Result<JsValue, JsError> {
@@ -134,6 +150,7 @@ pub fn db_info() -> Result<JsValue, JsError> {
     })
 }
 
+#[cfg(feature = "testing")]
 /// A jurisdiction's memberships, adequacy status and laws, or `null`.
 #[wasm_bindgen]
 pub fn jurisdiction(code: &str) -> Result<JsValue, JsError> {
@@ -185,6 +202,7 @@ impl Tracker {
     }
 
     /// Panics inside the tracker, as a bug would: only for the tests of the panic hook and of the shell's recovery.
+    #[cfg(feature = "testing")]
     #[wasm_bindgen(js_name = __panicForTests)]
     pub fn panic_for_tests(&mut self, message: &str) {
         panic!("deliberate panic for tests: {message}");
@@ -232,7 +250,15 @@ impl Tracker {
     pub fn report_csv(&self, tab: f64) -> Option<String> {
         self.inner
             .report(tab_id(tab))
-            .map(|r| crate::history::report_csv(&r))
+            .map(|r| crate::export::report_csv(&r))
+    }
+
+    /// The tab's report as pretty-printed JSON (its export), or `null` when the tab has no visit.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self, tab: f64) -> Option<String> {
+        self.inner
+            .report(tab_id(tab))
+            .map(|r| crate::export::report_json(&r))
     }
 
     /// What the popup shows (the report, the laws of its jurisdictions, the watched ones among them) as one JSON
@@ -242,7 +268,7 @@ impl Tracker {
     pub fn popup_view(&self, tab: f64, watchlist: Vec<String>) -> Option<String> {
         self.inner
             .report(tab_id(tab))
-            .map(|r| crate::report::PopupView::new(r, &watchlist).to_json())
+            .map(|r| PopupView::new(r, &Watchlist::of(&watchlist)).to_json())
     }
 
     /// The report's controlling jurisdictions on the watchlist, most requests first.
@@ -250,12 +276,14 @@ impl Tracker {
         let Some((_, jurisdictions)) = self.inner.summary(tab_id(tab)) else {
             return Vec::new();
         };
-        crate::history::watched_in(jurisdictions.into_iter().map(|(code, _)| code), &watchlist)
+        Watchlist::of(&watchlist)
+            .filter(jurisdictions.iter().map(|(code, _)| *code))
             .into_iter()
             .map(String::from)
             .collect()
     }
 
+    #[cfg(feature = "testing")]
     pub fn tabs(&self) -> Vec<f64> {
         self.inner.tabs().into_iter().map(|t| t as f64).collect()
     }
@@ -314,6 +342,7 @@ impl History {
     }
 
     /// Loads a stored day; returns its day number, throws on malformed input (and keeps the previous state).
+    #[cfg(feature = "testing")]
     #[wasm_bindgen(js_name = importDay)]
     pub fn import_day(&mut self, text: &str) -> Result<u32, JsError> {
         self.inner.import_day(text).map_err(|e| JsError::new(&e))
@@ -338,14 +367,50 @@ impl History {
         self.inner.import_open(text).map_err(|e| JsError::new(&e))
     }
 
-    /// The dashboard's overview of days `from..=to` (see `History::query`).
-    pub fn query(&self, from: u32, to: u32, search: &str, limit: u32) -> Result<JsValue, JsError> {
-        to_js(&self.inner.query(from, to, search, limit as usize))
+    /// The dashboard's view of days `from..=to`: the overview (see `History::query`), the days' dates, the watched
+    /// jurisdictions and the flow diagram (`src/view.rs`).
+    pub fn view(
+        &self,
+        from: u32,
+        to: u32,
+        search: &str,
+        limit: u32,
+        watchlist: Vec<String>,
+    ) -> Result<JsValue, JsError> {
+        let watchlist = Watchlist::of(&watchlist);
+        to_js(&DashboardView::new(
+            &self.inner,
+            from,
+            to,
+            search,
+            limit as usize,
+            &watchlist,
+        ))
     }
 
-    pub fn csv(&self, from: u32, to: u32) -> String {
-        self.inner.csv(from, to)
+    /// The days `from..=to` as CSV (one row per site and company).
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(&self, from: u32, to: u32) -> String {
+        crate::export::history_csv(&self.inner, from, to)
     }
+
+    /// The days `from..=to` as JSON, every row (`docs/report-format.md`, "Exports").
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(&self, from: u32, to: u32) -> String {
+        crate::export::history_json(&self.inner, from, to)
+    }
+}
+
+/// The file name (without extension) of an export of the history of days `from..=to`.
+#[wasm_bindgen(js_name = historyFileName)]
+pub fn history_file_name(from: u32, to: u32) -> String {
+    crate::export::history_file_name(from, to)
+}
+
+/// What the options page offers (every jurisdiction code, the watchlist groups with their members) as JSON.
+#[wasm_bindgen(js_name = optionsView)]
+pub fn options_view() -> String {
+    OptionsView::new().to_json()
 }
 
 impl Default for History {
@@ -354,25 +419,11 @@ impl Default for History {
     }
 }
 
-/// Whether jurisdiction `code` is on the watchlist (country codes and groups, see `history::watched`).
+/// Whether jurisdiction `code` is on the watchlist (country codes and groups, see `src/watchlist.rs`).
+#[cfg(feature = "testing")]
 #[wasm_bindgen]
 pub fn watched(watchlist: Vec<String>, code: &str) -> bool {
-    crate::history::watched(&watchlist, code)
-}
-
-/// Every jurisdiction code the database knows (ISO 3166-1 alpha-2), sorted.
-#[wasm_bindgen(js_name = jurisdictionCodes)]
-pub fn jurisdiction_codes() -> Vec<String> {
-    crate::db::JURISDICTIONS
-        .iter()
-        .map(|j| j.code.to_string())
-        .collect()
-}
-
-/// `YYYY-MM-DD` of a history day number.
-#[wasm_bindgen(js_name = dayString)]
-pub fn day_string(day: u32) -> String {
-    crate::history::day_string(day)
+    Watchlist::of(&watchlist).contains(code)
 }
 
 impl Default for Tracker {

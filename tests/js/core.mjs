@@ -1,18 +1,35 @@
-// The wasm core for the node tests, loaded once: pkg/ of the repository, or the wasm-bindgen output directory
-// named by WHITHER_PKG. Tests skip (with `noWasm` as the reason) when it is not built yet.
+// The wasm core for the node tests, loaded once. Two builds (Makefile): `pkg/`, the module the extension ships, and
+// `pkg-test/`, the same core with the exports that only tests and benchmarks call (cargo feature `testing`:
+// classify*, entity, dbInfo, a deliberate panic, ...). WHITHER_PKG and WHITHER_PKG_TEST name other directories.
+// A missing build is an error, not a skip: `make test-js` builds both first.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root, with a trailing slash. */
 export const root = fileURLToPath(new URL('../../', import.meta.url));
-/** The wasm-bindgen output directory, with a trailing slash. */
-export const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
-export const wasmPath = `${pkgDir}whither_bg.wasm`;
-const gluePath = `${pkgDir}whither.js`;
-const haveWasm = existsSync(wasmPath) && existsSync(gluePath);
-/** false when the core is built, else the reason to skip. */
-export const noWasm = haveWasm ? false : 'pkg/ is not built yet (run `make wasm`)';
 
-/** @type {any} the initialised wasm module (null when not built) */
-export const core = haveWasm ? await import(pathToFileURL(gluePath).href) : null;
-if (core) core.initSync({ module: readFileSync(wasmPath) });
+/** @param {string | undefined} dir @param {string} fallback @returns {string} with a trailing slash */
+const dirOf = (dir, fallback) => (dir ? `${dir.replace(/\/$/, '')}/` : `${root}${fallback}/`);
+/** The shipped build's wasm-bindgen output directory. */
+export const pkgDir = dirOf(process.env.WHITHER_PKG, 'pkg');
+/** The test build's. */
+export const testPkgDir = dirOf(process.env.WHITHER_PKG_TEST, 'pkg-test');
+export const wasmPath = `${pkgDir}whither_bg.wasm`;
+
+/**
+ * @param {string} dir
+ * @returns {Promise<any>} the initialised module
+ */
+async function load(dir) {
+  for (const f of ['whither.js', 'whither_bg.wasm']) {
+    if (!existsSync(`${dir}${f}`)) throw new Error(`${dir}${f} is missing: run \`make wasm wasm-test\` first`);
+  }
+  const m = await import(pathToFileURL(`${dir}whither.js`).href);
+  m.initSync({ module: readFileSync(`${dir}whither_bg.wasm`) });
+  return m;
+}
+
+/** @type {any} the test build (a superset of the shipped exports) */
+export const core = await load(testPkgDir);
+/** @type {any} the shipped build */
+export const shipped = await load(pkgDir);

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { toPlain } from '../../extension/state.js';
-import { core, noWasm, root } from './core.mjs';
+import { toPlain } from '../../extension/protocol.js';
+import { core, root } from './core.mjs';
 
 
 const fixture = JSON.parse(readFileSync(`${root}tests/fixtures/cases.json`, 'utf8'));
@@ -13,7 +13,7 @@ const inputs = [...(Array.isArray(fixture) ? fixture : fixture.cases).map((/** @
   'https://WWW.Google-Analytics.com./g/collect', '192.168.0.1', '[::1]:8080', 'a..b', '', 'data:text/plain,x',
   'bucket.s3.amazonaws.com', 'x.y.z.unknown-tld-zz'];
 
-test('classification(classifyHost(x)) is classify(x), for every fixture case', { skip: noWasm }, () => {
+test('classification(classifyHost(x)) is classify(x), for every fixture case', () => {
   for (const input of inputs) {
     const id = core.classifyHost(input);
     assert.equal(typeof id, 'number', JSON.stringify(input));
@@ -24,7 +24,7 @@ test('classification(classifyHost(x)) is classify(x), for every fixture case', {
   assert.equal(ids.size, new Set(inputs).size, 'distinct inputs get distinct ids');
 });
 
-test('classificationDomain / classificationEntity / entity give what classification(id) says', { skip: noWasm }, () => {
+test('classificationDomain / classificationEntity / entity give what classification(id) says', () => {
   let owned = 0;
   for (const input of inputs) {
     const id = core.classifyHost(input);
@@ -51,13 +51,13 @@ test('classificationDomain / classificationEntity / entity give what classificat
   assert.equal(core.entity(4_294_967_295), null);
 });
 
-test('classifyHosts gives the ids of classifyHost, one per line, in one call', { skip: noWasm }, () => {
+test('classifyHosts gives the ids of classifyHost, one per line, in one call', () => {
   const lines = inputs.filter((i) => !i.includes('\n'));
   const batch = [...core.classifyHosts(lines.join('\n'))];
   assert.deepEqual(batch, lines.map((i) => core.classifyHost(i)));
 });
 
-test('a full table starts afresh: old ids are forgotten (null), never reused; a batch stays valid', { skip: noWasm },
+test('a full table starts afresh: old ids are forgotten (null), never reused; a batch stays valid',
   () => {
     const first = core.classifyHost('first-of-many.example');
     const many = Array.from({ length: 40_000 }, (_, i) => `h${i}.many.example`);

@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { toPlain } from '../../extension/state.js';
+import { toPlain } from '../../extension/protocol.js';
 import { createRecorder } from '../../extension/recorder.js';
 import { decodeDay, encodeDay } from '../../extension/day-codec.js';
 import { dayNumber, dayOfKey, defaultSettings, normalizeSettings, regionOfLocale, SETTINGS_KEY }
   from '../../extension/settings.js';
 import { countPhrase, dataPhrase } from '../../extension/text.js';
-import { core, noWasm, root } from './core.mjs';
+import { core, root } from './core.mjs';
 
 
 /** A storage area in memory. */
@@ -86,7 +86,7 @@ test('summary phrases: plurals and the data part', () => {
   assert.equal(dataPhrase(getMessage, 0, 'en'), '; none carried data.');
 });
 
-test('the recorder records a visit once, persists today, and skips private windows', { skip: noWasm }, async () => {
+test('the recorder records a visit once, persists today, and skips private windows', async () => {
   const api = fakeApi();
   const now = () => new Date(2026, 10, 28, 12);
   const today = dayNumber(now());
@@ -108,7 +108,7 @@ test('the recorder records a visit once, persists today, and skips private windo
   assert.deepEqual(api.storage.local.store.get('history-index'), [today]);
   const h = new core.History();
   assert.equal(h.importDayBytes(await decodeDay(stored)), today);
-  const o = toPlain(h.query(today, today, '', 10));
+  const o = toPlain(h.view(today, today, '', 10, []).overview);
   assert.equal(o.totals.requests, 2);
   assert.equal(o.totals.visits, 1);
   assert.deepEqual(o.sites.map((/** @type {any} */ s) => s.site), ['news.example']);
@@ -127,7 +127,7 @@ test('the recorder records a visit once, persists today, and skips private windo
   assert.equal(api.storage.local.store.has('history-index'), false);
 });
 
-test('a day stored in the first format (JSON) is read, and written again in the compact one', { skip: noWasm }, async () => {
+test('a day stored in the first format (JSON) is read, and written again in the compact one', async () => {
   const api = fakeApi();
   const now = () => new Date(2026, 10, 28, 12);
   const today = dayNumber(now());
@@ -150,7 +150,7 @@ test('a day stored in the first format (JSON) is read, and written again in the 
   for (const bytes of [false, true]) {
     const h = new core.History();
     assert.equal(bytes ? h.importDayBytes(new TextEncoder().encode(stored)) : h.importDay(stored), today);
-    const o = toPlain(h.query(today, today, '', 10));
+    const o = toPlain(h.view(today, today, '', 10, []).overview);
     assert.equal(o.totals.visits, 2, 'the stored visit and the new one');
     assert.equal(o.totals.requests, 5);
     assert.equal(o.totals.data_requests, 1);
@@ -175,7 +175,7 @@ test('stored days are compressed; uncompressed ones (older versions) are read as
   await assert.rejects(decodeDay('z!!!'));
 });
 
-test('the recorder asks Chrome (no incognito flag in webRequest) whether a tab is private, once', { skip: noWasm }, async () => {
+test('the recorder asks Chrome (no incognito flag in webRequest) whether a tab is private, once', async () => {
   const api = fakeApi();
   /** @type {number[]} */
   const asked = [];
@@ -197,12 +197,12 @@ test('the recorder asks Chrome (no incognito flag in webRequest) whether a tab i
   assert.deepEqual(asked, [1, 2]);
   const h = new core.History();
   h.importDayBytes(await decodeDay(api.storage.local.store.get(`history:${today}`)));
-  const o = toPlain(h.query(today, today, '', 10));
+  const o = toPlain(h.view(today, today, '', 10, []).overview);
   assert.equal(o.totals.requests, 2, 'the whole visit of tab 1, nothing of the private tab 2');
   assert.deepEqual(o.sites.map((/** @type {any} */ s) => s.site), ['news.example']);
 });
 
-test('the recorder gathers a burst of growth, takes a closing tab\'s last growth, and follows replaced tabs', { skip: noWasm }, async () => {
+test('the recorder gathers a burst of growth, takes a closing tab\'s last growth, and follows replaced tabs', async () => {
   const api = fakeApi();
   const now = () => new Date(2026, 10, 28, 12);
   const today = dayNumber(now());
@@ -238,12 +238,12 @@ test('the recorder gathers a burst of growth, takes a closing tab\'s last growth
   await recorder.idle();
   const h = new core.History();
   h.importDayBytes(await decodeDay(api.storage.local.store.get(`history:${today}`)));
-  const o = toPlain(h.query(today, today, '', 10));
+  const o = toPlain(h.view(today, today, '', 10, []).overview);
   assert.equal(o.totals.visits, 1);
   assert.equal(o.totals.requests, 12);
 });
 
-test('when storage is full, the oldest days give way to today', { skip: noWasm }, async () => {
+test('when storage is full, the oldest days give way to today', async () => {
   const api = fakeApi();
   const now = () => new Date(2026, 10, 28, 12);
   const today = dayNumber(now());
@@ -273,7 +273,7 @@ test('when storage is full, the oldest days give way to today', { skip: noWasm }
   assert.equal(errors.length, 1, 'the dropped day is logged');
 });
 
-test('the recorder honours "history off" and prunes days beyond the retention', { skip: noWasm }, async () => {
+test('the recorder honours "history off" and prunes days beyond the retention', async () => {
   const api = fakeApi({ history: false, retentionDays: 7 });
   const now = () => new Date(2026, 10, 28, 12);
   const today = dayNumber(now());
@@ -302,7 +302,7 @@ test('the recorder honours "history off" and prunes days beyond the retention', 
   assert.equal(api.storage.local.store.get(`history:${today}`), undefined, 'history off: nothing recorded');
 });
 
-test('watchlist and CSV through the wasm bindings', { skip: noWasm }, () => {
+test('watchlist and CSV through the wasm bindings', () => {
   assert.equal(core.watched(['outside-eea'], 'US'), true);
   assert.equal(core.watched(['outside-eea'], 'DE'), false);
   const t = new core.Tracker();
@@ -316,6 +316,6 @@ test('watchlist and CSV through the wasm bindings', { skip: noWasm }, () => {
   assert.match(csv[0], /^page,site,host,/);
   assert.ok(csv.some((l) => l.includes(',mc.yandex.ru,') && l.endsWith(',RU,1,0')), csv.join('\n'));
   assert.equal(t.reportCsv(99), undefined);
-  assert.ok(Array.from(core.jurisdictionCodes()).includes('CN'));
-  assert.equal(core.dayString(20420), '2025-11-28');
+  assert.ok(JSON.parse(core.optionsView()).jurisdictions.includes('CN'));
+  assert.equal(core.historyFileName(20420, 20421), 'whither-history-2025-11-28-2025-11-29');
 });

@@ -3,19 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import {
-  createCoalescer,
-  createSerialQueue,
-  createWhither,
-  eventFromDetails,
-  isPopupRequest,
-  isReportRequest,
-  isTrustedSender,
-  storageKey,
-  summarySentence,
-  tabIdOfKey,
-  toPlain,
-} from '../../extension/state.js';
+import { createWhither } from '../../extension/state.js';
+import { createCoalescer, createSerialQueue } from '../../extension/queue.js';
+import { eventFromDetails } from '../../extension/events.js';
+import { MESSAGE, isTrustedSender, parseMessage, tabIdOfKey, tabStateKey as storageKey, toPlain }
+  from '../../extension/protocol.js';
+import { summarySentence } from '../../extension/text.js';
 
 const EXT_ID = 'whither@whither.dev';
 const EXT_URL = 'moz-extension://0d3c5a6e-1111-2222-3333-444455556666/';
@@ -396,7 +389,7 @@ test('the popup message answers with the popup view as one string, to trusted ex
     api: fakeBrowser(),
     ready: tracker,
     log: quietLog(),
-    popupView: async (t, tabId) => t.popupView?.(tabId, await settings.promise),
+    answers: { [MESSAGE.popup]: async (t, { tabId }) => t.popupView?.(tabId, await settings.promise) },
   });
   custom.onRequest('before', details(6, 'c', { type: 'main_frame' }));
   let answer;
@@ -408,9 +401,6 @@ test('the popup message answers with the popup view as one string, to trusted ex
   assert.deepEqual(JSON.parse(/** @type {any} */ (answer)), { report: { events: ['c'] }, watched: ['RU'] });
   assert.deepEqual(tracker.log.filter((l) => l[0] === 'popupView').at(-1), ['popupView', 6, ['RU']]);
 
-  assert.equal(isPopupRequest({ type: 'whither:popup', tabId: 0 }), true);
-  assert.equal(isPopupRequest({ type: 'whither:report', tabId: 0 }), false);
-  assert.equal(isReportRequest({ type: 'whither:popup', tabId: 0 }), false);
 });
 
 test('a report request sees every event that arrived before it', async () => {
@@ -499,8 +489,13 @@ test('eventFromDetails keeps the fields the core reads, and only those that are 
 });
 
 test('message and key helpers', () => {
-  assert.equal(isReportRequest({ type: 'whither:report', tabId: 0 }), true);
-  assert.equal(isReportRequest({ type: 'whither:report', tabId: 1.5 }), false);
+  assert.deepEqual(parseMessage({ type: 'whither:report', tabId: 0 }), { type: 'whither:report', tabId: 0 });
+  assert.equal(parseMessage({ type: 'whither:report', tabId: 1.5 }), null);
+  assert.equal(parseMessage({ type: 'whither:report', tabId: -1 }), null);
+  assert.equal(parseMessage({ type: 'whither:popup' }), null);
+  assert.equal(parseMessage({ type: 'whither:nothing', tabId: 1 }), null);
+  assert.equal(parseMessage('whither:report'), null);
+  assert.deepEqual(parseMessage({ type: MESSAGE.health, tabId: 'x' }), { type: MESSAGE.health, tabId: -1 });
   const runtime = { id: EXT_ID, getURL: (p) => EXT_URL + p };
   assert.equal(isTrustedSender({ id: EXT_ID, url: EXT_URL + 'a' }, runtime), true);
   assert.equal(isTrustedSender({ id: EXT_ID, url: 42 }, runtime), false);

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 
-import { toPlain } from '../../extension/state.js';
-import { core, noWasm, root } from './core.mjs';
+import { toPlain } from '../../extension/protocol.js';
+import { core, root } from './core.mjs';
 
 const fixturePath = `${root}tests/fixtures/cases.json`;
 
@@ -18,16 +18,14 @@ const plain = (v) => toPlain(v);
 /** Entity id of a classify result or fixture value (`"google"`, `{id: "google", …}` or null). */
 const entityId = (e) => (e === null || e === undefined ? null : typeof e === 'string' ? e : e.id ?? null);
 
-test('dbInfo describes a non-empty database', { skip: noWasm }, () => {
+test('dbInfo describes a non-empty database', () => {
   const info = plain(core.dbInfo());
   assert.equal(typeof info.schema, 'number');
   assert.ok(info.entities > 0, 'entities');
   assert.ok(info.domains > 0, 'domains');
 });
 
-test('the shared fixture cases classify as the Rust tests expect', {
-  skip: noWasm || (existsSync(fixturePath) ? false : 'tests/fixtures/cases.json is not written yet'),
-}, () => {
+test('the shared fixture cases classify as the Rust tests expect', () => {
   // Either a bare array of cases or {description, cases: [...]}. A missing key is not checked; null must be null.
   const fixture = JSON.parse(readFileSync(fixturePath, 'utf8'));
   const cases = Array.isArray(fixture) ? fixture : fixture.cases;
@@ -63,7 +61,7 @@ test('the shared fixture cases classify as the Rust tests expect', {
   assert.deepEqual(batch, cases.map((c) => plain(core.classify(c.input))));
 });
 
-test('classify never throws, whatever the input', { skip: noWasm }, () => {
+test('classify never throws, whatever the input', () => {
   const inputs = [
     '', ' ', '.', '..', 'http://', 'https://', '://', '[', '[::1', '[::1]', '::1', 'http://[::1]:8080/x',
     '\u0000', '\uFFFF', '💩.example', 'xn--', 'a'.repeat(100_000), `${'a.'.repeat(200)}com`,
@@ -112,7 +110,7 @@ const HOSTS = {
 /** @param {any} t @param {number} tabId @param {object[]} events */
 const feed = (t, tabId, events) => events.map((e) => t.event(tabId, e));
 
-test('a page visit through Tracker gives the documented report', { skip: noWasm }, () => {
+test('a page visit through Tracker gives the documented report', () => {
   const t = new core.Tracker();
   assert.equal(t.report(1), null, 'no visit yet');
   assert.equal(t.summary(1), null);
@@ -206,7 +204,7 @@ test('a page visit through Tracker gives the documented report', { skip: noWasm 
   assert.deepEqual(plain(t.report(1)), r);
 });
 
-test('export/import round trip loses nothing (a stopped service worker)', { skip: noWasm }, () => {
+test('export/import round trip loses nothing (a stopped service worker)', () => {
   const a = new core.Tracker();
   feed(a, 4, EVENTS.slice(0, 9));
   const saved = a.exportTab(4);
@@ -235,7 +233,7 @@ test('export/import round trip loses nothing (a stopped service worker)', { skip
   assert.deepEqual(plain(b.report(9)), plain(b.report(4)));
 });
 
-test('a main_frame starts a new visit; removeTab forgets the tab', { skip: noWasm }, () => {
+test('a main_frame starts a new visit; removeTab forgets the tab', () => {
   const t = new core.Tracker();
   feed(t, 2, EVENTS);
   feed(t, 3, EVENTS.slice(0, 3));
@@ -251,7 +249,7 @@ test('a main_frame starts a new visit; removeTab forgets the tab', { skip: noWas
   assert.equal(plain(t.report(3)).totals.requests, 2, 'other tabs are untouched');
 });
 
-test('unknown values are null, not missing (docs/report-format.md, docs/wasm-api.md)', { skip: noWasm }, () => {
+test('unknown values are null, not missing (docs/report-format.md, docs/wasm-api.md)', () => {
   // serde-wasm-bindgen turns None into undefined unless the serializer has serialize_missing_as_null(true); through
   // runtime.sendMessage / JSON an undefined field disappears, and the extension's report would differ from the CLI's.
   const t = new core.Tracker();
@@ -273,14 +271,14 @@ test('unknown values are null, not missing (docs/report-format.md, docs/wasm-api
   assert.deepEqual(missing, []);
 });
 
-test('popupView: the report as t.report gives it, the laws of its jurisdictions, the watched ones', { skip: noWasm }, () => {
+test('popupView: the report as t.report gives it, the laws of its jurisdictions, the watched ones', () => {
   const t = new core.Tracker();
   assert.equal(t.popupView(1, []) ?? null, null, 'no visit: nothing');
   feed(t, 1, EVENTS);
   const text = t.popupView(1, ['RU', 'five-eyes']);
   assert.equal(typeof text, 'string');
   const view = JSON.parse(text);
-  assert.deepEqual(Object.keys(view).sort(), ['laws', 'report', 'watched']);
+  assert.deepEqual(Object.keys(view).sort(), ['bar', 'groups', 'laws', 'own', 'report', 'site_controller_name', 'unattributed', 'watched']);
   assert.deepEqual(view.report, plain(t.report(1)), 'the same report as the report message');
   const countries = view.report.jurisdictions.map((/** @type {any} */ j) => j.country);
   /** @type {Record<string, unknown>} */

@@ -1,0 +1,55 @@
+// webRequest events as the core reads them: which listeners the background registers (and why only those), and the
+// fields of a browser's event details that are passed on to the core (docs/wasm-api.md).
+
+/**
+ * One webRequest event as the core wants it. Absent fields are left out.
+ * @typedef {object} RequestEvent
+ * @property {Stage} stage
+ * @property {string} [requestId]
+ * @property {string} [url]
+ * @property {string} [type]
+ * @property {string} [method]
+ * @property {string} [ip]
+ * @property {string} [redirectUrl]
+ * @property {string} [documentUrl]
+ * @property {number} [frameId]
+ * @property {number} [timeStamp]
+ */
+
+/** @typedef {"before" | "redirect" | "response" | "completed" | "error"} Stage */
+
+/**
+ * webRequest event name → stage name of the core: the events the background listens to. Every event costs the
+ * browser a message to the background, so only those that add something: the start of each hop (what is counted),
+ * its end (the server's IP; the hop is finished), redirects and errors (rare). `onResponseStarted` (stage
+ * `response`, accepted by the core) would only repeat the IP of `onCompleted`: a third of all events for nothing
+ * (docs/performance.md).
+ * @type {Readonly<{onBeforeRequest: Stage, onBeforeRedirect: Stage, onCompleted: Stage, onErrorOccurred: Stage}>}
+ */
+export const STAGES = Object.freeze({
+  onBeforeRequest: 'before',
+  onBeforeRedirect: 'redirect',
+  onCompleted: 'completed',
+  onErrorOccurred: 'error',
+});
+
+/** Fields of webRequest details that the core reads (docs/wasm-api.md). */
+const EVENT_FIELDS = /** @type {const} */ ([
+  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp',
+]);
+
+/**
+ * Copies the fields the core reads from webRequest details (Chrome's or Firefox's), leaving out absent ones.
+ * @param {Stage} stage
+ * @param {Record<string, unknown>} details
+ * @returns {RequestEvent}
+ */
+export function eventFromDetails(stage, details) {
+  /** @type {Record<string, unknown>} */
+  const event = { stage };
+  for (const field of EVENT_FIELDS) {
+    const value = details[field];
+    if (value !== undefined && value !== null) event[field] = value;
+  }
+  return /** @type {RequestEvent} */ (event);
+}
