@@ -351,7 +351,7 @@ def load_reviewed(path: Path) -> list[dict]:
 
 # Firms that act as GDPR Art. 27 representatives; an address "c/o <one of them>" is the representative's.
 REPRESENTATIVES = ("eprivacy", "verasafe", "legal army", "rickert", "prighter", "datarep", "edpo",
-                   "instant eu gdpr", "gdpr local")
+                   "instant eu gdpr", "gdpr local", "bird & bird gdpr representative")
 EEA = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
        "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"}
 
@@ -513,6 +513,8 @@ def main() -> None:
     if args.emit or args.apply:
         done = 0
         for rv in reviewed:
+            if rv["entity"].startswith("-"):
+                continue
             e, r = ents.get(rv["entity"]), recs.get(rv["slug"])
             if e is None or r is None:
                 sys.exit(f"reviewed.tsv: unknown entity {rv['entity']!r} or record {rv['slug']!r}")
@@ -634,6 +636,42 @@ def main() -> None:
     for slug in sorted(brands_of):
         for eid, how in sorted(brands_of[slug].items()):
             w(f"| `{slug}` | {ent_label(eid)} | {'; '.join(how)} |")
+    w("")
+    w("## Review decisions")
+    w("")
+    w("Every `[privacy]` table in `data/` was reviewed by hand. Tables generated from a Datenanfragen record are listed in "
+      "`scripts/contacts/reviewed.tsv` with the reason the record is the entity's own or its EU controller; records "
+      "that matched but were not used are listed there too (entity prefixed with `-`).")
+    w("")
+    used = [rv for rv in reviewed if not rv["entity"].startswith("-")]
+    rejected = [rv for rv in reviewed if rv["entity"].startswith("-")]
+    w(f"### Records used ({len(used)})")
+    w("")
+    w("| entity | record | why |")
+    w("|---|---|---|")
+    for rv in sorted(used, key=lambda x: (-weights.get(x["entity"], 0), x["entity"])):
+        w(f"| {ent_label(rv['entity'])} | `{rv['slug']}` | {rv['note']} |")
+    w("")
+    w(f"### Records matched but not used ({len(rejected)})")
+    w("")
+    w("| entity | record | why not |")
+    w("|---|---|---|")
+    for rv in sorted(rejected, key=lambda x: (-weights.get(x["entity"][1:], 0), x["entity"])):
+        w(f"| {ent_label(rv['entity'][1:])} | `{rv['slug']}` | {rv['note']} |")
+    w("")
+    generated = {rv["entity"] for rv in used}
+    hand = [eid for eid in with_privacy if eid not in generated]
+    w(f"### Hand-written tables ({len(hand)})")
+    w("")
+    w("Contacts taken from the company's own privacy policy (or a Datenanfragen record that needed changes, e.g. the EU "
+      "controller instead of the US parent); the first reference of each table is its source.")
+    w("")
+    w("| entity | controller | first reference |")
+    w("|---|---|---|")
+    for eid in sorted(hand, key=lambda x: (-weights.get(x, 0), x)):
+        pv = ents[eid]["privacy"]
+        refs = pv.get("references", [])
+        w(f"| {ent_label(eid)} | {pv.get('controller_name', ents[eid]['name'])} | {refs[0]['url'] if refs else ''} |")
     w("")
     w("## Conflicts")
     w("")
