@@ -125,3 +125,29 @@ fn the_hard_cases_are_right() {
     assert_eq!(controller(&db, "yandex").country, "RU");
     assert_eq!(entity(&db, "criteo").country, "FR");
 }
+
+#[test]
+fn no_notes_carry_doubts_as_prose() {
+    // Doubts are structured (`unverified = [...]`, which the popup and `db stats` show), never prose in `notes`.
+    const DOUBT: &[&str] = &[
+        "not verified",
+        "unverified",
+        "could not be verified",
+        "could not verify",
+        "cannot be verified",
+        "not been verified",
+        "not confirmed",
+        "unconfirmed",
+        "not checked",
+    ];
+    let mut bad = Vec::new();
+    for e in &db().entities {
+        let notes = e.notes.as_deref().unwrap_or("").to_lowercase();
+        for d in DOUBT {
+            if notes.contains(d) {
+                bad.push(format!("{}: notes say {d:?}; use `unverified = [...]` instead", e.id));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "doubts written as prose:\n{}", bad.join("\n"));
+}
