@@ -34,6 +34,15 @@ fn control(c: &str) -> &'static str {
     }
 }
 
+/// The bit set of an entity's unverified claims: bit `i` for `data::VERIFIABLE[i]`.
+fn unverified_mask(fields: &[String]) -> u8 {
+    assert!(data::VERIFIABLE.len() <= 8, "VERIFIABLE outgrew the u8 mask");
+    fields
+        .iter()
+        .filter_map(|f| data::VERIFIABLE.iter().position(|v| v == f))
+        .fold(0, |mask, i| mask | (1 << i))
+}
+
 /// Marks a generated field that only the CLI needs (not compiled into the wasm).
 const DETAILS_ONLY: &str = "#[cfg(feature = \"details\")]";
 
@@ -146,9 +155,10 @@ fn write_entities(out: &mut String, db: &data::Database) {
         );
         rows.push(format!(
             "EntityRow {{ text: {text_start}, lens: [{}], categories: {categories}, chain: {chain_start}, \
-             chain_len: {}, parent: {parent} }},",
+             chain_len: {}, parent: {parent}, unverified: {} }},",
             lens.join(", "),
-            chain.len()
+            chain.len(),
+            unverified_mask(&e.unverified)
         ));
         extras.push(format!(
             "EntityExtra {{ kind: {:?}, state_owned: {}, owners: &[{}], aliases: {}, website: {}, \
@@ -163,6 +173,12 @@ fn write_entities(out: &mut String, db: &data::Database) {
         ));
     }
     let _ = writeln!(out, "static ENTITY_TEXT: &str = {text:?};");
+    let _ = writeln!(
+        out,
+        "pub static VERIFIABLE: [&str; {}] = {:?};",
+        data::VERIFIABLE.len(),
+        data::VERIFIABLE
+    );
     let _ = writeln!(
         out,
         "static ENTITY_CHAINS: [EntityIndex; {}] = {chains:?};",

@@ -31,7 +31,7 @@ import { $, api, countryLabel, download, el, externalLink, flag, lang, localizeP
 performance.mark('whither:popup-start');
 
 /**
- * @typedef {{id: string, name: string, country: string, legal_seat?: string}} ChainLink
+ * @typedef {{id: string, name: string, country: string, legal_seat?: string, unverified?: string[]}} ChainLink
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, jurisdiction: string | null,
  *   chain: ChainLink[], categories?: string[], requests: number, hosts: string[]}} Company
  * @typedef {{host: string, domain: string | null, entity: string | null, controller: string | null,
@@ -102,6 +102,18 @@ function hostItem(host, name) {
 }
 
 /**
+ * "unverified" after an entity with claims that no public reference has checked yet (data/README.md), the claims
+ * in its tooltip; null for a verified one.
+ * @param {ChainLink} link
+ * @returns {HTMLElement | null}
+ */
+function unverifiedTag(link) {
+  if (!link.unverified?.length) return null;
+  return el('span', { className: 'unverified-tag', text: ` ${msg('unverifiedTag')}`,
+    title: msg('unverifiedClaims', [link.unverified.join(', ')]), data: { unverified: link.unverified.join(' ') } });
+}
+
+/**
  * What a company's details are built from, by its <details> element (built on first expansion).
  * @type {WeakMap<Element, {company: Company, hostByName: Map<string, Host>, hostRank: Map<string, number>}>}
  */
@@ -123,6 +135,7 @@ function companyItem(company, party, hostByName, hostRank) {
   const details = /** @type {HTMLDetailsElement} */ (el('details', {},
     el('summary', {},
       el('span', { className: 'company-name', text: company.name }),
+      chain.some((l) => l.unverified?.length) ? unverifiedTag({ ...chain[0], unverified: [...new Set(chain.flatMap((l) => l.unverified ?? []))] }) : null,
       el('span', { className: 'count company-requests', text: requestsLabel(company.requests) }))));
   companyDetails.set(details, { company, hostByName, hostRank });
   if (expanded.has(`${party}:${company.id}`)) {
@@ -153,7 +166,8 @@ function companyBody(company, hostByName, hostRank) {
     const seat = link.legal_seat && link.legal_seat.slice(0, 2) !== link.country ? link.legal_seat : '';
     chainNode.append(el('span', { className: 'chain-link', data: { entity: link.id, country: link.country } },
       flag(link.country), `${link.name} (${link.country})`,
-      seat ? el('span', { className: 'seat', text: ` ${msg('legalSeat', [seat])}` }) : null));
+      seat ? el('span', { className: 'seat', text: ` ${msg('legalSeat', [seat])}` }) : null,
+      unverifiedTag(link)));
   });
   const hosts = [...(company.hosts ?? [])].sort((a, b) => (hostRank.get(a) ?? 1e9) - (hostRank.get(b) ?? 1e9));
   const categories = company.categories?.length

@@ -73,6 +73,20 @@ pub struct EntityRecord {
     pub as_of: &'static str,
     /// This entity first, its ultimate controller last (controlling links only); computed at build time.
     pub chain: &'static [EntityIndex],
+    /// Bit set of the claims not verified yet (`data/README.md`, `unverified`): see [`EntityRecord::unverified`].
+    pub unverified_mask: u8,
+}
+
+impl EntityRecord {
+    /// The claims of this entity that no public reference has checked yet (`name`, `parent`, ...).
+    pub fn unverified(&self) -> Vec<&'static str> {
+        VERIFIABLE
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.unverified_mask & (1 << i) != 0)
+            .map(|(_, f)| *f)
+            .collect()
+    }
 }
 
 /// How the generated tables store an entity: offsets into `ENTITY_TEXT` (id, name, country and legal seat, in this
@@ -86,6 +100,8 @@ struct EntityRow {
     chain: u16,
     chain_len: u8,
     parent: Option<ParentLink>,
+    /// Bit `i`: the claim `VERIFIABLE[i]` is not verified yet.
+    unverified: u8,
 }
 
 /// The fields of an entity that only the CLI shows.
@@ -219,6 +235,7 @@ impl Entities {
             chain: ENTITY_CHAINS
                 .get(chain_start..chain_start + usize::from(row.chain_len))
                 .unwrap_or_default(),
+            unverified_mask: row.unverified,
         })
     }
 

@@ -12,6 +12,10 @@ pub struct ChainLink {
     pub country: &'static str,
     /// Country of incorporation, possibly with subdivision (`KY`, `US-DE`).
     pub legal_seat: &'static str,
+    /// The entity's claims that no public reference has checked yet (`parent`: the link to the next entity of the
+    /// chain, or that it has none); left out when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unverified: Vec<&'static str>,
 }
 
 /// An entity as `whither classify` shows it.
@@ -44,6 +48,7 @@ pub fn chain(index: EntityIndex) -> Vec<ChainLink> {
             name: e.name,
             country: e.country,
             legal_seat: e.legal_seat,
+            unverified: e.unverified(),
         })
         .collect()
 }
@@ -83,6 +88,26 @@ pub fn view(index: EntityIndex) -> Option<EntityView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chains_carry_the_unverified_claims_of_their_links() {
+        let marked: Vec<_> = db::ENTITIES
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.unverified_mask != 0)
+            .collect();
+        assert!(!marked.is_empty(), "the data marks some claims unverified");
+        for (i, e) in marked {
+            let claims = e.unverified();
+            assert!(!claims.is_empty() && claims.iter().all(|c| db::VERIFIABLE.contains(c)));
+            let link = chain(i as db::EntityIndex);
+            assert_eq!(link.first().map(|l| l.unverified.clone()), Some(claims));
+        }
+        let Some(g) = db::entity_by_id("google") else {
+            panic!("google missing")
+        };
+        assert!(chain(g).iter().all(|l| l.unverified.is_empty()));
+    }
 
     #[test]
     fn google_is_controlled_by_alphabet_in_the_us() {

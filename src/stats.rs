@@ -19,6 +19,9 @@ pub struct DbStats {
     pub controlled_domains_per_jurisdiction: BTreeMap<&'static str, usize>,
     /// Share (0–1) of entities with each field filled.
     pub fill_rate: BTreeMap<&'static str, f64>,
+    /// Share (0–1) of entities with at least one claim marked unverified, and per claim (`data/README.md`).
+    pub unverified_entities: f64,
+    pub unverified_rate: BTreeMap<&'static str, f64>,
 }
 
 pub fn db_stats() -> DbStats {
@@ -29,7 +32,15 @@ pub fn db_stats() -> DbStats {
         *fill.entry(field).or_default() += usize::from(yes);
     };
     let mut ultimate = 0;
+    let mut unverified_entities = 0usize;
+    let mut unverified: BTreeMap<&'static str, usize> =
+        db::VERIFIABLE.iter().map(|&f| (f, 0)).collect();
     for (i, e) in ENTITIES.iter().enumerate() {
+        let claims = e.unverified();
+        unverified_entities += usize::from(!claims.is_empty());
+        for c in claims {
+            *unverified.entry(c).or_default() += 1;
+        }
         *per_country.entry(e.country).or_default() += 1;
         ultimate += usize::from(e.chain.len() == 1 && e.parent.is_none());
         bump("country", !e.country.is_empty());
@@ -67,6 +78,11 @@ pub fn db_stats() -> DbStats {
         entities_per_country: per_country,
         controlled_domains_per_jurisdiction: per_jurisdiction,
         fill_rate: fill.into_iter().map(|(k, v)| (k, v as f64 / n)).collect(),
+        unverified_entities: unverified_entities as f64 / n,
+        unverified_rate: unverified
+            .into_iter()
+            .map(|(k, v)| (k, v as f64 / n))
+            .collect(),
     }
 }
 
@@ -85,6 +101,18 @@ pub struct CoverageSlice {
     pub jurisdiction: f64,
     /// Unweighted share resolving to a jurisdiction.
     pub jurisdiction_unweighted: f64,
+    /// Prevalence-weighted share resolving to a jurisdiction through a chain with a claim marked unverified.
+    pub unverified: f64,
+}
+
+/// One domain of a coverage list and what it resolves to.
+struct CoverageRow {
+    domain: String,
+    prevalence: f64,
+    entity: bool,
+    jurisdiction: bool,
+    /// Its chain (entity to controller) has a claim marked unverified.
+    unverified: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,7 +126,7 @@ pub struct Coverage {
 
 /// Coverage of a `domain<TAB>prevalence` list (a header line and blank lines are skipped), in file order.
 pub fn coverage(tsv: &str, top_unresolved: usize) -> Coverage {
-    let mut rows: Vec<(String, f64, bool, bool)> = Vec::new();
+    let mut rows: Vec<CoverageRow> = Vec::new();
     let mut skipped = 0;
     for line in tsv.lines() {
         let mut cols = line.split('\t');
@@ -114,38 +142,50 @@ pub fn coverage(tsv: &str, top_unresolved: usize) -> Coverage {
             .ok()
             .as_ref()
             .and_then(attribution::owner);
-        let has_jurisdiction =
-            owner.is_some_and(|o| crate::entity::jurisdiction(o.entity).is_some());
-        rows.push((
-            domain.trim().to_string(),
+        let unverified = owner.is_some_and(|o| {
+            db::entity(o.entity).is_some_and(|e| {
+                e.chain
+                    .iter()
+                    .filter_map(|&i| db::entity(i))
+                    .any(|link| link.unverified_mask != 0)
+            })
+        });
+        rows.push(CoverageRow {
+            domain: domain.trim().to_string(),
             prevalence,
-            owner.is_some(),
-            has_jurisdiction,
-        ));
+            entity: owner.is_some(),
+            jurisdiction: owner.is_some_and(|o| crate::entity::jurisdiction(o.entity).is_some()),
+            unverified,
+        });
     }
-    let slice = |rows: &[(String, f64, bool, bool)]| {
-        let total: f64 = rows.iter().map(|r| r.1).sum();
-        let weighted = |pick: fn(&(String, f64, bool, bool)) -> bool| {
+    let slice = |rows: &[CoverageRow]| {
+        let total: f64 = rows.iter().map(|r| r.prevalence).sum();
+        let weighted = |pick: fn(&CoverageRow) -> bool| {
             if total > 0.0 {
-                rows.iter().filter(|r| pick(r)).map(|r| r.1).sum::<f64>() / total
+                rows.iter()
+                    .filter(|r| pick(r))
+                    .map(|r| r.prevalence)
+                    .sum::<f64>()
+                    / total
             } else {
                 0.0
             }
         };
         CoverageSlice {
             domains: rows.len(),
-            entity: weighted(|r| r.2),
-            jurisdiction: weighted(|r| r.3),
-            jurisdiction_unweighted: rows.iter().filter(|r| r.3).count() as f64
+            entity: weighted(|r| r.entity),
+            jurisdiction: weighted(|r| r.jurisdiction),
+            jurisdiction_unweighted: rows.iter().filter(|r| r.jurisdiction).count() as f64
                 / rows.len().max(1) as f64,
+            unverified: weighted(|r| r.jurisdiction && r.unverified),
         }
     };
     let mut unresolved: Vec<Unresolved> = rows
         .iter()
-        .filter(|r| !r.3)
+        .filter(|r| !r.jurisdiction)
         .map(|r| Unresolved {
-            domain: r.0.clone(),
-            prevalence: r.1,
+            domain: r.domain.clone(),
+            prevalence: r.prevalence,
         })
         .collect();
     unresolved.sort_by(|a, b| b.prevalence.total_cmp(&a.prevalence));
