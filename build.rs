@@ -36,7 +36,10 @@ fn control(c: &str) -> &'static str {
 
 /// The bit set of an entity's unverified claims: bit `i` for `data::VERIFIABLE[i]`.
 fn unverified_mask(fields: &[String]) -> u8 {
-    assert!(data::VERIFIABLE.len() <= 8, "VERIFIABLE outgrew the u8 mask");
+    assert!(
+        data::VERIFIABLE.len() <= 8,
+        "VERIFIABLE outgrew the u8 mask"
+    );
     fields
         .iter()
         .filter_map(|f| data::VERIFIABLE.iter().position(|v| v == f))

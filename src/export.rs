@@ -208,6 +208,60 @@ mod tests {
     }
 
     #[test]
+    fn the_history_csv_has_a_row_per_site_and_company() {
+        let mut h = History::new();
+        let page = crate::history::test_support::PAGE;
+        let v = visit(
+            page,
+            &[
+                (page, "main_frame", "GET"),
+                ("https://mc.yandex.ru/watch/1", "script", "GET"),
+                ("https://www.google-analytics.com/collect", "ping", "GET"),
+            ],
+        );
+        h.record(1, 1, &v.report(), 10);
+        h.record(2, 1, &v.report(), 11);
+        let csv = history_csv(&h, 0, 100);
+        assert!(csv.starts_with("first_day,last_day,site,"));
+        assert!(
+            csv.contains("1970-01-11,1970-01-12,news.example,yandex,"),
+            "{csv}"
+        );
+        assert!(csv.contains(",,,,,2,0,www.news.example\n"), "{csv}");
+    }
+
+    #[test]
+    fn the_csv_of_a_day_is_the_same_read_from_either_stored_format() {
+        let h = busy_history(3);
+        for day in h.days() {
+            let mut old = History::new();
+            let v1 = crate::history::codec::export_day_v1(&h, day);
+            assert_eq!(old.import_day(&v1), Ok(day));
+            let mut new = History::new();
+            assert_eq!(
+                new.import_day(&h.export_day(day).unwrap_or_default()),
+                Ok(day)
+            );
+            // Rows and their hosts are in the order names were first seen: compare them as sets.
+            let rows = |h: &History| {
+                let mut rows: Vec<String> = history_csv(h, day, day)
+                    .lines()
+                    .map(|row| {
+                        let (head, hosts) = row.rsplit_once(',').unwrap_or((row, ""));
+                        let mut hosts: Vec<&str> = hosts.split(' ').collect();
+                        hosts.sort_unstable();
+                        format!("{head},{}", hosts.join(" "))
+                    })
+                    .collect();
+                rows.sort();
+                rows
+            };
+            assert_eq!(rows(&old), rows(&h));
+            assert_eq!(rows(&new), rows(&h));
+        }
+    }
+
+    #[test]
     fn the_json_export_of_the_history_has_every_row() {
         // More sites than a query's limit: the export keeps them all, and its totals are the query's.
         let h = busy_history(2);

@@ -1,7 +1,7 @@
 //! Whither's core: which companies receive a page's requests, who controls them, and under which jurisdiction.
 //!
 //! Modules, each using only those before it (no module imports one that imports it back):
-//! [`hash`] → [`host`] (with the public suffix table, `suffix_list`) → [`db`] → [`entity`], [`jurisdiction`] →
+//! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`db`] → [`entity`], [`jurisdiction`] →
 //! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
 //! [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
 //!
@@ -9,8 +9,8 @@
 //! only tests and benchmarks call, and the interner behind them). The shipped wasm is built without either.
 
 pub mod hash;
-pub mod host;
 mod suffix_list;
+pub mod host;
 
 pub mod db;
 pub mod entity;

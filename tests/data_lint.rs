@@ -145,9 +145,16 @@ fn no_notes_carry_doubts_as_prose() {
         let notes = e.notes.as_deref().unwrap_or("").to_lowercase();
         for d in DOUBT {
             if notes.contains(d) {
-                bad.push(format!("{}: notes say {d:?}; use `unverified = [...]` instead", e.id));
+                bad.push(format!(
+                    "{}: notes say {d:?}; use `unverified = [...]` instead",
+                    e.id
+                ));
             }
         }
     }
-    assert!(bad.is_empty(), "doubts written as prose:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "doubts written as prose:\n{}",
+        bad.join("\n")
+    );
 }
