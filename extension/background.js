@@ -78,8 +78,9 @@ api.runtime.onMessage.addListener(
       recorder.clear().then(() => sendResponse(true), () => sendResponse(false));
       return true;
     }
-    // The background's health figures (failures of the core, storage quota, start-up times): for the benchmarks
-    // (scripts/bench/coldstart.mjs) and for debugging from an extension page's console.
+    // The background's health figures (failures of the core, storage quota, start-up times, requests per stored tab
+    // state, writes pending): for the benchmarks (scripts/bench/coldstart.mjs), the end-to-end tests (`settled()` in
+    // scripts/lib/browsers.mjs) and for debugging from an extension page's console.
     if (message?.type === 'whither:health') {
       sendResponse({ ...whither.health, writesPending: whither.writesPending });
       return undefined;

@@ -403,6 +403,10 @@ export function createWhither({
     // Start-up, in ms since the background started (performance.now(): a worker's time origin is its start): the
     // core ready and the stored state restored; the first webRequest event received; the first one applied.
     startup: { ready: -1, firstEvent: -1, firstApplied: -1 },
+    // Per tab id, the number of requests in its last state written to storage.session (or restored from it): what a
+    // restarted background would restore. The end-to-end tests wait for it instead of decoding the stored format.
+    /** @type {Record<number, number>} */
+    storedRequests: {},
   };
 
   /**
@@ -411,13 +415,14 @@ export function createWhither({
    * report is never the one dropped. Reported on the log.
    * @param {number} tabId
    * @param {string} data
+   * @returns {Promise<boolean>} whether it was written
    */
   const write = async (tabId, data) => {
     const key = storageKey(tabId);
     for (;;) {
       try {
         await api.storage.session.set({ [key]: data });
-        return;
+        return true;
       } catch (error) {
         if (!isQuotaError(error)) throw error;
         health.quotaErrors += 1;
@@ -426,9 +431,10 @@ export function createWhither({
           health.unstoredTabs += 1;
           log.error(`whither: storage quota exceeded: the state of tab ${tabId} (${data.length} characters) is kept `
             + 'in memory only', error);
-          return;
+          return false;
         }
         written.delete(victim);
+        delete health.storedRequests[victim];
         health.evictedTabs += 1;
         log.error(`whither: storage quota exceeded: dropped the stored state of tab ${victim} to keep tab ${tabId}'s`);
         await api.storage.session.remove(storageKey(victim));
@@ -441,15 +447,17 @@ export function createWhither({
     if (!tracker) return;
     const key = storageKey(tabId);
     const data = tracker.exportTab(tabId);
+    const requests = tracker.summary(tabId)?.requests ?? 0; // of the state just exported (health.storedRequests)
     unsaved.delete(tabId);
     written.delete(tabId);
     if (data === null || data === undefined) {
       saved.delete(tabId);
       await api.storage.session.remove(key);
+      delete health.storedRequests[tabId];
     } else {
       saved.set(tabId, data);
       written.add(tabId); // most recently written last
-      await write(tabId, data);
+      if (await write(tabId, data)) health.storedRequests[tabId] = requests;
     }
   }, logError, persistDelayMs);
 
@@ -542,6 +550,7 @@ export function createWhither({
         t.importTab(tabId, value);
         saved.set(tabId, value);
         written.add(tabId);
+        health.storedRequests[tabId] = t.summary(tabId)?.requests ?? 0;
       } catch (error) {
         // Malformed state: the core keeps the tab empty; rewriting it drops the bad key.
         logError(error);
