@@ -7,7 +7,7 @@
 // Usage: node scripts/bench-history.mjs [days]
 
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { medianTime } from './lib/bench.mjs';
 import { syntheticHistory } from './bench/history-sample.mjs';
 
 const root = new URL('../', import.meta.url);
@@ -21,16 +21,7 @@ const chunks = [...sample.chunks.values()];
 const bytes = sample.bytes;
 const encoder = new TextEncoder();
 
-/** @param {() => unknown} f @param {number} [runs] @returns {number} ms, median */
-function time(f, runs = 5) {
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    f();
-    t.push(performance.now() - s);
-  }
-  return t.sort((a, b) => a - b)[Math.floor(runs / 2)];
-}
+const time = medianTime;
 
 const h = new core.History();
 const load = time(() => {
