@@ -56,7 +56,7 @@ for d in "${dirs[@]}"; do
 done
 
 status=0
-echo "check-reproducible: HEAD $(git rev-parse --short HEAD), built in ${dirs[0]} and ${dirs[1]}"
+echo "check-reproducible: commit ${rev:0:12}, built in ${dirs[0]} and ${dirs[1]}"
 for d in "${dirs[@]}"; do
   leaked=$(strings -n 6 "$d"/dist/chrome/pkg/*.wasm | grep -F -e "$work" -e "${CARGO_HOME:-$HOME/.cargo}" -e "$HOME/" || true)
   if [ -n "$leaked" ]; then
