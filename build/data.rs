@@ -320,7 +320,9 @@ fn privacy_problems(at: &str, p: &Privacy) -> Vec<String> {
         .chain(reps.iter().filter_map(|r| r.as_ref()?.email.as_deref()));
     for e in emails {
         if !email_ok(e) {
-            errors.push(format!("{at}: [privacy] {e:?} is not a plain e-mail address"));
+            errors.push(format!(
+                "{at}: [privacy] {e:?} is not a plain e-mail address"
+            ));
         }
     }
     let forms = [&p.web_form]
@@ -330,11 +332,16 @@ fn privacy_problems(at: &str, p: &Privacy) -> Vec<String> {
         .chain(reps.iter().filter_map(|r| r.as_ref()?.web_form.as_deref()));
     for f in forms {
         if !f.starts_with("https://") && !f.starts_with("http://") {
-            errors.push(format!("{at}: [privacy] web form {f:?} is not an http(s) URL"));
+            errors.push(format!(
+                "{at}: [privacy] web form {f:?} is not an http(s) URL"
+            ));
         }
     }
     if !is_date(&p.as_of) {
-        errors.push(format!("{at}: [privacy] as_of {:?} is not YYYY[-MM[-DD]]", p.as_of));
+        errors.push(format!(
+            "{at}: [privacy] as_of {:?} is not YYYY[-MM[-DD]]",
+            p.as_of
+        ));
     }
     if p.references.is_empty() {
         errors.push(format!(
@@ -343,7 +350,10 @@ fn privacy_problems(at: &str, p: &Privacy) -> Vec<String> {
     }
     for r in &p.references {
         if !r.url.starts_with("https://") && !r.url.starts_with("http://") {
-            errors.push(format!("{at}: [privacy] reference {:?} is not an http(s) URL", r.url));
+            errors.push(format!(
+                "{at}: [privacy] reference {:?} is not an http(s) URL",
+                r.url
+            ));
         }
     }
     errors
