@@ -29,6 +29,8 @@ export const CHROME_DIR = path.join(DIST_DIR, 'chrome') + path.sep;
 /** The unpacked extension Firefox installs (`make build`). */
 export const FIREFOX_DIR = path.join(DIST_DIR, 'firefox') + path.sep;
 export const POPUP_PATH = 'extension/popup.html';
+/** How long `settled()` sees no write before it trusts what it saw (more than a response's way to its completion). */
+const SETTLE_QUIET_MS = 300;
 export const GECKO_ID = 'whither@whither.dev';
 
 /** @param {string[]} candidates @returns {string|null} */
@@ -192,13 +194,16 @@ export async function launchChromium(options) {
      * stops it (after 30 s without events; the background writes a burst's state within PERSIST_DELAY_MS). What is
      * stored is read from the background's `whither:health` answer (`storedRequests`: per tab, the requests in its
      * last stored state), not from storage. Between two looks it awaits the next change in storage.session (or at
-     * most 200 ms, when the next change is a request still on its way).
+     * most 200 ms, when the next change is a request still on its way). Once all that holds, it holds it for
+     * SETTLE_QUIET_MS more without a write: an event still on its way (a completion with the server's IP, after the
+     * server has counted the request) would otherwise be lost when the worker is stopped right after.
      * @param {number} tabId @param {() => number} expected @param {number} [timeoutMs]
      */
     async settled(tabId, expected, timeoutMs = 20_000) {
       const p = await extensionPage();
       const deadline = Date.now() + timeoutMs;
       const left = () => Math.max(deadline - Date.now(), 1_000);
+      let quiet = false; // nothing was written to storage.session since the previous look
       for (;;) {
         const { counted, saved, pending } = await within(p.evaluate(async (tabId) => {
           // The report's answer comes after every event that arrived before it was applied (one queue): the health
@@ -209,23 +214,26 @@ export async function launchChromium(options) {
             pending: health?.writesPending ?? -1 };
         }, tabId), left(), `the report and health of tab ${tabId}`);
         const sent = expected();
-        if (counted === sent && saved === sent && pending === 0) return;
+        const done = counted === sent && saved === sent && pending === 0;
+        if (done && quiet) return;
         if (Date.now() > deadline) {
           throw new Error(`not settled after ${timeoutMs} ms: ${counted} counted, ${saved} stored, ${sent} sent, `
             + `${pending} writes pending`);
         }
-        await within(p.evaluate(() => new Promise((resolve) => {
+        const changed = await within(p.evaluate((ms) => new Promise((resolve) => {
           const listener = (/** @type {any} */ _changes, /** @type {string} */ area) => {
-            if (area === 'session') done();
+            if (area === 'session') done(true);
           };
-          const timer = setTimeout(() => done(), 200);
-          function done() {
+          const timer = setTimeout(() => done(false), ms);
+          /** @param {boolean} change */
+          function done(change) {
             clearTimeout(timer);
             chrome.storage.onChanged.removeListener(listener);
-            resolve(undefined);
+            resolve(change);
           }
           chrome.storage.onChanged.addListener(listener);
-        })), left(), 'a change in storage.session');
+        }), done ? SETTLE_QUIET_MS : 200), left(), 'a change in storage.session');
+        quiet = done && !changed;
       }
     },
     /**
