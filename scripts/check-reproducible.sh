@@ -17,7 +17,7 @@ keep=0
 [ "${1:-}" = --keep ] && keep=1
 rev=$(git rev-parse HEAD)
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
-  echo "check-reproducible: note: uncommitted changes are not part of the check (it builds HEAD, $(git rev-parse --short HEAD))" >&2
+  echo "check-reproducible: note: uncommitted changes are not part of the check (it builds HEAD, ${rev:0:12})" >&2
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/whither-repro-XXXXXX")
@@ -26,7 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT
 # Nothing of the calling environment's build settings may leak in (a make that runs this script exports them).
-unset CARGO_TARGET_DIR CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS RUSTFLAGS CARGO_BUILD_RUSTFLAGS MAKEFLAGS MFLAGS MAKELEVEL
+unset CARGO_TARGET_DIR CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS RUSTFLAGS CARGO_BUILD_RUSTFLAGS \
+  MAKEFLAGS MFLAGS MAKELEVEL
 
 # The file listing compared: "sha256  mode  path", sorted, for both trees and both zips.
 listing() {
@@ -58,7 +59,8 @@ done
 status=0
 echo "check-reproducible: commit ${rev:0:12}, built in ${dirs[0]} and ${dirs[1]}"
 for d in "${dirs[@]}"; do
-  leaked=$(strings -n 6 "$d"/dist/chrome/pkg/*.wasm | grep -F -e "$work" -e "${CARGO_HOME:-$HOME/.cargo}" -e "$HOME/" || true)
+  leaked=$(strings -n 6 "$d"/dist/chrome/pkg/*.wasm \
+    | grep -F -e "$work" -e "${CARGO_HOME:-$HOME/.cargo}" -e "$HOME/" || true)
   if [ -n "$leaked" ]; then
     echo "  DIFFERENT: the wasm built in $d names build directories:"
     printf '    %s\n' "$leaked" | head -n 10

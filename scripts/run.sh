@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make run` after `make build`: start a browser with Whither (dist/chrome/ or dist/firefox/) on a fresh profile, or — where there is no
-# display — the headless demo (scripts/demo.mjs), which prints the popup's report and saves dist/demo-popup.png.
+# `make run` after `make build`: start a browser with Whither (dist/chrome/ or dist/firefox/) on a fresh profile,
+# or — where there is no display — the headless demo (scripts/demo.mjs), which prints the popup's report and saves dist/demo-popup.png.
 #
 #   BROWSER=chromium (default) | firefox   which browser to start when there is a display
 #   DEMO_SITE=1      with a display and Chromium: also serve the local demo site and open it

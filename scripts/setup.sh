@@ -25,25 +25,27 @@ export PATH="$HOME/.cargo/bin:$PATH"
 log() { printf '[setup] %s\n' "$*" >&2; }
 fail() {
   printf '[setup] cannot continue: %s\n' "$*" >&2
-  printf '[setup] (what this script expects to be present already: docs/building.md, "A fresh machine")\n' >&2
+  printf '[setup] (what it expects to be present already: the head of scripts/setup.sh; docs/building.md)\n' >&2
   exit 1
 }
 
 # What must be there before anything is installed.
-command -v rustup >/dev/null && command -v cargo >/dev/null \
-  || fail "rustup and cargo are missing. Install Rust with rustup: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal"
-command -v node >/dev/null || fail "Node.js is missing. Whither needs Node.js 20 or newer with npm (Debian 12: see docs/building.md)"
+command -v rustup >/dev/null && command -v cargo >/dev/null || fail "rustup and cargo are missing. Install them with" \
+  "rustup: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal"
+command -v node >/dev/null \
+  || fail "Node.js is missing: Whither needs Node.js 20 or newer with npm (Debian 12: see docs/building.md)"
 node_version=$(node -p 'process.versions.node')
-[ "${node_version%%.*}" -ge 20 ] || fail "Node.js $node_version is too old: Whither needs Node.js 20 or newer (package.json \"engines\")"
+[ "${node_version%%.*}" -ge 20 ] \
+  || fail "Node.js $node_version is too old: Whither needs Node.js 20 or newer (package.json \"engines\")"
 command -v npm >/dev/null || fail "npm is missing (it comes with Node.js; Debian: apt-get install npm)"
 command -v python3 >/dev/null || fail "python3 is missing (Debian: apt-get install python3)"
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' \
   || fail "$(python3 -V 2>&1) is too old: scripts/package.py needs Python 3.9 or newer"
 
 # The toolchain of rust-toolchain.toml. rustup installs it on first use only where RUSTUP_AUTO_INSTALL allows it (on
-# this project's CI machines it does not): install it here, once, explicitly.
+# this project's CI machines it does not): install it here, once, explicitly. (RUSTUP_TOOLCHAIN overrides the file.)
 RUST_CHANNEL=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
-if ! rustup toolchain list | grep -q "^$RUST_CHANNEL-"; then
+if [ -z "${RUSTUP_TOOLCHAIN:-}" ] && ! rustup toolchain list | grep -q "^$RUST_CHANNEL-"; then
   log "installing the Rust toolchain $RUST_CHANNEL of rust-toolchain.toml (about 1 minute, ~700 MB, once per machine)"
   rustup toolchain install "$RUST_CHANNEL" --profile minimal --component rustfmt,clippy --target wasm32-unknown-unknown
 fi

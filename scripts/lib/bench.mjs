@@ -136,8 +136,8 @@ ${api}.runtime.onMessage.addListener((m, s, reply) => {
   reply(m.type === 'whither:health' ? { startup: { firstEvent: first, firstApplied: first } }
     : m.type === 'whither:report' ? { totals: { requests: requests.get(m.tabId) ?? 0 } } : null);
 });
-` : `${listen ? `for (const e of ${events}) ${api}.webRequest[e].addListener(() => {}, { urls: ['<all_urls>'] });\n` : ''}\
-${api}.runtime.onMessage.addListener((m, s, reply) => { reply(null); });
+` : `${listen ? `for (const e of ${events}) ${api}.webRequest[e].addListener(() => {}, { urls: ['<all_urls>'] });
+` : ''}${api}.runtime.onMessage.addListener((m, s, reply) => { reply(null); });
 `;
   await writeFile(path.join(dir, 'bg.js'), background);
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };

@@ -30,9 +30,11 @@ function zipNames(zip) {
 }
 
 test('package.py: per-browser folders of only what ships, zips of exactly them, reproducible', { skip: noWasm }, () => {
-  const out = [mkdtempSync(path.join(tmpdir(), 'whither-package-a-')), mkdtempSync(path.join(tmpdir(), 'whither-package-b-'))];
+  const out = ['a', 'b'].map((run) => mkdtempSync(path.join(tmpdir(), `whither-package-${run}-`)));
   try {
-    for (const dir of out) execFileSync('python3', [path.join(root, 'scripts/package.py'), '--out', dir], { stdio: 'pipe' });
+    for (const dir of out) {
+      execFileSync('python3', [path.join(root, 'scripts/package.py'), '--out', dir], { stdio: 'pipe' });
+    }
     const [a, b] = out;
     const source = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
     const chrome = JSON.parse(readFileSync(path.join(a, 'chrome/manifest.json'), 'utf8'));
@@ -51,7 +53,8 @@ test('package.py: per-browser folders of only what ships, zips of exactly them, 
     const shipped = files(path.join(a, 'chrome'));
     assert.deepEqual(files(path.join(a, 'firefox')), shipped, 'both browsers get the same files');
     for (const f of shipped) {
-      assert.match(f, /^(manifest\.json|extension\/.+|_locales\/.+\.json|pkg\/[^/]+\.(js|wasm)|pkg\/snippets\/.+\.js)$/, f);
+      assert.match(f, /^(manifest\.json|extension\/.+|_locales\/.+\.json|pkg\/[^/]+\.(js|wasm)|pkg\/snippets\/.+\.js)$/,
+        f);
     }
     for (const f of ['extension/background.js', 'extension/popup.html', 'extension/icons/icon-128.png',
       'pkg/whither.js', 'pkg/whither_bg.wasm', '_locales/en/messages.json']) assert.ok(shipped.includes(f), f);
@@ -63,7 +66,8 @@ test('package.py: per-browser folders of only what ships, zips of exactly them, 
 
     for (const browser of ['chrome', 'firefox']) {
       const zip = readFileSync(path.join(a, `whither-${browser}.zip`));
-      assert.deepEqual(zipNames(zip), shipped.map((f) => f.split(path.sep).join('/')), `${browser}: the folder, sorted`);
+      assert.deepEqual(zipNames(zip), shipped.map((f) => f.split(path.sep).join('/')),
+        `${browser}: the folder, sorted`);
       assert.ok(zip.equals(readFileSync(path.join(b, `whither-${browser}.zip`))), `${browser}: the same bytes twice`);
       const stat = statSync(path.join(a, browser, 'manifest.json'));
       assert.equal(stat.mtimeMs, Date.UTC(2026, 0, 1), 'fixed times in the folder');
