@@ -5,8 +5,20 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 WASM_TARGET := wasm32-unknown-unknown
 WASM_OUT := target/$(WASM_TARGET)/release/whither.wasm
+# Reproducible wasm (docs/building.md): the panic locations in the module name the source files of this crate and of
+# its dependencies by their absolute paths (the checkout, ~/.cargo/registry). Rewritten to fixed prefixes, the module
+# is the same whatever directory it is built in. Only the wasm target gets the flags (the CLI is not shipped); every
+# wasm build (make wasm, clippy, test-wasm) gets the same ones, so that none of them rebuilds another's artifacts.
+CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := --remap-path-prefix=$(CURDIR)=/whither \
+  --remap-path-prefix=$(CARGO_HOME_DIR)=/cargo
 
-.PHONY: all setup setup-test build wasm wasm-test cli vendor package run demo test lint test-rust test-wasm test-js test-e2e fmt clean fuzz bench
+.PHONY: all setup setup-test build wasm wasm-test cli vendor package run demo test lint test-rust test-wasm test-js \
+  test-e2e fmt clean fuzz bench bench-history source-archive check-reproducible
+
+# One target at a time, in the order listed, also under `make -j2`: the steps share target/ and node_modules/, the
+# test suites share the machine's cores and browsers, and cargo runs its own jobs in parallel anyway.
+.NOTPARALLEL:
 
 all: build
 
@@ -36,6 +48,8 @@ cli:
 vendor:
 	node scripts/vendor.mjs
 
+# The unpacked extensions dist/chrome/ and dist/firefox/ (a manifest for each browser, extension/, pkg/, _locales/)
+# and the zips made from exactly those folders (scripts/package.py, docs/building.md).
 package: wasm vendor
 	python3 scripts/package.py
 
@@ -51,14 +65,13 @@ fmt:
 	cargo fmt
 
 # tsc checks the JSDoc types of the JS shell (tsconfig.json), against pkg/whither.d.ts of `make wasm`.
-lint: wasm
+lint: package
 	cargo fmt --check
 	cargo clippy --all-targets --all-features -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) --no-default-features --features testing -- -D warnings
 	npx tsc -p tsconfig.json
-	npx web-ext lint --self-hosted --output text --source-dir . \
-	  --ignore-files 'target/**' 'node_modules/**' 'src/**' 'tests/**' 'data/**' 'build/**' 'docs/**' 'scripts/**' 'dist/**' 'pkg/package.json' 'pkg-test/**' 'tsconfig.json' 'fuzz/**'
+	npx web-ext lint --output text --source-dir dist/firefox
 
 test-rust:
 	cargo test --all-features
@@ -102,6 +115,16 @@ bench: build
 	node scripts/bench/pageload.mjs
 	node scripts/bench/views.mjs
 	node scripts/bench/dashboard.mjs
+
+# The source code for an add-on store's review: `git archive` of HEAD (committed files only), dist/whither-source.zip.
+source-archive:
+	mkdir -p dist
+	git archive --format=zip --prefix=whither-source/ -o dist/whither-source.zip HEAD
+	@echo "source-archive: dist/whither-source.zip ($$(git rev-parse --short HEAD))"
+
+# Two `make build` runs from two fresh clones of HEAD in different directories: the same zips and dist/ trees.
+check-reproducible:
+	scripts/check-reproducible.sh
 
 clean:
 	rm -rf target pkg dist

@@ -159,7 +159,7 @@ export function createWhither({
      * background restarted now would start from (tests compare it with the requests a page made).
      * @type {Record<string, number>}
      */
-    stored: {},
+    storedRequests: {},
   };
 
   /**
@@ -187,7 +187,7 @@ export function createWhither({
           return false;
         }
         written.delete(victim);
-        delete health.stored[victim];
+        delete health.storedRequests[victim];
         health.evictedTabs += 1;
         log.error(`whither: storage quota exceeded: dropped the stored state of tab ${victim} to keep tab ${tabId}'s`);
         await api.storage.session.remove(tabStateKey(victim));
@@ -205,12 +205,12 @@ export function createWhither({
     written.delete(tabId);
     if (data === null || data === undefined) {
       saved.delete(tabId);
-      delete health.stored[tabId];
+      delete health.storedRequests[tabId];
       await api.storage.session.remove(key);
     } else {
       saved.set(tabId, data);
       written.add(tabId); // most recently written last
-      if (await write(tabId, data)) health.stored[tabId] = requests;
+      if (await write(tabId, data)) health.storedRequests[tabId] = requests;
     }
   }, logError, persistDelayMs);
 
@@ -294,7 +294,7 @@ export function createWhither({
         t.importTab(tabId, value);
         saved.set(tabId, value);
         written.add(tabId);
-        health.stored[tabId] = t.summary(tabId)?.requests ?? 0;
+        health.storedRequests[tabId] = t.summary(tabId)?.requests ?? 0;
       } catch (error) {
         // Malformed state: the core keeps the tab empty; rewriting it drops the bad key.
         logError(error);
@@ -312,7 +312,7 @@ export function createWhither({
     [MESSAGE.popup]: (t, { tabId }) => t.popupView?.(tabId, []) ?? null,
     [MESSAGE.reportCsv]: (t, { tabId }) => t.reportCsv?.(tabId) ?? null,
     [MESSAGE.reportJson]: (t, { tabId }) => t.reportJson?.(tabId) ?? null,
-    [MESSAGE.health]: () => ({ ...health, stored: { ...health.stored }, writesPending: persist.size }),
+    [MESSAGE.health]: () => ({ ...health, storedRequests: { ...health.storedRequests }, writesPending: persist.size }),
     ...answers,
   };
 

@@ -7,7 +7,7 @@
 // Usage: node scripts/bench-history.mjs [days]
 
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { medianTime } from './lib/bench.mjs';
 import { syntheticHistory } from './bench/history-sample.mjs';
 
 const root = new URL('../', import.meta.url);
@@ -21,16 +21,7 @@ const chunks = [...sample.chunks.values()];
 const bytes = sample.bytes;
 const encoder = new TextEncoder();
 
-/** @param {() => unknown} f @param {number} [runs] @returns {number} ms, median */
-function time(f, runs = 5) {
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    f();
-    t.push(performance.now() - s);
-  }
-  return t.sort((a, b) => a - b)[Math.floor(runs / 2)];
-}
+const time = medianTime;
 
 const h = new core.History();
 const load = time(() => {
@@ -44,13 +35,13 @@ const last = firstDay + DAYS - 1;
 const rows = [
   ['load every day (importDayBytes × days)', load],
   ['load every day again (names known)', reload],
-  ['query: whole period, limit 100', time(() => h.query(firstDay, last, '', 100))],
-  ['query: last 30 days, limit 100', time(() => h.query(last - 29, last, '', 100))],
-  ['query: whole period, search "google"', time(() => h.query(firstDay, last, 'google', 100))],
-  ['query: whole period, limit 2000 (JSON export)', time(() => h.query(firstDay, last, '', 2000), 3)],
-  ['CSV: whole period', time(() => h.csv(firstDay, last), 3)],
+  ['view: whole period, limit 100', time(() => h.view(firstDay, last, '', 100, []))],
+  ['view: last 30 days, limit 100', time(() => h.view(last - 29, last, '', 100, []))],
+  ['view: whole period, search "google"', time(() => h.view(firstDay, last, 'google', 100, []))],
+  ['JSON export: whole period, every row', time(() => h.exportJson(firstDay, last), 3)],
+  ['CSV export: whole period', time(() => h.exportCsv(firstDay, last), 3)],
 ];
-const o = h.query(firstDay, last, '', 10);
+const o = h.view(firstDay, last, '', 10, []).overview;
 console.log(`history of ${DAYS} days: ${(bytes / 1e6).toFixed(2)} MB of day chunks, uncompressed `
   + `(${(bytes / DAYS / 1e3).toFixed(1)} kB/day), ${o.totals.sites} sites, ${o.totals.visits} visits, ${o.totals.requests} requests, ${o.totals.companies} companies, `
   + `${o.totals.jurisdictions} jurisdictions`);

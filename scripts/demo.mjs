@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Whither's headless demo (what `make run` does where there is no display). It builds nothing: run `make build`
-// first. It starts the local demo site (tests/e2e/site, served under real third-party hostnames that are mapped to
-// 127.0.0.1 — no request leaves the machine), launches headless Chromium with the extension on a fresh profile,
+// first. It starts the local demo site (scripts/demo-site, served under real third-party hostnames that are mapped to
+// 127.0.0.1 — no request leaves the machine), launches headless Chromium with dist/chrome/ on a fresh profile,
 // visits the demo page, prints the popup's report as text and saves a screenshot of the popup.
 //
 // Usage: node scripts/demo.mjs [--screenshot FILE] [--json]
@@ -11,9 +11,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, PAGE_URL, DONE_BEACON } from '../tests/e2e/server.mjs';
-import { launchChromium, chromiumPath, missingBuild } from '../tests/e2e/harness.mjs';
-import { POPUP_EXPAND_ALL, POPUP_EXTRACT } from '../tests/e2e/assertions.mjs';
+import { startServer, PAGE_URL, DONE_BEACON } from './lib/site-server.mjs';
+import { CHROME_DIR, launchChromium, chromiumPath, missingBuild } from './lib/browsers.mjs';
+import { POPUP_EXPAND_ALL, POPUP_EXTRACT } from './lib/popup-dom.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const argv = process.argv.slice(2);
@@ -24,7 +24,7 @@ const opt = (/** @type {string} */ name) => {
 const screenshotPath = path.resolve(root, opt('--screenshot') ?? 'dist/demo-popup.png');
 const printJson = argv.includes('--json');
 
-const missing = missingBuild();
+const missing = missingBuild([CHROME_DIR]);
 if (missing.length) {
   console.error(`demo: the extension is not built (missing ${missing.join(', ')}). Run: make build`);
   process.exit(2);

@@ -8,23 +8,16 @@
 // Per host, Whither's side gets what the caller needs (docs/wasm-api.md): the id (`classifyHost`), then once per
 // distinct id its registrable domain (`classificationDomain`) and owner (`classificationEntity`), and once per entity
 // its object with chain and jurisdiction (`entity`); tldts gets the registrable domain only.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { getDomain } from 'tldts';
+import { TEST_PKG_DIR, coreBytes, loadCore, median, ratios } from '../lib/bench.mjs';
 import { hostSample } from './sample.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
-const glue = pathToFileURL(`${pkg}whither.js`).href;
-const module = new WebAssembly.Module(readFileSync(`${pkg}whither_bg.wasm`));
+// classifyHost and its kin are test-only exports (docs/wasm-api.md): the test build of the same core.
+const module = new WebAssembly.Module(coreBytes(TEST_PKG_DIR));
 let instances = 0;
 /** A fresh instance of the core (a new copy of the glue module, a new wasm instance). */
-async function freshCore() {
-  const core = await import(`${glue}?instance=${instances++}`);
-  core.initSync({ module });
-  return core;
-}
+const freshCore = () => loadCore({ instance: instances++, module, dir: TEST_PKG_DIR });
 
 const N = Number(process.env.BENCH_HOSTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -109,8 +102,7 @@ for (let r = -1; r < ROUNDS; r++) { // round -1 warms up the JIT and the warm in
     if (r >= 0) times[name].push(performance.now() - t0);
   }
 }
-const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ratio = (/** @type {string} */ name) => median(times[name].map((t, i) => times.tldts[i] / t));
+const ratio = (/** @type {string} */ name) => median(ratios(times.tldts, times[name]));
 console.log(`classification throughput: ${N} hosts (${new Set(hosts).size} distinct), ${ROUNDS} rounds; ` +
   `ratio = Whither ops/s / tldts.getDomain ops/s, median of per-round ratios (checksum ${checksum})`);
 for (const name of Object.keys(contenders)) {

@@ -3,29 +3,23 @@
 // request), against compiling and instantiating an empty wasm module. Each case in a fresh process, 15 times;
 // medians. (The browser's own worker start-up comes on top of both and is the same with or without Whither.)
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startServer } from '../../tests/e2e/server.mjs';
-import { chromiumPath, launchChromium, missingBuild } from '../../tests/e2e/harness.mjs';
-import { STAGES } from '../../extension/state.js';
+import {
+  CHROME_DIR, GIF, PKG_DIR, chromiumPath, coreBytes, launchChromium, median, missingBuild, startSite, stubExtension,
+} from '../lib/bench.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
 const EMPTY = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 
 if (process.argv[2] === '--case') {
-  const bytes = readFileSync(`${pkg}whither_bg.wasm`); // read before timing: the browser has it on disk as well
+  const bytes = coreBytes(); // read before timing: the browser has it on disk as well
   if (process.argv[3] === 'empty') {
     const t0 = performance.now();
     await WebAssembly.instantiate(await WebAssembly.compile(EMPTY));
     console.log(JSON.stringify({ ms: performance.now() - t0 }));
   } else {
     const t0 = performance.now();
-    const core = await import(pathToFileURL(`${pkg}whither.js`).href);
+    const core = await import(pathToFileURL(`${PKG_DIR}whither.js`).href);
     await core.default({ module_or_path: await WebAssembly.compile(bytes) });
     const t1 = performance.now();
     const tracker = new core.Tracker();
@@ -52,7 +46,6 @@ for (let i = 0; i < RUNS; i++) { // interleaved
   t.instantiate.push(c.instantiate);
   t.first.push(c.first);
 }
-const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`cold start, ${RUNS} fresh processes each (target: core start to first classified request <= 20 ms)`);
 console.log(`  empty wasm module: compile + instantiate          ${median(t.empty).toFixed(2).padStart(7)} ms`);
 console.log(`  Whither: compile + instantiate the core          ${median(t.instantiate).toFixed(2).padStart(7)} ms`);
@@ -65,39 +58,18 @@ console.log(`  Whither: start to first classified request       ${median(t.core)
 // first webRequest event arrived and when the core had classified it. Side by side, in a second browser: a stub
 // extension whose worker only notes when the first event arrives (the browser's own cost of starting a worker and
 // delivering an event), and, in an extension page, compiling an empty wasm module and Whither's.
-if (chromiumPath() && !missingBuild().length) {
-  const site = await mkdtemp(path.join(tmpdir(), 'whither-coldstart-'));
-  const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
-  await mkdir(path.join(site, 'www.google-analytics.com'), { recursive: true });
-  await writeFile(path.join(site, 'www.google-analytics.com', 'p.gif'), GIF);
+if (chromiumPath() && !missingBuild([CHROME_DIR]).length) {
   const pages = Array.from({ length: 2 * RUNS }, (_, i) => `www.cold${i}.example`);
-  for (const host of pages) {
-    await mkdir(path.join(site, host), { recursive: true });
-    await writeFile(path.join(site, host, 'index.html'),
-      '<!doctype html><meta charset="utf-8"><img src="https://www.google-analytics.com/p.gif" alt="">\n');
-  }
-  // The stub: the same webRequest listeners, answering the report and health messages the harness and this bench send.
-  const stub = await mkdtemp(path.join(tmpdir(), 'whither-coldstart-stub-'));
-  await mkdir(path.join(stub, 'extension'));
-  await writeFile(path.join(stub, 'extension', 'popup.html'), '<!doctype html><title>stub</title>\n');
-  await writeFile(path.join(stub, 'manifest.json'), JSON.stringify({
-    manifest_version: 3, name: 'stub', version: '1', permissions: ['webRequest'], host_permissions: ['<all_urls>'],
-    background: { service_worker: 'bg.js' },
-  }));
-  await writeFile(path.join(stub, 'bg.js'), `let first = -1;
-const requests = new Map();
-const seen = new Set();
-for (const e of ${JSON.stringify(Object.keys(STAGES))}) chrome.webRequest[e].addListener((d) => {
-  if (first < 0) first = performance.now();
-  if (!seen.has(d.requestId)) requests.set(d.tabId, (requests.get(d.tabId) ?? 0) + 1);
-  seen.add(d.requestId);
-}, { urls: ['<all_urls>'] });
-chrome.runtime.onMessage.addListener((m, s, reply) => {
-  reply(m.type === 'whither:health' ? { startup: { firstEvent: first, firstApplied: first } }
-    : { totals: { requests: requests.get(m.tabId) ?? 0 } });
-});\n`);
-  const server = await startServer({ siteDir: site });
-  const browsers = { whither: await launchChromium({ server }), stub: await launchChromium({ server, extensionDir: stub }) };
+  const PAGE = '<!doctype html><meta charset="utf-8"><img src="https://www.google-analytics.com/p.gif" alt="">\n';
+  const site = await startSite({
+    'www.google-analytics.com/p.gif': GIF, ...Object.fromEntries(pages.map((host) => [`${host}/index.html`, PAGE])),
+  }, 'coldstart');
+  const server = site.server;
+  // The stub: the same webRequest listeners, answering the report and health messages the drivers and this bench send.
+  const stub = await stubExtension({ count: true });
+  const browsers = {
+    whither: await launchChromium({ server }), stub: await launchChromium({ server, extensionDir: stub.dir }),
+  };
   /** @type {Record<string, number[]>} */
   const b = { whither: [], whitherEvent: [], stub: [], empty: [], module: [] };
   try {
@@ -135,9 +107,8 @@ chrome.runtime.onMessage.addListener((m, s, reply) => {
   } finally {
     await browsers.whither.close();
     await browsers.stub.close();
-    await server.close();
-    await rm(site, { recursive: true, force: true });
-    await rm(stub, { recursive: true, force: true });
+    await site.close();
+    await stub.remove();
   }
   console.log(`cold start in headless Chromium, ${RUNS} worker starts each, interleaved (ms since the worker started)`);
   console.log(`  stub worker: first webRequest event arrives             ${median(b.stub).toFixed(2).padStart(7)} ms`);

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { EXTENSION_DIR, launchChromium, missingBuild } from '../../tests/e2e/harness.mjs';
+import { CHROME_DIR, launchChromium, median, missingBuild } from '../lib/bench.mjs';
 import { syntheticHistory } from './history-sample.mjs';
 import { encodeDay } from '../../extension/day-codec.js';
 
@@ -20,11 +20,12 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const DAYS = Number(process.env.DAYS ?? 180);
 const SITES = Number(process.env.SITES ?? 3000);
 const TARGET_MS = 1000;
-if (missingBuild().length) throw new Error(`build the extension first (make build): missing ${missingBuild()}`);
+const missing = missingBuild([CHROME_DIR]);
+if (missing.length) throw new Error(`build the extension first (make build): missing ${missing}`);
 
-// The core of the extension under test, so that the chunks are in the format its recorder writes.
-const core = await import(pathToFileURL(`${EXTENSION_DIR}pkg/whither.js`).href);
-core.initSync({ module: readFileSync(`${EXTENSION_DIR}pkg/whither_bg.wasm`) });
+// The core of the extension under test (dist/chrome/pkg/), so that the chunks are in the format its recorder writes.
+const core = await import(pathToFileURL(`${CHROME_DIR}pkg/whither.js`).href);
+core.initSync({ module: readFileSync(`${CHROME_DIR}pkg/whither_bg.wasm`) });
 const now = new Date();
 const today = Math.floor(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / 86_400_000);
 let t0 = performance.now();
@@ -99,7 +100,6 @@ try {
       results[j].push(await open(c.browser, c.query, c.state));
     }
   }
-  const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const emptyOpen = median(results[2].map((r) => r.open));
   CASES.forEach((c, j) => {
     const rs = results[j];

@@ -3,17 +3,14 @@
 // case). Requests go to 300 distinct hosts, then to as many distinct hosts as requests (capped by the core's
 // MAX_HOSTS): the state must grow with distinct hosts, not with requests. Prints the ratios against the 1,000 case.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PKG_DIR, coreBytes } from '../lib/bench.mjs';
 import { hostSample } from './sample.mjs';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
 
 if (process.argv[2] === '--case') {
   const [n, mode] = [Number(process.argv[3]), process.argv[4]];
-  const core = await import(pathToFileURL(`${pkg}whither.js`).href);
-  const wasm = core.initSync({ module: readFileSync(`${pkg}whither_bg.wasm`) });
+  const core = await import(pathToFileURL(`${PKG_DIR}whither.js`).href);
+  const wasm = core.initSync({ module: coreBytes() });
   const pool = mode === 'fixed' ? hostSample(20_000).slice(0, 300) : hostSample(n);
   const tracker = new core.Tracker();
   tracker.event(1, { stage: 'before', requestId: 'page', url: 'https://www.example.com/', type: 'main_frame',

@@ -1,22 +1,22 @@
 // Page-load overhead in headless Chromium: a local page with 500 subresources from 100 third-party hosts (real
-// tracker hostnames, served by tests/e2e/server.mjs), loaded in turn without extensions, with a stub extension whose
+// tracker hostnames, served by scripts/lib/site-server.mjs), loaded in turn without extensions, with a stub extension whose
 // webRequest listeners (the same five events) do nothing, and with Whither, each load in a fresh profile; prints the
 // median ratios of load times (with Whither / without: target <= 1.02; with Whither / stub: Whither's own work,
 // beyond what the browser costs any extension that observes requests). PAIRS (default 10).
 // Firefox is not measured here: its temporary add-on install needs a WebDriver session per profile, which costs
 // more than the effect being measured.
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-import { startServer } from '../../tests/e2e/server.mjs';
-import { EXTENSION_DIR, GECKO_ID, POPUP_PATH, chromiumPath, firefoxPath, geckodriverPath, launchFirefox, missingBuild }
-  from '../../tests/e2e/harness.mjs';
+import {
+  CHROME_DIR, CHROMIUM_FLAGS, FIREFOX_DIR, GIF, chromiumExtensionFlags, chromiumPath, firefoxPath, geckodriverPath,
+  launchFirefox, median, missingBuild, startSite, stubExtension,
+} from '../lib/bench.mjs';
 import { thirdParties } from './sample.mjs';
-import { STAGES } from '../../extension/state.js';
 
 const PAIRS = Number(process.env.PAIRS ?? 10);
 // BASELINE=/path/to/another/unpacked/Whither adds a fourth arm, to compare two versions side by side in one run.
@@ -25,41 +25,33 @@ const BASELINE = process.env.BASELINE ? path.resolve(process.env.BASELINE) : nul
 const HOSTS = 100;
 const RESOURCES = 500;
 const PAGE_HOST = 'www.bench-site.example';
-const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-if (missingBuild().length) throw new Error(`build the extension first (make build): missing ${missingBuild()}`);
+const missing = missingBuild();
+if (missing.length) throw new Error(`build the extension first (make build): missing ${missing}`);
 const executablePath = chromiumPath();
 if (!executablePath) throw new Error('Chromium not found (apt-get install chromium)');
 
 // The site: one page, 5 resources (images, scripts, a stylesheet) on each of 100 third-party hosts.
-const site = await mkdtemp(path.join(tmpdir(), 'whither-bench-site-'));
 const hosts = thirdParties().slice(0, HOSTS).map(([d], i) => (i % 2 ? `cdn.${d}` : d));
 const tags = [];
+/** @type {Record<string, string | Uint8Array>} */
+const files = {};
 for (let i = 0; i < RESOURCES; i++) {
   const host = hosts[i % hosts.length];
   const kind = i % 10 === 0 ? 'js' : i % 25 === 1 ? 'css' : 'gif';
   const file = `r${i}.${kind}`;
-  await mkdir(path.join(site, host), { recursive: true });
-  await writeFile(path.join(site, host, file), kind === 'gif' ? GIF : kind === 'js' ? `window.r${i}=1;\n` : 'b{}\n');
+  files[`${host}/${file}`] = kind === 'gif' ? GIF : kind === 'js' ? `window.r${i}=1;\n` : 'b{}\n';
   const url = `https://${host}/${file}`;
   tags.push(kind === 'gif' ? `<img src="${url}" width="1" height="1" alt="">`
     : kind === 'js' ? `<script src="${url}"></script>` : `<link rel="stylesheet" href="${url}">`);
 }
-await mkdir(path.join(site, PAGE_HOST), { recursive: true });
-await writeFile(path.join(site, PAGE_HOST, 'index.html'),
-  `<!doctype html><meta charset="utf-8"><title>bench</title><h1>500 subresources</h1>\n` +
+files[`${PAGE_HOST}/index.html`] = `<!doctype html><meta charset="utf-8"><title>bench</title><h1>500 subresources</h1>\n` +
   // Keep every resource timing (browsers keep 250 by default), to check that every resource loaded.
-  `<script>performance.setResourceTimingBufferSize(10000)</script>\n${tags.join('\n')}\n`);
-const server = await startServer({ siteDir: site });
+  `<script>performance.setResourceTimingBufferSize(10000)</script>\n${tags.join('\n')}\n`;
+const site = await startSite(files, 'pageload');
+const server = site.server;
 // The stub: an MV3 extension with the same webRequest listeners as Whither's background, doing nothing.
-const stub = await mkdtemp(path.join(tmpdir(), 'whither-bench-stub-'));
-await writeFile(path.join(stub, 'manifest.json'), JSON.stringify({
-  manifest_version: 3, name: 'stub', version: '1', permissions: ['webRequest'], host_permissions: ['<all_urls>'],
-  background: { service_worker: 'bg.js' },
-}));
-await writeFile(path.join(stub, 'bg.js'), `for (const e of ${JSON.stringify(Object.keys(STAGES))})
-  chrome.webRequest[e].addListener(() => {}, { urls: ['<all_urls>'] });
-chrome.runtime.onMessage.addListener((m, s, reply) => { reply(true); });\n`);
+const stub = (await stubExtension()).dir;
 const PAGE = `https://${PAGE_HOST}/`;
 
 const TICK_MS = 1000 / 100; // USER_HZ: /proc times are in 1/100 s on Linux
@@ -165,16 +157,13 @@ function printProfile(profile) {
 /** One load of the page in a fresh profile; returns its load time (navigation start → load event end), ms. */
 async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ arm, profileWorker = false) {
   const withWhither = arm === 'whither' || arm === 'baseline';
-  const dir = arm === 'whither' ? EXTENSION_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE) : stub;
+  const dir = arm === 'whither' ? CHROME_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE) : stub;
   const profile = await mkdtemp(path.join(tmpdir(), 'whither-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath, headless: true, ignoreHTTPSErrors: true,
     args: [
-      ...(arm === 'without' ? ['--disable-extensions']
-        : [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`]),
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--no-default-browser-check',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions',
+      ...(arm === 'without' ? ['--disable-extensions'] : chromiumExtensionFlags(dir)),
+      ...CHROMIUM_FLAGS,
       ...server.chromiumArgs(),
       ...(profileWorker ? ['--remote-debugging-port=0'] : []),
     ],
@@ -226,8 +215,7 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
 // PROFILE=1: one load with Whither, its service worker's CPU profile printed, and nothing else.
 if (process.env.PROFILE === '1') {
   await load('whither', true);
-  await server.close();
-  await rm(site, { recursive: true, force: true });
+  await site.close();
   await rm(stub, { recursive: true, force: true });
   process.exit(0);
 }
@@ -260,7 +248,6 @@ for (let i = 0; i < (process.env.CHROMIUM === '0' ? 0 : PAIRS); i++) {
     cpuRatios[other].push(r.whither.cpuMs / r[other].cpuMs);
   }
 }
-const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 if (times.whither.length) {
   console.log(`page load, headless Chromium, ${RESOURCES} subresources from ${HOSTS} hosts, ${PAIRS} rounds of fresh ` +
     `profiles (${((performance.now() - t0) / 1000).toFixed(0)} s; target: with / without <= 1.02)`);
@@ -287,21 +274,9 @@ if (times.whither.length) {
 // nothing) and Whither. The first round only warms up.
 if (firefoxPath() && geckodriverPath() && process.env.FIREFOX !== '0') {
   const FIREFOX_ROUNDS = Number(process.env.FIREFOX_ROUNDS ?? PAIRS);
-  /** A stub add-on for Firefox (same id, so that the harness finds its pages), with or without the listeners. */
-  async function firefoxStub(/** @type {boolean} */ listen) {
-    const dir = await mkdtemp(path.join(tmpdir(), 'whither-bench-ffstub-'));
-    await mkdir(path.join(dir, 'extension'));
-    await writeFile(path.join(dir, POPUP_PATH), '<!doctype html><title>stub</title>\n');
-    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({
-      manifest_version: 3, name: 'stub', version: '1', permissions: ['webRequest'], host_permissions: ['<all_urls>'],
-      background: { scripts: ['bg.js'] }, browser_specific_settings: { gecko: { id: GECKO_ID } },
-    }));
-    await writeFile(path.join(dir, 'bg.js'), `${listen ? `for (const e of ${JSON.stringify(Object.keys(STAGES))})
-  browser.webRequest[e].addListener(() => {}, { urls: ['<all_urls>'] });` : ''}
-browser.runtime.onMessage.addListener(() => Promise.resolve(null));\n`);
-    return dir;
-  }
-  const dirs = { without: await firefoxStub(false), stub: await firefoxStub(true), whither: EXTENSION_DIR };
+  // Stub add-ons (with Whither's id, so that the drivers find their pages), with or without the listeners.
+  const firefoxStub = async (/** @type {boolean} */ listen) => (await stubExtension({ browser: 'firefox', listen })).dir;
+  const dirs = { without: await firefoxStub(false), stub: await firefoxStub(true), whither: FIREFOX_DIR };
   /** @type {Record<string, any>} */
   const browsers = {};
   for (const [arm, dir] of Object.entries(dirs)) browsers[arm] = await launchFirefox({ server, extensionDir: dir });
@@ -358,6 +333,5 @@ browser.runtime.onMessage.addListener(() => Promise.resolve(null));\n`);
 } else {
   console.log('page load in Firefox: skipped (needs firefox-esr and geckodriver)');
 }
-await server.close();
-await rm(site, { recursive: true, force: true });
+await site.close();
 await rm(stub, { recursive: true, force: true });

@@ -1,17 +1,16 @@
-// What takes the space in the wasm core: raw and gzip size of pkg/whither_bg.wasm, its code and data sections, and
-// within the data the public suffix table and the database's text tables (each gzip-compressed on its own, an
-// estimate of its share of the whole). Reads the generated tables from target/ (built by `make wasm`).
+// What takes the space in the wasm core: raw and gzip size of the shipped whither_bg.wasm (dist/chrome/pkg/), its
+// code and data sections, and within the data the public suffix table and the database's text tables (each
+// gzip-compressed on its own, an estimate of its share of the whole). Reads the generated tables from target/ (built
+// by `make wasm`).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { ROOT, coreBytes } from '../lib/bench.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
-const target = process.env.CARGO_TARGET_DIR ?? `${root}target`;
+const target = process.env.CARGO_TARGET_DIR ?? `${ROOT}target`;
 const gz = (/** @type {Uint8Array} */ b) => gzipSync(b, { level: 9 }).length;
 const kb = (/** @type {number} */ n) => `${(n / 1000).toFixed(1).padStart(7)} KB`;
 
-const wasm = readFileSync(`${pkg}whither_bg.wasm`);
+const wasm = coreBytes();
 
 /** Sections of a wasm module: id → bytes. */
 function sections(/** @type {Buffer} */ b) {

@@ -10,12 +10,8 @@
 // Target: <= 50 ms from the popup script's start to the first frame with the report. PROFILE=1 adds the functions
 // with the most self time in the popup with the report (CDP Profiler, 0.1 ms sampling). (The dashboard with six months
 // of history is not measured here: docs/performance.md.)
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { loadavg } from 'node:os';
-import { startServer } from '../../tests/e2e/server.mjs';
-import { launchChromium, missingBuild, POPUP_PATH } from '../../tests/e2e/harness.mjs';
+import { CHROME_DIR, GIF, POPUP_PATH, launchChromium, median, missingBuild, startSite } from '../lib/bench.mjs';
 import { thirdParties } from './sample.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
@@ -23,20 +19,16 @@ const PROFILE = process.env.PROFILE === '1';
 const HOSTS = 300;
 const TARGET_MS = 50;
 const PAGE_HOST = 'www.popup-bench.example';
-const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
-if (missingBuild().length) throw new Error(`build the extension first (make build): missing ${missingBuild()}`);
+const missing = missingBuild([CHROME_DIR]);
+if (missing.length) throw new Error(`build the extension first (make build): missing ${missing}`);
 
-const site = await mkdtemp(path.join(tmpdir(), 'whither-views-site-'));
 const hosts = thirdParties().slice(0, HOSTS).map(([d]) => d);
-for (const h of hosts) {
-  await mkdir(path.join(site, h), { recursive: true });
-  await writeFile(path.join(site, h, 'p.gif'), GIF);
-}
-await mkdir(path.join(site, PAGE_HOST), { recursive: true });
-await writeFile(path.join(site, PAGE_HOST, 'index.html'), `<!doctype html><meta charset="utf-8"><title>popup bench</title>
-${hosts.map((h) => `<img src="https://${h}/p.gif" width="1" height="1" alt="">`).join('\n')}\n`);
-const server = await startServer({ siteDir: site });
-const browser = await launchChromium({ server });
+const site = await startSite({
+  ...Object.fromEntries(hosts.map((h) => [`${h}/p.gif`, GIF])),
+  [`${PAGE_HOST}/index.html`]: `<!doctype html><meta charset="utf-8"><title>popup bench</title>
+${hosts.map((h) => `<img src="https://${h}/p.gif" width="1" height="1" alt="">`).join('\n')}\n`,
+}, 'views');
+const browser = await launchChromium({ server: site.server });
 
 /**
  * @typedef {{ready: number, painted: number, start: number, received: number, requested: number}} Times
@@ -128,7 +120,6 @@ try {
   }
   if (PROFILE) for (let i = 0; i < 5; i++) await open(tabId, 'ready', true);
 
-  const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   /** @param {Times[]} runs @param {(t: Times) => number} f */
   const med = (runs, f) => median(runs.map(f));
   const ms = (/** @type {number} */ x) => `${x.toFixed(1).padStart(6)} ms`;
@@ -164,6 +155,5 @@ try {
   }
 } finally {
   await browser.close();
-  await server.close();
-  await rm(site, { recursive: true, force: true });
+  await site.close();
 }

@@ -1,10 +1,10 @@
-// End to end in headless Chromium: the unpacked extension at the repository root visits the local test site
-// (tests/e2e/site, served under real third-party hostnames by tests/e2e/server.mjs); the report from the message API
+// End to end in headless Chromium: the unpacked extension dist/chrome/ visits the local demo site (scripts/demo-site,
+// served under real third-party hostnames by scripts/lib/site-server.mjs); the report from the message API
 // and the popup's DOM are checked against tests/e2e/expected.json and the server's record of requests. A second visit
 // stops the extension's service worker in the middle of the page's requests and must give the same report. The first
 // visit is recorded as a HAR, and `whither report FILE.har` must agree with the extension.
 //
-// Run: node --test --test-concurrency=1 tests/e2e/   (needs `make build`: pkg/ and target/release/whither)
+// Run: node --test --test-concurrency=1 tests/e2e/   (needs `make build`: dist/chrome/ and target/release/whither)
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,15 +13,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
+import { startServer, PAGE_URL, DONE_BEACON } from '../../scripts/lib/site-server.mjs';
 import {
-  launchChromium, missingBuild, EXTENSION_DIR, prerequisites,
+  launchChromium, missingBuild, ROOT, prerequisites,
 } from './harness.mjs';
 import {
   EXPECTED, POPUP_EXPAND_ALL, POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup, assertHarAgrees,
 } from './assertions.mjs';
 
-const CLI = process.env.WHITHER_CLI ?? path.join(EXTENSION_DIR, 'target/release/whither');
+const CLI = process.env.WHITHER_CLI ?? path.join(ROOT, 'target/release/whither');
 const GATE = (/** @type {{host: string, path: string}} */ r) => r.host === 'static.criteo.net' && r.path.startsWith('/js/ld/publishertag.js');
 const isDone = (/** @type {{host: string, path: string}} */ r) => r.host === DONE_BEACON.host && r.path === DONE_BEACON.path;
 
@@ -31,7 +31,7 @@ const { unmet, skip } = prerequisites('chromium', missing);
 
 /**
  * One visit of the test page in a fresh browser profile.
- * @param {import('./server.mjs').TestServer} server
+ * @param {import('../../scripts/lib/site-server.mjs').TestServer} server
  * @param {{ stopWorker: boolean, har?: string }} options
  */
 async function visit(server, { stopWorker, har }) {

@@ -10,7 +10,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { EXTENSION_DIR, launchChromium, missingBuild, prerequisites } from './harness.mjs';
+import { CHROME_DIR, launchChromium, missingBuild, prerequisites } from './harness.mjs';
 import { encodeDay } from '../../extension/day-codec.js';
 
 const { unmet, skip } = prerequisites('chromium', missingBuild());
@@ -31,8 +31,8 @@ const v1Day = (day, visits, requests) => JSON.stringify({
 test('Chromium dashboard: only the shown period is read first; every stored day format counts',
   { skip, timeout: 120_000 }, async (t) => {
     if (unmet) assert.fail(unmet);
-    const core = await import(pathToFileURL(`${EXTENSION_DIR}pkg/whither.js`).href);
-    core.initSync({ module: readFileSync(`${EXTENSION_DIR}pkg/whither_bg.wasm`) });
+    const core = await import(pathToFileURL(`${CHROME_DIR}pkg/whither.js`).href);
+    core.initSync({ module: readFileSync(`${CHROME_DIR}pkg/whither_bg.wasm`) });
     // Days (relative to today) → requests of that day (two hosts × n). Two days are older than the default 30 days.
     /** @type {[number, number, 'v1' | 'v2' | 'z'][]} */
     const plan = [[-45, 5, 'v1'], [-31, 7, 'z'], [-12, 11, 'v1'], [-3, 13, 'v2'], [0, 17, 'z']];

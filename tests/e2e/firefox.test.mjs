@@ -1,5 +1,5 @@
-// End to end in headless Firefox ESR (geckodriver, WebDriver over HTTP): the extension at the repository root is
-// installed as a temporary add-on and visits the local test site (the test server is Firefox's proxy, so the real
+// End to end in headless Firefox ESR (geckodriver, WebDriver over HTTP): the unpacked extension dist/firefox/ is
+// installed as a temporary add-on and visits the local demo site (the test server is Firefox's proxy, so the real
 // third-party hostnames reach it). The report from the message API and the popup's DOM are checked against
 // tests/e2e/expected.json and the server's record. A second visit runs with `extensions.background.idle.timeout`
 // set low: the background is suspended in the middle of the page's requests and must give the same report.
@@ -8,7 +8,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
+import { startServer, PAGE_URL, DONE_BEACON } from '../../scripts/lib/site-server.mjs';
 import {
   launchFirefox, missingBuild, prerequisites,
 } from './harness.mjs';
@@ -26,7 +26,7 @@ const { unmet, skip } = prerequisites('firefox', missing);
 
 /**
  * One visit of the test page in a fresh Firefox profile.
- * @param {import('./server.mjs').TestServer} server
+ * @param {import('../../scripts/lib/site-server.mjs').TestServer} server
  * @param {{ suspend: boolean }} options
  */
 async function visit(server, { suspend }) {

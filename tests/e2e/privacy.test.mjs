@@ -14,7 +14,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
+import { startServer, PAGE_URL, DONE_BEACON } from '../../scripts/lib/site-server.mjs';
 import {
   launchChromium, launchFirefox, missingBuild, prerequisites,
 } from './harness.mjs';
@@ -66,7 +66,7 @@ function watchRequests(context, base) {
 /**
  * Requests at the server that the page did not make and the browser's own services did not make: what an extension
  * request would be (it carries no Origin or Referer that would tell).
- * @param {import('./server.mjs').TestServer} server
+ * @param {import('../../scripts/lib/site-server.mjs').TestServer} server
  */
 function strangerRequests(server) {
   return server.requests

@@ -12,7 +12,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './server.mjs';
+import { startServer } from '../../scripts/lib/site-server.mjs';
 import { launchChromium, launchFirefox, chromiumPath, firefoxPath, geckodriverPath, missingBuild } from './harness.mjs';
 
 const SITE_DIR = fileURLToPath(new URL('./site-stress/', import.meta.url));
@@ -35,7 +35,7 @@ const allowSkip = process.env.WHITHER_E2E_ALLOW_SKIP === '1';
 
 /**
  * The server's record as requests per host (the browser's own favicon request is not a page request).
- * @param {import('./server.mjs').TestServer} server
+ * @param {import('../../scripts/lib/site-server.mjs').TestServer} server
  */
 function serverCounts(server) {
   /** @type {Record<string, number>} */
@@ -56,7 +56,7 @@ function reportCounts(report) {
 }
 
 /**
- * @param {any} report @param {import('./server.mjs').TestServer} server
+ * @param {any} report @param {import('../../scripts/lib/site-server.mjs').TestServer} server
  */
 function assertComplete(report, server) {
   assert.equal(report.totals.requests, REQUESTS, 'every request counted once');

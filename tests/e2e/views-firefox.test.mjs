@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
+import { startServer, PAGE_URL, DONE_BEACON } from '../../scripts/lib/site-server.mjs';
 import {
   launchFirefox, missingBuild, prerequisites,
 } from './harness.mjs';

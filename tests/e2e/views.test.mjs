@@ -11,20 +11,20 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, PAGE_URL, DONE_BEACON } from './server.mjs';
+import { startServer, PAGE_URL, DONE_BEACON } from '../../scripts/lib/site-server.mjs';
 import {
-  launchChromium, missingBuild, EXTENSION_DIR, prerequisites,
+  launchChromium, missingBuild, CHROME_DIR, ROOT, prerequisites,
 } from './harness.mjs';
 import { EXPECTED, POPUP_EXPAND_ALL } from './assertions.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {string} */
 const AXE_SOURCE = require('axe-core').source;
-const SHOTS = process.env.WHITHER_SCREENSHOTS ?? path.join(EXTENSION_DIR, 'test-results/screenshots');
+const SHOTS = process.env.WHITHER_SCREENSHOTS ?? path.join(ROOT, 'test-results/screenshots');
 const isDone = (/** @type {{host: string, path: string}} */ r) => r.host === DONE_BEACON.host && r.path === DONE_BEACON.path;
 
 const missing = [...missingBuild(), ...missingBuild().length ? [] : ['extension/vendor/d3-geo.min.js']
-  .filter((f) => !require('node:fs').existsSync(path.join(EXTENSION_DIR, f)))];
+  .filter((f) => !require('node:fs').existsSync(path.join(CHROME_DIR, f)))];
 const { unmet, skip } = prerequisites('chromium', missing);
 
 /**

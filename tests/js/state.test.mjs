@@ -227,6 +227,27 @@ test('the stored state always catches up with the tracker (many bursts)', async 
   assert.ok(api.ops.filter((o) => o[0] === 'set').length < 140, 'writes were coalesced');
 });
 
+test('health.storedRequests: per tab, the requests of its last stored (or restored) state', async () => {
+  const api = fakeBrowser({ [storageKey(5)]: JSON.stringify([{ stage: 'before', requestId: 'old' }]) });
+  const tracker = new FakeTracker();
+  const w = createWhither({ api, ready: tracker, log: quietLog(), persistDelayMs: 0 });
+  await w.started;
+  assert.deepEqual(w.health.storedRequests, { 5: 1 }, 'restored');
+  api.hold = true;
+  for (const id of ['a', 'b', 'c']) w.onRequest('before', details(6, id));
+  await tick();
+  await tick();
+  assert.equal(w.health.storedRequests[6], undefined, 'not before the write has finished');
+  api.hold = false;
+  api.release();
+  await w.idle();
+  assert.deepEqual(w.health.storedRequests, { 5: 1, 6: 3 });
+  assert.equal(w.health.storedRequests[6], JSON.parse(api.store.get('tab:6')).length);
+  w.onTabRemoved(5);
+  await w.idle();
+  assert.deepEqual(w.health.storedRequests, { 6: 3 }, 'a closed tab has no stored state');
+});
+
 test('closing a tab forgets it in the tracker and in storage, even with a write in flight', async () => {
   const api = fakeBrowser();
   const tracker = new FakeTracker();

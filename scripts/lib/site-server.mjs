@@ -1,6 +1,7 @@
-// Local HTTP + HTTPS server for Whither's end-to-end tests and headless demo.
+// Local HTTP + HTTPS server of the demo site, shared by the end-to-end tests, the headless demo (scripts/demo.mjs),
+// `DEMO_SITE=1 make run` (scripts/run.sh) and the benchmarks (scripts/bench/, with sites of their own).
 //
-// It serves tests/e2e/site/<hostname>/<path> under the REAL hostnames of the site's first and third parties
+// It serves scripts/demo-site/<hostname>/<path> (or another site directory) under the REAL hostnames of the site's first and third parties
 // (www.news.example, www.google-analytics.com, mc.yandex.ru, …). Browsers reach it either
 //   - Chromium: `--host-resolver-rules=MAP *:80 127.0.0.1:<httpPort>, MAP *:443 127.0.0.1:<httpsPort>` plus
 //     `--ignore-certificate-errors` (see chromiumArgs()), or
@@ -12,7 +13,7 @@
 // Every request is recorded ({host, path, method, …}) so that tests can compare the browser extension's report with
 // what the server really received; `waitFor` awaits a request, `hold` keeps a response back until released.
 //
-// CLI: `node tests/e2e/server.mjs [--http-port N] [--https-port N]` runs the server and prints how to reach it.
+// CLI: `node scripts/lib/site-server.mjs [--http-port N] [--https-port N]` runs the server and prints how to reach it.
 
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -24,7 +25,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
 
-export const SITE_DIR = fileURLToPath(new URL('./site/', import.meta.url));
+/** The demo site: one directory per hostname (the end-to-end tests' expectations: tests/e2e/expected.json). */
+export const SITE_DIR = fileURLToPath(new URL('../demo-site/', import.meta.url));
 /** The demo page (the first document of a visit). */
 export const PAGE_URL = 'https://www.news.example/';
 /** The request the page makes last, once every other request has been answered. */

@@ -1,0 +1,537 @@
+// Browser drivers shared by the end-to-end tests (tests/e2e/, through tests/e2e/harness.mjs), the headless demo
+// (scripts/demo.mjs) and the benchmarks (scripts/bench/): they load the built extension from dist/chrome/ and
+// dist/firefox/ (`make build`), never the repository root.
+//
+// Chromium: Playwright (playwright-core, no downloaded browser) drives the system Chromium with the unpacked
+// extension dist/chrome/; real hostnames reach the site server (scripts/lib/site-server.mjs) through
+// --host-resolver-rules.
+// Firefox: a minimal WebDriver-over-HTTP client drives geckodriver + Firefox ESR; dist/firefox/ is installed as a
+// temporary add-on and the site server is the browser's proxy.
+// Every wait is bounded: a wait that runs out throws an error that says what it waited for.
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where `make build` writes the unpacked extensions (WHITHER_DIST overrides it, e.g. another build's dist/). */
+export const DIST_DIR = process.env.WHITHER_DIST
+  ? path.resolve(process.env.WHITHER_DIST) + path.sep
+  : path.join(ROOT, 'dist') + path.sep;
+/** The unpacked extension Chromium loads (`make build`). */
+export const CHROME_DIR = path.join(DIST_DIR, 'chrome') + path.sep;
+/** The unpacked extension Firefox installs (`make build`). */
+export const FIREFOX_DIR = path.join(DIST_DIR, 'firefox') + path.sep;
+export const POPUP_PATH = 'extension/popup.html';
+/** How long `settled()` sees no write before it trusts what it saw (more than a response's way to its completion). */
+const SETTLE_QUIET_MS = 300;
+export const GECKO_ID = 'whither@whither.dev';
+
+/** @param {string[]} candidates @returns {string|null} */
+function firstExisting(candidates) {
+  return candidates.find((p) => p && existsSync(p)) ?? null;
+}
+
+export function chromiumPath() {
+  return firstExisting([process.env.CHROMIUM ?? '', '/usr/bin/chromium', '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome']);
+}
+export function firefoxPath() {
+  return firstExisting([process.env.FIREFOX ?? '', '/usr/bin/firefox-esr', '/usr/bin/firefox']);
+}
+export function geckodriverPath() {
+  return firstExisting([process.env.GECKODRIVER ?? '', path.join(homedir(), '.cargo/bin/geckodriver'),
+    '/usr/local/bin/geckodriver', '/usr/bin/geckodriver']);
+}
+
+/**
+ * What must be built before a browser can load the extension: the files of dist/chrome/ and dist/firefox/ that are
+ * missing (relative to the repository root when they are under it); empty when both are ready.
+ * @param {string[]} [dirs] the unpacked extensions to check (default: both)
+ */
+export function missingBuild(dirs = [CHROME_DIR, FIREFOX_DIR]) {
+  return dirs.flatMap((dir) => ['manifest.json', 'extension/background.js', POPUP_PATH, 'pkg/whither.js',
+    'pkg/whither_bg.wasm'].map((f) => path.join(dir, f)))
+    .filter((f) => !existsSync(f))
+    .map((f) => (f.startsWith(ROOT) ? path.relative(ROOT, f) : f));
+}
+
+/**
+ * `promise`, or an error saying what was awaited once `ms` have passed (the promise itself is not cancelled).
+ * @template T @param {Promise<T>} promise @param {number} ms @param {string} what what is awaited
+ * @returns {Promise<T>}
+ */
+export function within(promise, ms, what) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, timeout])).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Chromium
+
+/** The flags of every Chromium these tools start: no first-run UI, no background traffic of its own, no QUIC. */
+export const CHROMIUM_FLAGS = Object.freeze([
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--no-default-browser-check',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions',
+]);
+
+/** The flags that load one unpacked extension (and no other). @param {string} dir */
+export function chromiumExtensionFlags(dir) {
+  return [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`];
+}
+
+/**
+ * Launches Chromium with the unpacked extension on a fresh profile.
+ * @param {{ server: { chromiumArgs(): string[] }, extensionDir?: string, headless?: boolean,
+ *           recordHar?: { path: string }, viewport?: { width: number, height: number },
+ *           args?: string[], locale?: string }} options   (locale: the browser's UI language, e.g. 'de-DE')
+ */
+export async function launchChromium(options) {
+  const { chromium } = await import('playwright-core');
+  const extensionDir = options.extensionDir ?? CHROME_DIR;
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error('Chromium not found (apt-get install chromium)');
+  const profile = await mkdtemp(path.join(tmpdir(), 'whither-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: options.headless ?? true,
+    viewport: options.viewport ?? { width: 1100, height: 800 },
+    ignoreHTTPSErrors: true,
+    locale: options.locale,
+    // Only the web pages' own traffic: not the extension's pages, not data: URLs.
+    recordHar: options.recordHar ? { path: options.recordHar.path, urlFilter: /^https?:\/\// } : undefined,
+    args: [
+      ...chromiumExtensionFlags(extensionDir),
+      ...CHROMIUM_FLAGS,
+      ...options.server.chromiumArgs(),
+      ...(options.args ?? []),
+    ],
+  });
+  const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
+    ?? await context.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 15_000 });
+  const extensionId = new URL(worker.url()).host;
+  const base = `chrome-extension://${extensionId}/`;
+  // The first tab of a persistent context: keep it as the page tab.
+  const page = context.pages()[0] ?? await context.newPage();
+  /** @type {import('playwright-core').Page|null} */
+  let extPage = null;
+
+  /** An extension page (the popup without a tab id) used to call the extension's APIs. */
+  async function extensionPage() {
+    if (extPage && !extPage.isClosed()) return extPage;
+    extPage = await context.newPage();
+    await extPage.goto(`${base}${POPUP_PATH}?tabId=-1`);
+    return extPage;
+  }
+
+  // The worker is visible before its module has run: wait until its listeners answer a message, so that the page's
+  // first request (the main_frame that starts a visit) cannot be missed.
+  const probe = await extensionPage();
+  await within(probe.evaluate(() => chrome.runtime.sendMessage({ type: 'whither:report', tabId: -1 })), 15_000,
+    `the background of ${extensionDir} answering a first message`);
+
+  return {
+    context,
+    page,
+    extensionId,
+    base,
+    extensionPage,
+    /** @param {string} urlPattern a chrome.tabs.query url pattern @returns {Promise<number>} */
+    async tabId(urlPattern) {
+      const p = await extensionPage();
+      const ids = await within(p.evaluate(async (url) => (await chrome.tabs.query({ url })).map((t) => t.id),
+        urlPattern), 10_000, `the tabs matching ${urlPattern}`);
+      if (ids.length !== 1) throw new Error(`expected one tab matching ${urlPattern}, found ${ids.length}`);
+      return /** @type {number} */ (ids[0]);
+    },
+    /**
+     * The report of a tab through the message API, once it counts at least `expectedRequests` requests (polled in
+     * the extension page).
+     * @param {number} tabId @param {number} expectedRequests totals.requests to wait for
+     */
+    async report(tabId, expectedRequests, timeoutMs = 20_000) {
+      const p = await extensionPage();
+      // Polled inside the extension page (waitForFunction does not await an async predicate); the bound outside
+      // catches a message that is never answered.
+      return within(p.evaluate(async ({ tabId, expectedRequests, timeoutMs }) => {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const r = await chrome.runtime.sendMessage({ type: 'whither:report', tabId });
+          if (r && r.totals && r.totals.requests >= expectedRequests) return r;
+          if (Date.now() > deadline) throw new Error(`report not ready: ${JSON.stringify(r && r.totals)}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }, { tabId, expectedRequests, timeoutMs }), timeoutMs + 5_000, `the report of tab ${tabId}`);
+    },
+    /**
+     * Opens the popup for a tab as a normal tab and returns that page once it shows `expectedRequests` requests and
+     * every company line (body[data-complete]; their details are built when opened: POPUP_EXPAND_ALL).
+     * @param {number} tabId @param {number} expectedRequests
+     */
+    async popup(tabId, expectedRequests, viewport = { width: 420, height: 900 }) {
+      const p = await context.newPage();
+      await p.setViewportSize(viewport);
+      await p.goto(`${base}${POPUP_PATH}?tabId=${tabId}`);
+      await p.waitForSelector(`body[data-state="ready"][data-complete="true"] #summary[data-requests="${expectedRequests}"]`,
+        { state: 'attached', timeout: 15_000 });
+      return p;
+    },
+    /**
+     * Waits until the extension has counted `expected()` requests (what the server received so far) for the tab,
+     * stored that state in storage.session and has no write pending (a later event, e.g. a completion with the
+     * server's IP, may change the state without changing the count): what an idle worker has done before Chromium
+     * stops it (after 30 s without events; the background writes a burst's state within PERSIST_DELAY_MS). What is
+     * stored is read from the background's `whither:health` answer (`storedRequests`: per tab, the requests in its
+     * last stored state), not from storage. Between two looks it awaits the next change in storage.session (or at
+     * most 200 ms, when the next change is a request still on its way). Once all that holds, it holds it for
+     * SETTLE_QUIET_MS more without a write: an event still on its way (a completion with the server's IP, after the
+     * server has counted the request) would otherwise be lost when the worker is stopped right after.
+     * @param {number} tabId @param {() => number} expected @param {number} [timeoutMs]
+     */
+    async settled(tabId, expected, timeoutMs = 20_000) {
+      const p = await extensionPage();
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(deadline - Date.now(), 1_000);
+      let quiet = false; // nothing was written to storage.session since the previous look
+      for (;;) {
+        const { counted, saved, pending } = await within(p.evaluate(async (tabId) => {
+          // The report's answer comes after every event that arrived before it was applied (one queue): the health
+          // asked next sees the writes those events scheduled.
+          const report = await chrome.runtime.sendMessage({ type: 'whither:report', tabId });
+          const health = await chrome.runtime.sendMessage({ type: 'whither:health' });
+          return { counted: report?.totals.requests ?? -1, saved: health?.storedRequests?.[tabId] ?? -1,
+            pending: health?.writesPending ?? -1 };
+        }, tabId), left(), `the report and health of tab ${tabId}`);
+        const sent = expected();
+        const done = counted === sent && saved === sent && pending === 0;
+        if (done && quiet) return;
+        if (Date.now() > deadline) {
+          throw new Error(`not settled after ${timeoutMs} ms: ${counted} counted, ${saved} stored, ${sent} sent, `
+            + `${pending} writes pending`);
+        }
+        const changed = await within(p.evaluate((ms) => new Promise((resolve) => {
+          const listener = (/** @type {any} */ _changes, /** @type {string} */ area) => {
+            if (area === 'session') done(true);
+          };
+          const timer = setTimeout(() => done(false), ms);
+          /** @param {boolean} change */
+          function done(change) {
+            clearTimeout(timer);
+            chrome.storage.onChanged.removeListener(listener);
+            resolve(change);
+          }
+          chrome.storage.onChanged.addListener(listener);
+        }), done ? SETTLE_QUIET_MS : 200), left(), 'a change in storage.session');
+        quiet = done && !changed;
+      }
+    },
+    /**
+     * Stops the extension's service worker (CDP ServiceWorker.stopAllWorkers) and resolves once Chromium reports
+     * it stopped: abruptly, unlike Chromium's own stop of an idle worker (call `settled` first to stop it idle).
+     */
+    async stopServiceWorker() {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      const stopped = new Promise((resolve) => {
+        cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+          if (versions.some((v) => v.scriptURL.startsWith(base) && v.runningStatus === 'stopped')) resolve(undefined);
+        });
+      });
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await within(stopped, 15_000, 'Chromium reporting the extension\'s service worker stopped');
+      await cdp.detach();
+    },
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true, maxRetries: 5 });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Firefox (geckodriver, WebDriver over HTTP)
+
+/** How long a WebDriver command may take (starting Firefox, installing the add-on, closing the session). */
+const WEBDRIVER_TIMEOUT_MS = 120_000;
+
+/** An async WebDriver script ended without a result because its document was replaced. */
+class DocumentReplaced extends Error {
+  constructor() {
+    super('the document was replaced while the script ran');
+  }
+}
+
+/** @returns {Promise<number>} a free TCP port on 127.0.0.1 */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address());
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts geckodriver + Firefox ESR (headless) with the extension installed as a temporary add-on.
+ * @param {{ server: { firefoxPrefs(): Record<string, unknown> }, extensionDir?: string, headless?: boolean,
+ *           prefs?: Record<string, unknown> }} options
+ */
+export async function launchFirefox(options) {
+  const extensionDir = options.extensionDir ?? FIREFOX_DIR;
+  const binary = firefoxPath();
+  const driverPath = geckodriverPath();
+  if (!binary) throw new Error('Firefox not found (apt-get install firefox-esr)');
+  if (!driverPath) throw new Error('geckodriver not found (cargo install geckodriver)');
+  const port = await freePort();
+  const driver = spawn(driverPath, ['--port', String(port), '--allow-system-access'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Do not leave geckodriver (and its Firefox) behind if this process ends without close().
+  const killDriver = () => driver.kill('SIGTERM');
+  process.once('exit', killDriver);
+  let driverLog = '';
+  await within(new Promise((resolve, reject) => {
+    const onData = (/** @type {Buffer} */ b) => {
+      driverLog += b.toString();
+      if (/Listening on/.test(driverLog)) resolve(undefined);
+    };
+    driver.stdout.on('data', onData);
+    driver.stderr.on('data', onData);
+    driver.once('exit', (code) => reject(new Error(`geckodriver exited (${code}): ${driverLog}`)));
+  }), 30_000, `geckodriver listening on port ${port}`).catch((error) => {
+    killDriver();
+    throw error;
+  });
+  const uuid = randomUUID();
+  const base = `moz-extension://${uuid}/`;
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  /**
+   * One WebDriver command; a command unanswered after WEBDRIVER_TIMEOUT_MS fails (async scripts end earlier: their
+   * own deadlines, and WebDriver's script timeout of 30 s).
+   * @param {string} method @param {string} url @param {unknown} [body]
+   */
+  async function wd(method, url, body) {
+    let res;
+    let json;
+    try {
+      res = await fetch(endpoint + url, {
+        method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(WEBDRIVER_TIMEOUT_MS),
+      });
+      json = await res.json();
+    } catch (error) {
+      if (/** @type {Error} */ (error)?.name !== 'TimeoutError') throw error;
+      throw new Error(`WebDriver ${method} ${url}: no answer within ${WEBDRIVER_TIMEOUT_MS} ms`);
+    }
+    if (!res.ok) throw new Error(`WebDriver ${method} ${url}: ${json.value?.error}: ${json.value?.message}`);
+    return json.value;
+  }
+
+  const prefs = {
+    'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
+    'browser.shell.checkDefaultBrowser': false,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'toolkit.telemetry.enabled': false,
+    'app.update.disabledForTesting': true,
+    'browser.safebrowsing.malware.enabled': false,
+    'browser.safebrowsing.phishing.enabled': false,
+    'browser.safebrowsing.downloads.enabled': false,
+    'network.captive-portal-service.enabled': false,
+    'network.connectivity-service.enabled': false,
+    'browser.newtabpage.enabled': false,
+    'browser.startup.page': 0,
+    'extensions.getAddons.cache.enabled': false,
+    'services.settings.server': 'data:,',
+    'dom.security.https_only_mode': false,
+    ...options.server.firefoxPrefs(),
+    ...(options.prefs ?? {}),
+  };
+  const session = await wd('POST', '/session', {
+    capabilities: {
+      alwaysMatch: {
+        browserName: 'firefox',
+        acceptInsecureCerts: true,
+        // Navigation returns at once: tests await the server's record of the page's requests instead.
+        pageLoadStrategy: 'none',
+        'moz:firefoxOptions': { binary, args: (options.headless ?? true) ? ['-headless'] : [], prefs },
+      },
+    },
+  });
+  const sid = session.sessionId;
+  const s = (/** @type {string} */ p) => `/session/${sid}${p}`;
+  const addonId = await wd('POST', s('/moz/addon/install'), { path: extensionDir, temporary: true });
+  const mainHandle = await wd('GET', s('/window'));
+
+  /** @param {'chrome'|'content'} context */
+  const setContext = (context) => wd('POST', s('/moz/context'), { context });
+  /** @param {string} script @param {unknown[]} [args] */
+  const execute = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
+  /** @param {string} script body of an async function; `args` in scope; its return value is the result */
+  const executeAsync = (script, args = []) => wd('POST', s('/execute/async'), {
+    script: `const done = arguments[arguments.length - 1]; const args = Array.from(arguments).slice(0, -1);
+      (async () => { ${script} })().then((v) => done({ ok: true, v }), (e) => done({ ok: false, e: String(e) }));`,
+    args,
+  }).catch((e) => {
+    // The document went away under the script (a navigation): the same as a replaced document.
+    if (/Document was unloaded/.test(String(e?.message))) throw new DocumentReplaced();
+    throw e;
+  }).then((r) => {
+    // null: the document was replaced while the script ran (e.g. about:blank → the extension page).
+    if (r === null) throw new DocumentReplaced();
+    if (!r.ok) throw new Error(r.e);
+    return r.v;
+  });
+  /**
+   * Runs an async script in the current tab until it completes in one document (it starts again when a
+   * navigation replaces the document it runs in), for at most `timeoutMs`: then it fails. (Each run is bounded by
+   * the script's own deadline and WebDriver's script timeout.)
+   * @param {string} script @param {unknown[]} [args] @param {number} [timeoutMs]
+   */
+  async function executeInLoadedPage(script, args = [], timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (let runs = 1; ; runs++) {
+      try {
+        return await executeAsync(script, args);
+      } catch (e) {
+        if (!(e instanceof DocumentReplaced)) throw e;
+        if (Date.now() > deadline) {
+          throw new Error(`executeInLoadedPage: the document was replaced under the script ${runs} times in `
+            + `${timeoutMs} ms; it never completed in one document`);
+        }
+      }
+    }
+  }
+
+  /** Opens a moz-extension:// URL in a new tab (WebDriver itself refuses to navigate there); returns its handle. */
+  async function openExtensionTab(/** @type {string} */ url) {
+    const before = new Set(await wd('GET', s('/window/handles')));
+    await setContext('chrome');
+    try {
+      await execute(`const tab = gBrowser.addTab(arguments[0], {
+          triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() });
+        gBrowser.selectedTab = tab;`, [url]);
+    } finally {
+      await setContext('content');
+    }
+    const handles = /** @type {string[]} */ (await wd('GET', s('/window/handles')));
+    const handle = handles.find((h) => !before.has(h));
+    if (!handle) throw new Error(`no new tab for ${url}`);
+    await wd('POST', s('/window'), { handle });
+    // Wait until the extension page has loaded (the tab is switched to, so this polls the page itself).
+    await executeInLoadedPage(`const deadline = Date.now() + 15000;
+      for (;;) {
+        if (document.readyState === 'complete' && location.href.startsWith('moz-extension:')) return true;
+        if (Date.now() > deadline) throw new Error('extension tab not loaded after 15 s: ' + location.href + ' '
+          + document.readyState);
+        await new Promise((r) => setTimeout(r, 50));
+      }`);
+    return handle;
+  }
+
+  /** @type {string|null} */
+  let extHandle = null;
+  async function extensionPage() {
+    const handles = /** @type {string[]} */ (await wd('GET', s('/window/handles')));
+    if (!extHandle || !handles.includes(extHandle)) extHandle = await openExtensionTab(`${base}${POPUP_PATH}?tabId=-1`);
+    else await wd('POST', s('/window'), { handle: extHandle });
+  }
+
+  // Wait until the background's listeners answer a message, so that the page's first request cannot be missed.
+  await extensionPage();
+  await executeAsync(`const w = window.wrappedJSObject ?? window;
+    return (await w.browser.runtime.sendMessage(w.JSON.parse('{"type":"whither:report","tabId":-1}'))) ?? null;`);
+
+  return {
+    sid,
+    addonId,
+    base,
+    uuid,
+    wd: (/** @type {string} */ method, /** @type {string} */ p, /** @type {unknown} */ body) => wd(method, s(p), body),
+    execute,
+    executeAsync,
+    setContext,
+    openExtensionTab,
+    executeInLoadedPage,
+    /** Loads a URL in the first tab (the page tab). */
+    async goto(/** @type {string} */ url) {
+      await wd('POST', s('/window'), { handle: mainHandle });
+      await wd('POST', s('/url'), { url });
+    },
+    async tabId(/** @type {string} */ urlPattern) {
+      await extensionPage();
+      const ids = await executeAsync(`const w = window.wrappedJSObject ?? window; const b = w.browser;
+        const tabs = await b.tabs.query(w.JSON.parse(JSON.stringify({ url: args[0] })));
+        return Array.from(tabs, (t) => t.id);`, [urlPattern]);
+      if (ids.length !== 1) throw new Error(`expected one tab matching ${urlPattern}, found ${ids.length}`);
+      return ids[0];
+    },
+    /** The report of a tab through the message API, polled in an extension page until it has the requests. */
+    async report(/** @type {number} */ tabId, /** @type {number} */ expectedRequests, timeoutMs = 20_000) {
+      await extensionPage();
+      return executeAsync(`const w = window.wrappedJSObject ?? window; const b = w.browser;
+        const deadline = Date.now() + args[2];
+        for (;;) {
+          // Build the message in the page's compartment so that the extension API accepts it.
+          const msg = w.JSON.parse(JSON.stringify({ type: 'whither:report', tabId: args[0] }));
+          const r = await b.runtime.sendMessage(msg);
+          if (r && r.totals && r.totals.requests >= args[1]) return JSON.parse(JSON.stringify(r));
+          if (Date.now() > deadline) throw new Error('report not ready: ' + JSON.stringify(r && r.totals));
+          await new Promise((res) => setTimeout(res, 100));
+        }`, [tabId, expectedRequests, timeoutMs]);
+    },
+    /**
+     * Opens the popup for a tab as a normal tab, switches WebDriver to it, and waits until it shows
+     * `expectedRequests` requests and every company line (body[data-complete]).
+     * @param {number} tabId @param {number} expectedRequests
+     */
+    async popup(tabId, expectedRequests, timeoutMs = 15_000) {
+      await openExtensionTab(`${base}${POPUP_PATH}?tabId=${tabId}`);
+      await executeInLoadedPage(`const deadline = Date.now() + args[1];
+        for (;;) {
+          if (document.querySelector('body[data-state="ready"][data-complete="true"] #summary[data-requests="' + args[0] + '"]')) {
+            return true;
+          }
+          if (Date.now() > deadline) throw new Error('popup not ready: ' + document.body.getAttribute('data-state')
+            + ' ' + (document.querySelector('#summary') || {}).textContent);
+          await new Promise((r) => setTimeout(r, 50));
+        }`, [expectedRequests, timeoutMs]);
+    },
+    /** Takes a PNG screenshot of the current tab (base64). */
+    screenshot: () => wd('GET', s('/screenshot')),
+    /** The state of the extension's background ("running", "suspending", "stopped", …) from chrome context. */
+    async backgroundState() {
+      await setContext('chrome');
+      try {
+        return await execute(`const policy = WebExtensionPolicy.getByID(arguments[0]);
+          return policy && policy.extension ? String(policy.extension.backgroundState) : null;`, [addonId]);
+      } finally {
+        await setContext('content');
+      }
+    },
+    async close() {
+      try {
+        await wd('DELETE', s(''));
+      } finally {
+        process.off('exit', killDriver);
+        driver.kill('SIGTERM');
+        const exited = new Promise((resolve) => (driver.exitCode !== null ? resolve(undefined) : driver.once('exit', resolve)));
+        await within(exited, 10_000, 'geckodriver exiting').catch(() => {
+          driver.kill('SIGKILL');
+          return exited;
+        });
+      }
+    },
+  };
+}
