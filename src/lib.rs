@@ -9,7 +9,9 @@
 //! only tests and benchmarks call, and the interner behind them). The shipped wasm is built without either.
 
 pub mod hash;
+
 mod suffix_list;
+
 pub mod host;
 
 pub mod db;
