@@ -56,8 +56,8 @@ fn uses(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
             out.insert(name);
         }
         // `use crate::{a, b::c}`
-        if rest.starts_with('{') {
-            let group = rest[1..].split('}').next().unwrap_or_default();
+        if let Some(group) = rest.strip_prefix('{') {
+            let group = group.split('}').next().unwrap_or_default();
             for item in group.split(',') {
                 let name = item
                     .trim()
