@@ -80,7 +80,7 @@ test-rust:
 # tests have passed, for minutes and gigabytes, before it exits; the baseline compiler finishes in seconds.
 test-wasm:
 	NODE_ARGS=--liftoff-only CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test --target $(WASM_TARGET) --no-default-features --test wasm
+	  cargo test --target $(WASM_TARGET) --no-default-features --features testing --test wasm
 
 test-js: wasm wasm-test
 	node --test tests/js/
