@@ -10,7 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { STAGES } from '../../extension/events.js';
-import { CHROME_DIR, GECKO_ID, POPUP_PATH } from './browsers.mjs';
+import { CHROME_DIR, GECKO_ID, POPUP_PATH, ROOT } from './browsers.mjs';
 
 export {
   CHROME_DIR, CHROMIUM_FLAGS, FIREFOX_DIR, GECKO_ID, POPUP_PATH, ROOT, chromiumExtensionFlags, chromiumPath,

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { noWasm, root } from './core.mjs';
+import { root } from './core.mjs';
 
 /** Every file under `dir`, relative and sorted. @param {string} dir @returns {string[]} */
 function files(dir) {
@@ -29,7 +29,7 @@ function zipNames(zip) {
   return names;
 }
 
-test('package.py: per-browser folders of only what ships, zips of exactly them, reproducible', { skip: noWasm }, () => {
+test('package.py: per-browser folders of only what ships, zips of exactly them, reproducible', () => {
   const out = ['a', 'b'].map((run) => mkdtempSync(path.join(tmpdir(), `whither-package-${run}-`)));
   try {
     for (const dir of out) {
