@@ -30,12 +30,21 @@ setup-test:
 
 # The wasm core (without the CLI-only details) and its JS glue in pkg/. The name section (function names for
 # stack traces, ~53 KB gzip) is left out: the size budget is 350 KB gzip (docs/performance.md).
+# The two shipped wasm modules and their JS glue in pkg/ (src/wasm/): the background's (`whither.js`, feature
+# `background`: the Tracker, recording the history, the popup's view) and the pages' (`whither_pages.js`, feature
+# `pages`: the dashboard's views and the history's exports, for the history worker). Each has its own target directory
+# so that neither rebuild undoes the other. The name section (function names for stack traces) is left out: the size
+# budget is 350 KB gzip for the background's module (docs/performance.md).
+WASM_BINDGEN := wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir pkg
 wasm:
-	cargo rustc --lib --release --target $(WASM_TARGET) --no-default-features --crate-type cdylib
-	wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir pkg $(WASM_OUT)
+	cargo rustc --lib --release --target $(WASM_TARGET) --no-default-features --features background --crate-type cdylib
+	$(WASM_BINDGEN) --out-name whither $(WASM_OUT)
+	CARGO_TARGET_DIR=target/pages cargo rustc --lib --release --target $(WASM_TARGET) --no-default-features \
+	  --features pages --crate-type cdylib
+	$(WASM_BINDGEN) --out-name whither_pages target/pages/$(WASM_TARGET)/release/whither.wasm
 
-# The same core with the exports that only tests and benchmarks call (feature `testing`), in pkg-test/; its own
-# target directory, so that it never overwrites the shipped module.
+# The same core with both modules' exports and those that only tests and benchmarks call (feature `testing`), in
+# pkg-test/.
 wasm-test:
 	CARGO_TARGET_DIR=target/testing cargo rustc --lib --release --target $(WASM_TARGET) --no-default-features \
 	  --features testing --crate-type cdylib
@@ -68,8 +77,11 @@ fmt:
 lint: package
 	cargo fmt --check
 	cargo clippy --all-targets --all-features -- -D warnings
-	cargo clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
-	cargo clippy --lib --target $(WASM_TARGET) --no-default-features --features testing -- -D warnings
+	cargo clippy --lib --target $(WASM_TARGET) --no-default-features --features background -- -D warnings
+	CARGO_TARGET_DIR=target/pages cargo clippy --lib --target $(WASM_TARGET) --no-default-features --features pages \
+	  -- -D warnings
+	CARGO_TARGET_DIR=target/testing cargo clippy --lib --target $(WASM_TARGET) --no-default-features \
+	  --features testing -- -D warnings
 	npx tsc -p tsconfig.json
 	npx web-ext lint --output text --source-dir dist/firefox
 
@@ -80,7 +92,7 @@ test-rust:
 # tests have passed, for minutes and gigabytes, before it exits; the baseline compiler finishes in seconds.
 test-wasm:
 	NODE_ARGS=--liftoff-only CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test --target $(WASM_TARGET) --no-default-features --features testing --test wasm
+	  CARGO_TARGET_DIR=target/testing cargo test --target $(WASM_TARGET) --no-default-features --features testing --test wasm
 
 test-js: wasm wasm-test
 	node --test tests/js/

@@ -6,10 +6,10 @@
 // {id, type: "csv" | "json", from, to} → {name, text} (src/export.rs). The page reads storage (workers have no
 // extension API) and sends only the days it needs.
 
-import init, { History, historyFileName } from '../pkg/whither.js';
+import init, { History, historyFileName } from '../pkg/whither_pages.js';
 import { decodeDay } from './day-codec.js';
 
-const ready = init({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('../pkg/whither_pages_bg.wasm', import.meta.url) });
 /** @type {History | null} */
 let history = null;
 

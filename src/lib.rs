@@ -5,8 +5,9 @@
 //! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
 //! [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
 //!
-//! Features: `details` (notes, history and references of every entity, for the CLI), `testing` (wasm exports that
-//! only tests and benchmarks call, and the interner behind them). The shipped wasm is built without either.
+//! Features: `details` (notes, history and references of every entity, for the CLI); `background` and `pages` (the
+//! bindings of the two shipped wasm modules: src/wasm/); `testing` (both, plus the wasm exports that only tests and
+//! benchmarks call, and the interner behind them).
 
 pub mod hash;
 
@@ -35,5 +36,5 @@ pub mod stats;
 #[cfg(feature = "testing")]
 pub mod intern;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "background", feature = "pages")))]
 pub mod wasm;

@@ -1,5 +1,6 @@
-// The wasm core for the node tests, loaded once. Two builds (Makefile): `pkg/`, the module the extension ships, and
-// `pkg-test/`, the same core with the exports that only tests and benchmarks call (cargo feature `testing`:
+// The wasm core for the node tests, loaded once. Two builds (Makefile): `pkg/`, the two modules the extension ships
+// (the background's `whither.js` and the pages' `whither_pages.js`), and `pkg-test/`, one module with both modules'
+// exports and those that only tests and benchmarks call (cargo feature `testing`:
 // classify*, entity, dbInfo, a deliberate panic, ...). WHITHER_PKG and WHITHER_PKG_TEST name other directories.
 // A missing build is an error, not a skip: `make test-js` builds both first.
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,5 +32,17 @@ async function load(dir) {
 
 /** @type {any} the test build (a superset of the shipped exports) */
 export const core = await load(testPkgDir);
-/** @type {any} the shipped build */
+/** @type {any} the shipped background module */
 export const shipped = await load(pkgDir);
+/** @type {any} the shipped pages module (pkg/whither_pages.js) */
+export const pages = await loadPages(pkgDir);
+
+/** @param {string} dir @returns {Promise<any>} the pages module of `dir`, initialised */
+async function loadPages(dir) {
+  for (const f of ['whither_pages.js', 'whither_pages_bg.wasm']) {
+    if (!existsSync(`${dir}${f}`)) throw new Error(`${dir}${f} is missing: run \`make wasm\` first`);
+  }
+  const m = await import(pathToFileURL(`${dir}whither_pages.js`).href);
+  m.initSync({ module: readFileSync(`${dir}whither_pages_bg.wasm`) });
+  return m;
+}

@@ -1,4 +1,4 @@
-// The size budget of the wasm core (issue 6, docs/performance.md): pkg/whither_bg.wasm, the database included, at
+// The size budget of the background's wasm module (docs/performance.md): pkg/whither_bg.wasm, the database included, at
 // most 350 KB (350,000 bytes) gzip-compressed. The build is deterministic, so this is a plain check, not a timing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,3 +22,15 @@ test('the wasm core fits its size budget (<= 350 KB gzip)',
     // The module must still be a valid, instantiable module (wasm-opt output included).
     assert.ok(WebAssembly.validate(wasm), 'pkg/whither_bg.wasm is not valid WebAssembly');
   });
+
+// The pages' module (pkg/whither_pages_bg.wasm: the dashboard's worker loads it, never the background) has a budget
+// of its own: it is fetched when a page opens, not at the background's start.
+export const PAGES_BUDGET_GZIP = 350_000;
+test('the pages\' wasm module fits its budget (<= 350 KB gzip)', () => {
+  const path = `${pkgDir}whither_pages_bg.wasm`;
+  assert.ok(existsSync(path), `${path} is missing: run make wasm`);
+  const wasm = readFileSync(path);
+  const gzip = gzipSync(wasm, { level: 9 }).length;
+  assert.ok(gzip <= PAGES_BUDGET_GZIP, `pkg/whither_pages_bg.wasm is ${gzip} bytes gzip (${wasm.length} raw)`);
+  assert.ok(WebAssembly.validate(wasm));
+});

@@ -1,0 +1,194 @@
+//! The background module's bindings: the Tracker of every tab, and the options page's view.
+
+use super::{to_js, History};
+use crate::tracker::{self, Event};
+use crate::view::{OptionsView, PopupView};
+use crate::watchlist::Watchlist;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[derive(Serialize)]
+struct Summary {
+    requests: u64,
+    companies: u64,
+    jurisdictions: u64,
+    third_party_requests: u64,
+    data_requests: u64,
+}
+
+/// Every tab's state (see `src/tracker.rs`).
+#[wasm_bindgen]
+pub struct Tracker {
+    pub(crate) inner: tracker::Tracker,
+}
+
+#[wasm_bindgen]
+impl Tracker {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Tracker {
+        Tracker {
+            inner: tracker::Tracker::new(),
+        }
+    }
+
+    /// Applies one webRequest event `{stage, requestId, url, type, method, ip, documentUrl}`; returns whether the
+    /// tab changed. A malformed event is an error (thrown), and changes nothing.
+    pub fn event(&mut self, tab: f64, event: JsValue) -> Result<bool, JsError> {
+        let ev: Event = serde_wasm_bindgen::from_value(event)
+            .map_err(|e| JsError::new(&format!("bad event: {e}")))?;
+        Ok(self.inner.event(tab_id(tab), &ev))
+    }
+
+    /// Counts the event's request as unclassified, without classifying it: the shell's fallback for an event on which
+    /// the core failed.
+    #[wasm_bindgen(js_name = eventUnclassified)]
+    pub fn event_unclassified(&mut self, tab: f64, event: JsValue) -> Result<bool, JsError> {
+        let ev: Event = serde_wasm_bindgen::from_value(event)
+            .map_err(|e| JsError::new(&format!("bad event: {e}")))?;
+        Ok(self.inner.event_unclassified(tab_id(tab), &ev))
+    }
+
+    pub fn report(&self, tab: f64) -> Result<JsValue, JsError> {
+        match self.inner.report(tab_id(tab)) {
+            Some(r) => to_js(&r),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    pub fn summary(&self, tab: f64) -> Result<JsValue, JsError> {
+        match self.inner.summary(tab_id(tab)) {
+            Some((totals, _)) => to_js(&Summary {
+                requests: totals.requests,
+                companies: totals.companies,
+                jurisdictions: totals.jurisdictions,
+                third_party_requests: totals.third_party_requests,
+                data_requests: totals.data_requests,
+            }),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    #[wasm_bindgen(js_name = exportTab)]
+    pub fn export_tab(&self, tab: f64) -> Option<String> {
+        self.inner.export_tab(tab_id(tab))
+    }
+
+    #[wasm_bindgen(js_name = importTab)]
+    pub fn import_tab(&mut self, tab: f64, state: &str) -> Result<(), JsError> {
+        self.inner
+            .import_tab(tab_id(tab), state)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    #[wasm_bindgen(js_name = removeTab)]
+    pub fn remove_tab(&mut self, tab: f64) {
+        self.inner.remove_tab(tab_id(tab));
+    }
+
+    /// The tab's report as CSV (one row per host), or `null` when the tab has no visit.
+    #[wasm_bindgen(js_name = reportCsv)]
+    pub fn report_csv(&self, tab: f64) -> Option<String> {
+        self.inner
+            .report(tab_id(tab))
+            .map(|r| crate::export::report_csv(&r))
+    }
+
+    /// The tab's report as pretty-printed JSON (its export), or `null` when the tab has no visit.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self, tab: f64) -> Option<String> {
+        self.inner
+            .report(tab_id(tab))
+            .map(|r| crate::export::report_json(&r))
+    }
+
+    /// What the popup shows (the report, the laws of its jurisdictions, the watched ones among them) as one JSON
+    /// string, or `null` when the tab has no visit: one string crosses `runtime.sendMessage` much faster than the
+    /// report's object graph, and the popup needs no core of its own (docs/report-format.md, "Popup view").
+    #[wasm_bindgen(js_name = popupView)]
+    pub fn popup_view(&self, tab: f64, watchlist: Vec<String>) -> Option<String> {
+        self.inner
+            .report(tab_id(tab))
+            .map(|r| PopupView::new(r, &Watchlist::of(&watchlist)).to_json())
+    }
+
+    /// The report's controlling jurisdictions on the watchlist, most requests first.
+    pub fn watched(&self, tab: f64, watchlist: Vec<String>) -> Vec<String> {
+        let Some((_, jurisdictions)) = self.inner.summary(tab_id(tab)) else {
+            return Vec::new();
+        };
+        Watchlist::of(&watchlist)
+            .filter(jurisdictions.iter().map(|(code, _)| *code))
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
+}
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Tracker::new()
+    }
+}
+
+/// What the options page offers (every jurisdiction code, the watchlist groups with their members) as JSON.
+#[wasm_bindgen(js_name = optionsView)]
+pub fn options_view() -> String {
+    OptionsView::new().to_json()
+}
+
+/// Recording and persisting the history (the background's recorder, extension/recorder.js).
+#[wasm_bindgen]
+impl History {
+    /// Records the growth of the tab's current visit on `day`; returns whether the day changed.
+    pub fn record(&mut self, tracker: &Tracker, tab: f64, day: u32) -> bool {
+        let tab = tab_id(tab);
+        match (tracker.inner.visit_seq(tab), tracker.inner.report(tab)) {
+            (Some(seq), Some(report)) => self.inner.record(tab, seq, &report, day),
+            _ => false,
+        }
+    }
+
+    #[wasm_bindgen(js_name = closeTab)]
+    pub fn close_tab(&mut self, tab: f64) {
+        self.inner.close_tab(tab_id(tab));
+    }
+
+    /// The tab's visit moved to another tab id (Chrome's prerendering): it is not counted again.
+    #[wasm_bindgen(js_name = moveTab)]
+    pub fn move_tab(&mut self, from: f64, to: f64) {
+        self.inner.move_tab(tab_id(from), tab_id(to));
+    }
+
+    pub fn prune(&mut self, first_kept: u32) {
+        self.inner.prune(first_kept);
+    }
+
+    pub fn clear(&mut self) {
+        self.inner.clear();
+    }
+
+    #[wasm_bindgen(js_name = exportDay)]
+    pub fn export_day(&self, day: u32) -> Option<String> {
+        self.inner.export_day(day)
+    }
+
+    #[wasm_bindgen(js_name = exportOpen)]
+    pub fn export_open(&self) -> String {
+        self.inner.export_open()
+    }
+
+    #[wasm_bindgen(js_name = importOpen)]
+    pub fn import_open(&mut self, text: &str) -> Result<(), JsError> {
+        self.inner.import_open(text).map_err(|e| JsError::new(&e))
+    }
+}
+
+/// JS numbers to tab ids; NaN and fractions map to -1 (ignored).
+fn tab_id(tab: f64) -> i64 {
+    if tab.is_finite() && tab.fract() == 0.0 && tab.abs() < 9.0e15 {
+        tab as i64
+    } else {
+        -1
+    }
+}

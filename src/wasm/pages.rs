@@ -1,0 +1,49 @@
+//! The pages module's bindings (the history worker of the dashboard and the options page): the dashboard's view
+//! of a period and the exports of the history.
+
+use super::{to_js, History};
+use crate::view::DashboardView;
+use crate::watchlist::Watchlist;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+impl History {
+    /// The dashboard's view of days `from..=to`: the overview (see `History::query`), the days' dates, the watched
+    /// jurisdictions and the flow diagram (`src/view.rs`).
+    pub fn view(
+        &self,
+        from: u32,
+        to: u32,
+        search: &str,
+        limit: u32,
+        watchlist: Vec<String>,
+    ) -> Result<JsValue, JsError> {
+        let watchlist = Watchlist::of(&watchlist);
+        to_js(&DashboardView::new(
+            &self.inner,
+            from,
+            to,
+            search,
+            limit as usize,
+            &watchlist,
+        ))
+    }
+
+    /// The days `from..=to` as CSV (one row per site and company).
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(&self, from: u32, to: u32) -> String {
+        crate::export::history_csv(&self.inner, from, to)
+    }
+
+    /// The days `from..=to` as JSON, every row (`docs/report-format.md`, "Exports").
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(&self, from: u32, to: u32) -> String {
+        crate::export::history_json(&self.inner, from, to)
+    }
+}
+
+/// The file name (without extension) of an export of the history of days `from..=to`.
+#[wasm_bindgen(js_name = historyFileName)]
+pub fn history_file_name(from: u32, to: u32) -> String {
+    crate::export::history_file_name(from, to)
+}
