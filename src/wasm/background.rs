@@ -122,7 +122,6 @@ impl Tracker {
             .map(String::from)
             .collect()
     }
-
 }
 
 impl Default for Tracker {
