@@ -1,7 +1,7 @@
 //! The tracker: every tab's current visit, fed by the browsers' webRequest events. It counts each request once
 //! whatever stages of it are seen, and still counts it when an earlier stage was lost to a stopped service worker.
 
-use crate::report::{Report, Request, Totals, Visit};
+use crate::report::{Outcome, Report, Request, Totals, Visit};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -13,11 +13,15 @@ pub const MAX_SEEN: usize = 4_000;
 /// ones finished just before. Keeps the state written after every burst of requests small (docs/performance.md).
 pub const SAVED_DONE: usize = 256;
 
+/// Earlier hops remembered per request (its redirect chain).
+pub const MAX_CHAIN: usize = 16;
+
 /// Which webRequest listener an event came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     /// onBeforeRequest
+    #[default]
     Before,
     /// onBeforeRedirect (`url` is the URL redirected away from)
     Redirect,
@@ -30,7 +34,7 @@ pub enum Stage {
 }
 
 /// One webRequest event, as the shell forwards it.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     pub stage: Stage,
@@ -44,6 +48,47 @@ pub struct Event {
     pub ip: Option<String>,
     #[serde(default)]
     pub document_url: Option<String>,
+    /// onErrorOccurred's error (`net::ERR_CACHE_MISS`, `net::ERR_BLOCKED_BY_CLIENT`, …).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The response's status code and line (onBeforeRedirect: "HTTP/1.1 307 Internal Redirect" for a redirect that
+    /// never left the browser).
+    #[serde(default)]
+    pub status_code: Option<u32>,
+    #[serde(default)]
+    pub status_line: Option<String>,
+    /// Whether the response came from the browser's cache (the shell passes it only when true).
+    #[serde(default)]
+    pub from_cache: Option<bool>,
+}
+
+impl Event {
+    /// What this event says became of its hop, if it is the hop's last one and says anything (docs/report-format.md,
+    /// "What is counted").
+    pub fn outcome(&self) -> Option<Outcome> {
+        let cached = self.from_cache == Some(true);
+        match self.stage {
+            Stage::Redirect if cached => Some(Outcome::Cached),
+            Stage::Redirect => {
+                let internal = self
+                    .status_line
+                    .as_deref()
+                    .is_some_and(|l| l.contains("Internal Redirect"))
+                    || (self.status_code == Some(307)
+                        && self.ip.as_deref().is_none_or(str::is_empty));
+                Some(if internal {
+                    Outcome::NotSent
+                } else {
+                    Outcome::Redirected
+                })
+            }
+            Stage::Error => {
+                (self.error.as_deref() == Some("net::ERR_CACHE_MISS")).then_some(Outcome::NotSent)
+            }
+            Stage::Response | Stage::Completed if cached => Some(Outcome::Cached),
+            _ => None,
+        }
+    }
 }
 
 /// What the tab remembers of one request, so that each is counted once whatever stages arrive, and in whatever
@@ -57,6 +102,14 @@ struct Seen {
     seq: u32,
     /// Whether its last stage (completed, error, redirect) has been seen.
     done: bool,
+    /// Whether the current hop is counted as a request (not an internal redirect, a cache-only attempt or a cache
+    /// hit).
+    counted: bool,
+    /// The request's hops counted so far in its visit: while there is one, the request is one fetch of the page.
+    hops: u8,
+    /// URL hashes of the request's earlier hops (its redirect chain, at most [`MAX_CHAIN`]): a late event of one of
+    /// them changes nothing.
+    chain: Vec<u64>,
     /// Arrival order, for evicting the oldest first.
     order: u64,
 }
@@ -66,6 +119,9 @@ struct Tab {
     visit: Option<Visit>,
     /// Sequence number of the current visit.
     seq: u32,
+    /// The request id of the current visit's main document: its redirect hops (`site.example` →
+    /// `www.site.example`) belong to the same visit.
+    main: Option<String>,
     /// requestId → the request's current hop.
     seen: HashMap<String, Seen>,
     next_order: u64,
@@ -75,24 +131,30 @@ impl Tab {
     fn start_visit(&mut self, url: &str) {
         self.visit = Some(Visit::new(url));
         self.seq = self.seq.wrapping_add(1);
+        self.main = None;
+    }
+
+    fn request<'a>(ev: &'a Event) -> Request<'a> {
+        Request {
+            url: &ev.url,
+            type_name: &ev.type_name,
+            method: &ev.method,
+            ip: ev.ip.as_deref(),
+        }
     }
 
     fn count(&mut self, ev: &Event) -> bool {
         if self.visit.is_none() {
             self.start_visit(ev.document_url.as_deref().unwrap_or(""));
         }
-        let req = Request {
-            url: &ev.url,
-            type_name: &ev.type_name,
-            method: &ev.method,
-            ip: ev.ip.as_deref(),
-        };
-        self.visit.as_mut().is_some_and(|v| v.record(&req))
+        self.visit
+            .as_mut()
+            .is_some_and(|v| v.record(&Tab::request(ev)))
     }
 
     /// Remembers a request hop, evicting when full: finished requests of earlier visits first, then finished
-    /// ones, then the oldest half.
-    fn remember(&mut self, ev: &Event, done: bool) {
+    /// ones, then the oldest half. `hops`: the request's hops counted so far, this one included.
+    fn remember(&mut self, ev: &Event, done: bool, counted: bool, hops: u8) {
         if self.seen.len() >= MAX_SEEN {
             let seq = self.seq;
             self.seen.retain(|_, s| !s.done || s.seq == seq);
@@ -107,10 +169,25 @@ impl Tab {
             }
         }
         self.next_order += 1;
+        // A new hop of a request of this visit (a redirect): the hop before it joins the chain.
+        let seq = self.seq;
+        let mut chain = match self.seen.remove(&ev.request_id) {
+            Some(s) if s.seq == seq => {
+                let mut chain = s.chain;
+                chain.push(s.url);
+                chain
+            }
+            _ => Vec::new(),
+        };
+        let excess = chain.len().saturating_sub(MAX_CHAIN);
+        chain.drain(..excess);
         let seen = Seen {
             url: url_hash(&ev.url),
-            seq: self.seq,
+            seq,
             done,
+            counted,
+            hops,
+            chain,
             order: self.next_order,
         };
         self.seen.insert(ev.request_id.clone(), seen);
@@ -129,25 +206,103 @@ impl Tab {
         }
     }
 
+    /// Applies what the hop's last event says became of it (a counted hop that never reached a server is taken
+    /// back; a redirect or a cache hit is noted); returns whether the visit changed.
+    fn settle(&mut self, ev: &Event, outcome: Outcome) -> bool {
+        let seq = self.seq;
+        let Some(seen) = self.known(ev).filter(|s| s.seq == seq) else {
+            return false;
+        };
+        let was_counted = seen.counted;
+        let fetch_gone = if outcome != Outcome::Redirected && was_counted {
+            seen.counted = false;
+            seen.hops = seen.hops.saturating_sub(1);
+            seen.hops == 0
+        } else {
+            false
+        };
+        if !was_counted {
+            return false;
+        }
+        let Some(visit) = self.visit.as_mut() else {
+            return false;
+        };
+        let changed = visit.settle(&Tab::request(ev), outcome);
+        if fetch_gone {
+            visit.count_fetch(false);
+        }
+        changed
+    }
+
+    /// Whether the event is of an earlier hop of its request (in the current visit): nothing to count.
+    fn stale(&self, ev: &Event) -> bool {
+        let url = url_hash(&ev.url);
+        self.seen
+            .get(&ev.request_id)
+            .is_some_and(|s| s.seq == self.seq && s.url != url && s.chain.contains(&url))
+    }
+
     fn event(&mut self, ev: &Event) -> bool {
+        if self.stale(ev) {
+            return false;
+        }
         let main_frame = ev.type_name == "main_frame";
         let known = self.known(ev).is_some();
-        // A top-level navigation starts a new visit; a main-frame event whose start was lost starts one too,
+        // A top-level navigation starts a new visit, unless it is a redirect hop of the current one (same request
+        // id: the visit's page moves on to the new URL); a main-frame event whose start was lost starts one too,
         // unless the visit is already of that URL.
         if main_frame && !known {
-            let same_page = self.visit.as_ref().is_some_and(|v| v.page_url() == ev.url);
-            if ev.stage == Stage::Before || !same_page {
-                self.start_visit(&ev.url);
+            let redirected =
+                self.visit.is_some() && self.main.as_deref() == Some(ev.request_id.as_str());
+            if redirected {
+                if let Some(v) = self.visit.as_mut() {
+                    v.set_page(&ev.url);
+                }
+            } else {
+                let same_page = self.visit.as_ref().is_some_and(|v| v.page_url() == ev.url);
+                if ev.stage == Stage::Before || !same_page {
+                    self.start_visit(&ev.url);
+                }
+                self.main = Some(ev.request_id.clone());
             }
         }
         let last_stage = matches!(ev.stage, Stage::Redirect | Stage::Completed | Stage::Error);
+        let outcome = ev.outcome();
         if let Some(seen) = self.known(ev) {
+            let done = seen.done;
             seen.done |= last_stage;
-            return self.set_ip(ev);
+            let mut changed = self.set_ip(ev);
+            if let (false, Some(outcome)) = (done, outcome) {
+                changed |= self.settle(ev, outcome);
+            }
+            return changed;
         }
         // First sight of this hop, whatever the stage (an earlier one may have been lost with a stopped worker).
-        let changed = self.count(ev);
-        self.remember(ev, last_stage);
+        // A request's earlier hops in this visit (a redirect) make it the same fetch.
+        let seq = self.seq;
+        let earlier = self
+            .seen
+            .get(&ev.request_id)
+            .filter(|s| s.seq == seq)
+            .map_or(0, |s| s.hops);
+        if outcome == Some(Outcome::NotSent) {
+            // Never reached a server and was not counted before (its start was lost): remember it, count nothing.
+            if self.visit.is_none() {
+                self.start_visit(ev.document_url.as_deref().unwrap_or(""));
+            }
+            self.remember(ev, last_stage, false, earlier);
+            return false;
+        }
+        let mut changed = self.count(ev);
+        if earlier == 0 {
+            if let Some(v) = self.visit.as_mut() {
+                v.count_fetch(true);
+            }
+        }
+        self.remember(ev, last_stage, true, earlier.saturating_add(1));
+        if let Some(outcome) = outcome {
+            changed |= self.settle(ev, outcome);
+        }
         changed
     }
 }
@@ -158,14 +313,24 @@ pub struct Tracker {
     tabs: HashMap<i64, Tab>,
 }
 
-/// A tab's persisted state: the visit and the requests it remembers, oldest first as
-/// (request id, url hash, visit, done).
+/// A tab's persisted state: the visit, its main document's request id, and the requests it remembers, oldest first
+/// as (request id, url hash, visit, done, counted, counted hops). States written before the last two fields (and
+/// `main`) existed are read as `seen_v1` (counted, one hop).
 #[derive(Serialize, Deserialize)]
 struct TabState {
     seq: u32,
     visit: Option<String>,
-    seen: Vec<(String, u64, u32, bool)>,
+    #[serde(default, rename = "seen", skip_serializing)]
+    seen_v1: Vec<(String, u64, u32, bool)>,
+    #[serde(default)]
+    hops: Vec<SeenState>,
+    #[serde(default)]
+    main: Option<String>,
 }
+
+/// A remembered hop in a tab's persisted state: (request id, url hash, visit, done, counted, counted hops, earlier
+/// hops' url hashes).
+type SeenState = (String, u64, u32, bool, bool, u8, Vec<u64>);
 
 /// The URL's fingerprint in persisted state: FNV-1a, stable across builds and platforms (unlike std's hasher).
 fn url_hash(url: &str) -> u64 {
@@ -205,7 +370,7 @@ impl Tracker {
         if let Some(v) = t.visit.as_mut() {
             v.record_unclassified();
         }
-        t.remember(ev, last_stage);
+        t.remember(ev, last_stage, true, 1);
         true
     }
 
@@ -255,10 +420,22 @@ impl Tracker {
         let state = TabState {
             seq: t.seq,
             visit: t.visit.as_ref().map(Visit::export),
-            seen: seen
+            seen_v1: Vec::new(),
+            hops: seen
                 .into_iter()
-                .map(|(id, s)| (id.clone(), s.url, s.seq, s.done))
+                .map(|(id, s)| {
+                    (
+                        id.clone(),
+                        s.url,
+                        s.seq,
+                        s.done,
+                        s.counted,
+                        s.hops,
+                        s.chain.clone(),
+                    )
+                })
                 .collect(),
+            main: t.main.clone(),
         };
         serde_json::to_string(&state).ok()
     }
@@ -268,20 +445,30 @@ impl Tracker {
         let state: TabState =
             serde_json::from_str(text).map_err(|e| format!("malformed tab state: {e}"))?;
         let visit = state.visit.as_deref().map(Visit::import).transpose()?;
-        let keep = state.seen.len().min(MAX_SEEN);
-        let skip = state.seen.len() - keep;
-        let seen: HashMap<String, Seen> = state
-            .seen
+        let mut hops = state.hops;
+        hops.extend(
+            state
+                .seen_v1
+                .into_iter()
+                .map(|(id, url, seq, done)| (id, url, seq, done, true, 1, Vec::new())),
+        );
+        let keep = hops.len().min(MAX_SEEN);
+        let skip = hops.len() - keep;
+        let seen: HashMap<String, Seen> = hops
             .into_iter()
             .skip(skip)
             .zip(1u64..)
-            .map(|((id, url, seq, done), order)| {
+            .map(|((id, url, seq, done, counted, hops, mut chain), order)| {
+                chain.truncate(MAX_CHAIN);
                 (
                     id,
                     Seen {
                         url,
                         seq,
                         done,
+                        counted,
+                        hops,
+                        chain,
                         order,
                     },
                 )
@@ -293,6 +480,7 @@ impl Tracker {
             Tab {
                 visit,
                 seq: state.seq,
+                main: state.main,
                 seen,
                 next_order,
             },
@@ -302,246 +490,4 @@ impl Tracker {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ev(stage: Stage, id: &str, url: &str, type_name: &str) -> Event {
-        Event {
-            stage,
-            request_id: id.into(),
-            url: url.into(),
-            type_name: type_name.into(),
-            method: "GET".into(),
-            ip: None,
-            document_url: None,
-        }
-    }
-
-    fn requests(t: &Tracker, tab: i64) -> u64 {
-        t.report(tab).map_or(0, |r| r.totals.requests)
-    }
-
-    #[test]
-    fn every_stage_counts_once() {
-        let mut t = Tracker::new();
-        for stage in [Stage::Before, Stage::Response, Stage::Completed] {
-            t.event(1, &ev(stage, "1", "https://example.org/", "main_frame"));
-            t.event(
-                1,
-                &ev(
-                    stage,
-                    "2",
-                    "https://www.google-analytics.com/a.js",
-                    "script",
-                ),
-            );
-        }
-        assert_eq!(requests(&t, 1), 2);
-    }
-
-    #[test]
-    fn a_lost_start_is_counted_at_completion() {
-        let mut t = Tracker::new();
-        t.event(
-            1,
-            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
-        );
-        // The worker stopped before "2" was persisted: only its completion arrives.
-        t.event(
-            1,
-            &ev(Stage::Completed, "2", "https://doubleclick.net/x", "image"),
-        );
-        t.event(
-            1,
-            &ev(Stage::Error, "3", "https://doubleclick.net/y", "image"),
-        );
-        assert_eq!(requests(&t, 1), 3);
-    }
-
-    #[test]
-    fn a_completion_before_its_start_counts_once() {
-        // Seen with a restarted Chromium worker: response and completion arrive before the start.
-        let mut t = Tracker::new();
-        t.event(
-            1,
-            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
-        );
-        for stage in [Stage::Response, Stage::Completed, Stage::Before] {
-            t.event(1, &ev(stage, "35", "https://mc.yandex.ru/watch", "ping"));
-        }
-        assert_eq!(requests(&t, 1), 2);
-        let saved = t.export_tab(1).unwrap_or_default();
-        let mut u = Tracker::new();
-        assert_eq!(u.import_tab(1, &saved), Ok(()));
-        u.event(
-            1,
-            &ev(Stage::Completed, "35", "https://mc.yandex.ru/watch", "ping"),
-        );
-        assert_eq!(
-            requests(&u, 1),
-            2,
-            "the restored tab remembers finished requests"
-        );
-    }
-
-    #[test]
-    fn memory_of_requests_is_bounded() {
-        let mut t = Tracker::new();
-        t.event(
-            1,
-            &ev(Stage::Before, "0", "https://example.org/", "main_frame"),
-        );
-        for i in 1..(3 * MAX_SEEN) {
-            let id = i.to_string();
-            t.event(
-                1,
-                &ev(Stage::Before, &id, "https://doubleclick.net/x", "image"),
-            );
-            t.event(
-                1,
-                &ev(Stage::Completed, &id, "https://doubleclick.net/x", "image"),
-            );
-        }
-        assert_eq!(requests(&t, 1), 3 * MAX_SEEN as u64);
-        assert!(t.tabs.get(&1).is_some_and(|tab| tab.seen.len() <= MAX_SEEN));
-    }
-
-    #[test]
-    fn redirects_count_every_hop() {
-        let mut t = Tracker::new();
-        t.event(
-            1,
-            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
-        );
-        t.event(
-            1,
-            &ev(Stage::Before, "2", "https://a.example.com/x", "image"),
-        );
-        t.event(
-            1,
-            &ev(Stage::Redirect, "2", "https://a.example.com/x", "image"),
-        );
-        t.event(
-            1,
-            &ev(Stage::Before, "2", "https://b.example.net/y", "image"),
-        );
-        t.event(
-            1,
-            &ev(Stage::Completed, "2", "https://b.example.net/y", "image"),
-        );
-        assert_eq!(requests(&t, 1), 3);
-    }
-
-    #[test]
-    fn navigation_starts_a_new_visit_and_late_events_of_the_old_one_are_not_counted_twice() {
-        let mut t = Tracker::new();
-        t.event(
-            1,
-            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
-        );
-        t.event(
-            1,
-            &ev(
-                Stage::Before,
-                "2",
-                "https://slow.example.com/x",
-                "xmlhttprequest",
-            ),
-        );
-        t.event(
-            1,
-            &ev(Stage::Before, "3", "https://example.net/", "main_frame"),
-        );
-        t.event(
-            1,
-            &ev(
-                Stage::Error,
-                "2",
-                "https://slow.example.com/x",
-                "xmlhttprequest",
-            ),
-        );
-        let r = t.report(1);
-        assert_eq!(
-            r.as_ref().map(|r| r.page.url.as_str()),
-            Some("https://example.net/")
-        );
-        assert_eq!(r.map(|r| r.totals.requests), Some(1));
-    }
-
-    #[test]
-    fn export_import_keeps_everything_and_rejects_garbage() {
-        let mut t = Tracker::new();
-        t.event(
-            7,
-            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
-        );
-        t.event(
-            7,
-            &ev(Stage::Before, "2", "https://doubleclick.net/x", "image"),
-        );
-        let saved = t.export_tab(7).unwrap_or_default();
-        let mut u = Tracker::new();
-        assert_eq!(u.import_tab(7, &saved), Ok(()));
-        // The restored tab knows "2" is in flight: its completion does not count again.
-        u.event(
-            7,
-            &ev(Stage::Completed, "2", "https://doubleclick.net/x", "image"),
-        );
-        assert_eq!(requests(&u, 7), 2);
-        assert!(u.import_tab(7, "not json").is_err());
-        assert_eq!(
-            requests(&u, 7),
-            2,
-            "a failed import keeps the previous state"
-        );
-        assert!(!t.event(-1, &ev(Stage::Before, "9", "https://x.example/", "script")));
-        t.remove_tab(7);
-        assert!(t.report(7).is_none());
-    }
-
-    #[test]
-    fn the_saved_state_keeps_unfinished_and_recent_requests_only() {
-        let mut t = Tracker::new();
-        t.event(
-            1,
-            &ev(Stage::Before, "page", "https://example.org/", "main_frame"),
-        );
-        for i in 0..1_000 {
-            let url = format!("https://cdn{}.example.com/{i}", i % 10);
-            let id = i.to_string();
-            t.event(1, &ev(Stage::Before, &id, &url, "image"));
-            if i % 100 != 0 {
-                t.event(1, &ev(Stage::Completed, &id, &url, "image"));
-            }
-        }
-        let saved = t.export_tab(1).unwrap_or_default();
-        let state: TabState = serde_json::from_str(&saved).expect("valid state");
-        let unfinished = state.seen.iter().filter(|s| !s.3).count();
-        assert_eq!(unfinished, 11, "the page and every 100th request");
-        assert_eq!(state.seen.len(), 11 + SAVED_DONE);
-        let mut u = Tracker::new();
-        assert_eq!(u.import_tab(1, &saved), Ok(()));
-        // Late events of requests in flight, or just finished, when the background stopped: not counted again.
-        u.event(
-            1,
-            &ev(
-                Stage::Completed,
-                "100",
-                "https://cdn0.example.com/100",
-                "image",
-            ),
-        );
-        u.event(
-            1,
-            &ev(
-                Stage::Completed,
-                "999",
-                "https://cdn9.example.com/999",
-                "image",
-            ),
-        );
-        assert_eq!(requests(&u, 1), 1_001);
-        assert_eq!(requests(&t, 1), 1_001);
-    }
-}
+mod tests;
