@@ -9,6 +9,7 @@ import { createBadge, BADGE_DELAY_MS } from './badge.js';
 import { eventFromDetails } from './events.js';
 import { MESSAGE, isTrustedSender, parseMessage, tabIdOfKey, tabStateKey, toPlain } from './protocol.js';
 import { createCoalescer, createSerialQueue } from './queue.js';
+import { ACTIVITY_KEY, mergeRecords, tabsToReconcile } from './reconcile.js';
 
 /** @typedef {import('./events.js').RequestEvent} RequestEvent */
 /** @typedef {import('./events.js').Stage} Stage */
@@ -40,6 +41,8 @@ import { createCoalescer, createSerialQueue } from './queue.js';
  * @property {(tabId: number, watchlist: string[]) => string[]} [watched] the tab's watched jurisdictions
  * @property {(tabId: number) => string | null | undefined} [reportCsv]
  * @property {(tabId: number) => string | null | undefined} [reportJson]
+ * @property {(tabId: number, record: string) => number} [reconcile] counts what the page's own record of its loads
+ *   lists beyond the tab's visit (src/tracker/recovery.rs); returns the requests recovered
  */
 
 /**
@@ -119,6 +122,10 @@ export function isQuotaError(error) {
  * @property {number} [badgeDelayMs] how long a tab's changes gather before its badge is updated (BADGE_DELAY_MS)
  * @property {Partial<Record<import('./protocol.js').MessageType, Answer<T>>>} [answers] answers to message types
  *   beyond (or instead of) the built-in ones (report, popup without watchlist, CSV, JSON, health)
+ * @property {(tabId: number) => Promise<{frameId?: number, result?: unknown}[]>} [readPage] every frame's record of
+ *   its loads (extension/reconcile.js `collect` through scripting.executeScript), for reconciliation at the start
+ * @property {() => Promise<{id?: number, url?: string}[]>} [queryTabs] every open tab (a fresh start reconciles them)
+ * @property {() => number} [now] the time (ms since the epoch)
  */
 
 /**
@@ -130,7 +137,8 @@ export function isQuotaError(error) {
  */
 export function createWhither({
   api, ready, log = console, title, defaultTitle = '', onTabChanged, onTabClosed, onTabMoved, badgeView, createTracker,
-  persistDelayMs = PERSIST_DELAY_MS, badgeDelayMs = BADGE_DELAY_MS, answers = {},
+  persistDelayMs = PERSIST_DELAY_MS, badgeDelayMs = BADGE_DELAY_MS, answers = {}, readPage, queryTabs,
+  now = Date.now,
 }) {
   /** @param {unknown} error */
   const logError = (error) => log.error('whither:', error);
@@ -160,7 +168,13 @@ export function createWhither({
      * @type {Record<string, number>}
      */
     storedRequests: {},
+    /** Requests recovered from the pages' own records at start-up (extension/reconcile.js), and tabs read. */
+    recovered: 0,
+    reconciledTabs: 0,
   };
+  /** Each tab's last stored change (ms since the epoch): stored with the tabs, read at the next start. */
+  /** @type {Record<string, number>} */
+  const activity = {};
 
   /**
    * Writes a tab's state. On a quota error, drops the stored state of other tabs (least recently written first; they
@@ -174,7 +188,8 @@ export function createWhither({
     const key = tabStateKey(tabId);
     for (;;) {
       try {
-        await api.storage.session.set({ [key]: data });
+        activity[tabId] = now();
+        await api.storage.session.set({ [key]: data, [ACTIVITY_KEY]: activity });
         return true;
       } catch (error) {
         if (!isQuotaError(error)) throw error;
@@ -188,6 +203,7 @@ export function createWhither({
         }
         written.delete(victim);
         delete health.storedRequests[victim];
+        delete activity[victim];
         health.evictedTabs += 1;
         log.error(`whither: storage quota exceeded: dropped the stored state of tab ${victim} to keep tab ${tabId}'s`);
         await api.storage.session.remove(tabStateKey(victim));
@@ -205,6 +221,7 @@ export function createWhither({
     written.delete(tabId);
     if (data === null || data === undefined) {
       saved.delete(tabId);
+      delete activity[tabId];
       delete health.storedRequests[tabId];
       await api.storage.session.remove(key);
     } else {
@@ -278,17 +295,45 @@ export function createWhither({
     badge.schedule(tabId);
   };
 
-  /** @param {T} t */
+  /**
+   * Reads the pages of the tabs that may have lost events and counts what they loaded beyond their visits.
+   * @param {number[]} tabIds
+   */
+  const reconcile = async (tabIds) => {
+    if (!readPage) return;
+    for (const tabId of tabIds) {
+      let record;
+      try {
+        record = mergeRecords(await readPage(tabId));
+      } catch (error) {
+        log.debug?.('whither: reading tab', tabId, error); // closed, or not a web page
+        continue;
+      }
+      queue.push(() => {
+        if (!tracker?.reconcile) return;
+        const n = tracker.reconcile(tabId, JSON.stringify(record));
+        health.reconciledTabs += 1;
+        health.recovered += n;
+        if (n > 0) changed(tabId);
+      });
+    }
+  };
+
+  /** @param {T} t @returns {Promise<number[]>} the tabs to reconcile */
   const restore = async (t) => {
+    /** @type {Record<string, unknown>} */
     let items = {};
     try {
       items = (await api.storage.session.get(null)) ?? {};
     } catch (error) {
       logError(error);
     }
+    /** @type {number[]} */
+    const stored = [];
     for (const [key, value] of Object.entries(items)) {
       const tabId = tabIdOfKey(key);
       if (tabId === null) continue;
+      stored.push(tabId);
       try {
         if (typeof value !== 'string') throw new Error(`stored state of tab ${tabId} is not a string`);
         t.importTab(tabId, value);
@@ -301,6 +346,11 @@ export function createWhither({
         persist.schedule(tabId);
       }
     }
+    const previous = items[ACTIVITY_KEY];
+    if (previous && typeof previous === 'object') {
+      for (const [id, at] of Object.entries(previous)) if (stored.includes(Number(id))) activity[id] = Number(at);
+    }
+    return tabsToReconcile(items, stored, queryTabs ?? (async () => []), now());
   };
 
   /**
@@ -319,8 +369,10 @@ export function createWhither({
   const started = queue.push(async () => {
     const t = await ready;
     tracker = t; // no other job runs before this one finishes: events still wait for the restore
-    await restore(t);
+    const toReconcile = await restore(t);
     health.startup.ready = performance.now();
+    // After the first events: reading pages is not on the way to the first classified request.
+    if (toReconcile.length) setTimeout(() => { reconcile(toReconcile).catch(logError); }, 0);
   });
 
   return {

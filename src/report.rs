@@ -142,6 +142,8 @@ pub struct Visit {
     overflow: u32,
     /// Distinct fetches (a redirect chain is one fetch), as the tracker counts them.
     fetches: u32,
+    /// Of the requests, those recovered from the page's own record (Resource Timing) instead of webRequest.
+    recovered: u32,
 }
 
 /// A request as the report needs it.
@@ -167,6 +169,7 @@ impl Visit {
             unparseable: 0,
             overflow: 0,
             fetches: 0,
+            recovered: 0,
         }
     }
 
@@ -184,6 +187,11 @@ impl Visit {
         self.page_url = fresh.page_url;
         self.page = fresh.page;
         self.page_owner = fresh.page_owner;
+    }
+
+    /// One more request was recovered from the page's own record (counted with [`Visit::record`] too).
+    pub fn count_recovered(&mut self) {
+        self.recovered = self.recovered.saturating_add(1);
     }
 
     /// One more (or, with `false`, one fewer) distinct fetch of the page.
@@ -358,6 +366,7 @@ impl Visit {
         let mut companies: Vec<db::EntityIndex> = Vec::new();
         let mut jurisdictions: BTreeMap<&'static str, u64> = BTreeMap::new();
         totals.fetches = u64::from(self.fetches);
+        totals.recovered = u64::from(self.recovered);
         for stat in self.hosts.values() {
             let requests = u64::from(stat.requests);
             totals.data_requests += u64::from(stat.data_requests);
@@ -516,6 +525,7 @@ impl Visit {
             bad: self.unparseable,
             overflow: self.overflow,
             fetches: self.fetches,
+            recovered: self.recovered,
             outcomes: hosts_sorted(&self.hosts)
                 .filter(|s| s.redirects > 0 || s.cached > 0)
                 .map(|s| (s.host.name.clone(), s.redirects, s.cached))
@@ -544,6 +554,7 @@ impl Visit {
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
         visit.fetches = state.fetches;
+        visit.recovered = state.recovered;
         for (name, requests, data_requests, types, ip) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
@@ -608,6 +619,8 @@ struct VisitState {
     #[serde(default)]
     fetches: u32,
     #[serde(default)]
+    recovered: u32,
+    #[serde(default)]
     outcomes: Vec<(String, u32, u32)>,
 }
 
@@ -647,6 +660,9 @@ pub struct Totals {
     pub redirects: u64,
     /// Loads served from the browser's cache (no server received them; not in `requests`).
     pub cached: u64,
+    /// Of `requests`, those recovered from the page's own record of its loads (Resource Timing) because the
+    /// background missed their webRequest events (it was stopped, or not started yet).
+    pub recovered: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -1,6 +1,10 @@
 //! The tracker: every tab's current visit, fed by the browsers' webRequest events. It counts each request once
 //! whatever stages of it are seen, and still counts it when an earlier stage was lost to a stopped service worker.
 
+mod recovery;
+
+pub use recovery::{PageRecord, MAX_ENTRIES, MAX_FETCH_URLS};
+
 use crate::report::{Outcome, Report, Request, Totals, Visit};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -60,6 +64,9 @@ pub struct Event {
     /// Whether the response came from the browser's cache (the shell passes it only when true).
     #[serde(default)]
     pub from_cache: Option<bool>,
+    /// When the browser saw it (ms since the epoch, webRequest's `timeStamp`).
+    #[serde(default)]
+    pub time_stamp: Option<f64>,
 }
 
 impl Event {
@@ -125,6 +132,8 @@ struct Tab {
     /// requestId → the request's current hop.
     seen: HashMap<String, Seen>,
     next_order: u64,
+    /// The visit's fetches by first hop, for reconciliation with the page's own record (recovery.rs).
+    fetches: recovery::Fetches,
 }
 
 impl Tab {
@@ -132,6 +141,7 @@ impl Tab {
         self.visit = Some(Visit::new(url));
         self.seq = self.seq.wrapping_add(1);
         self.main = None;
+        self.fetches = recovery::Fetches::default();
     }
 
     fn request<'a>(ev: &'a Event) -> Request<'a> {
@@ -214,6 +224,7 @@ impl Tab {
             return false;
         };
         let was_counted = seen.counted;
+        let first_hop = seen.chain.first().copied().unwrap_or(seen.url);
         let fetch_gone = if outcome != Outcome::Redirected && was_counted {
             seen.counted = false;
             seen.hops = seen.hops.saturating_sub(1);
@@ -230,6 +241,7 @@ impl Tab {
         let changed = visit.settle(&Tab::request(ev), outcome);
         if fetch_gone {
             visit.count_fetch(false);
+            self.fetches.count_key(first_hop, false);
         }
         changed
     }
@@ -254,12 +266,15 @@ impl Tab {
         if main_frame && !known {
             let redirected =
                 self.visit.is_some() && self.main.as_deref() == Some(ev.request_id.as_str());
+            let same_page = self.visit.as_ref().is_some_and(|v| v.page_url() == ev.url);
             if redirected {
                 if let Some(v) = self.visit.as_mut() {
                     v.set_page(&ev.url);
                 }
+            } else if self.main.as_deref() == Some("") && ev.stage != Stage::Before && same_page {
+                // A late event of the document recovered from the page (recovery.rs): the same visit.
+                self.main = Some(ev.request_id.clone());
             } else {
-                let same_page = self.visit.as_ref().is_some_and(|v| v.page_url() == ev.url);
                 if ev.stage == Stage::Before || !same_page {
                     self.start_visit(&ev.url);
                 }
@@ -293,11 +308,17 @@ impl Tab {
             self.remember(ev, last_stage, false, earlier);
             return false;
         }
+        if earlier == 0 && self.absorbs(ev) {
+            // The late event of a request already recovered from the page: counted then.
+            self.remember(ev, last_stage, true, 1);
+            return false;
+        }
         let mut changed = self.count(ev);
         if earlier == 0 {
             if let Some(v) = self.visit.as_mut() {
                 v.count_fetch(true);
             }
+            self.fetches.count(&ev.url, true);
         }
         self.remember(ev, last_stage, true, earlier.saturating_add(1));
         if let Some(outcome) = outcome {
@@ -326,6 +347,13 @@ struct TabState {
     hops: Vec<SeenState>,
     #[serde(default)]
     main: Option<String>,
+    /// The visit's fetches by first hop, and the recovered ones whose late events may come (recovery.rs).
+    #[serde(default)]
+    urls: Vec<(u64, u16)>,
+    #[serde(default)]
+    absorb: Vec<(u64, u16, f64)>,
+    #[serde(default)]
+    urls_full: bool,
 }
 
 /// A remembered hop in a tab's persisted state: (request id, url hash, visit, done, counted, counted hops, earlier
@@ -372,6 +400,21 @@ impl Tracker {
         }
         t.remember(ev, last_stage, true, 1);
         true
+    }
+
+    /// Reconciles the tab's visit with the page's own record of its loads (`PageRecord` as JSON, from
+    /// extension/resources.js): what the page loaded and the visit did not count is counted, marked recovered.
+    /// Returns the number of requests recovered; malformed input is an error and changes nothing.
+    pub fn reconcile(&mut self, tab: i64, record: &str) -> Result<u32, String> {
+        if tab < 0 {
+            return Ok(0);
+        }
+        if record.len() > 64 << 20 {
+            return Err("page record longer than 64 MB".to_string());
+        }
+        let record: PageRecord =
+            serde_json::from_str(record).map_err(|e| format!("malformed page record: {e}"))?;
+        Ok(self.tabs.entry(tab).or_default().reconcile(&record))
     }
 
     pub fn report(&self, tab: i64) -> Option<Report> {
@@ -436,6 +479,16 @@ impl Tracker {
                 })
                 .collect(),
             main: t.main.clone(),
+            urls: Vec::new(),
+            absorb: Vec::new(),
+            urls_full: false,
+        };
+        let (urls, absorb, full) = t.fetches.export();
+        let state = TabState {
+            urls,
+            absorb,
+            urls_full: full,
+            ..state
         };
         serde_json::to_string(&state).ok()
     }
@@ -483,6 +536,7 @@ impl Tracker {
                 main: state.main,
                 seen,
                 next_order,
+                fetches: recovery::Fetches::import(state.urls, state.absorb, state.urls_full),
             },
         );
         Ok(())

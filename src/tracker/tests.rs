@@ -466,3 +466,125 @@ fn a_tab_state_of_the_first_format_is_still_read() {
     assert_eq!(requests(&t, 1), 1);
     assert!(t.export_tab(1).is_some_and(|s| s.contains("\"hops\"")));
 }
+
+fn record(doc: Option<&str>, urls: &[(&str, &str)]) -> String {
+    serde_json::json!({
+        "document": doc,
+        "entries": urls.iter().map(|(u, t)| serde_json::json!([u, t])).collect::<Vec<_>>(),
+    })
+    .to_string()
+}
+
+#[test]
+fn requests_the_background_missed_are_recovered_from_the_page_once() {
+    let mut t = Tracker::new();
+    t.event(
+        1,
+        &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+    );
+    let img = |i: u32| format!("https://cdn.example.net/p.gif?{i}");
+    for i in 0..3 {
+        t.event(1, &ev(Stage::Before, &format!("i{i}"), &img(i), "image"));
+    }
+    // The page loaded five images (and one twice); the background saw three.
+    let page: Vec<String> = (0..5).map(img).chain([img(4)]).collect();
+    let entries: Vec<(&str, &str)> = page.iter().map(|u| (u.as_str(), "img")).collect();
+    assert_eq!(
+        t.reconcile(1, &record(Some("https://example.org/"), &entries)),
+        Ok(3)
+    );
+    let r = t.report(1);
+    assert_eq!(
+        r.as_ref()
+            .map(|r| (r.totals.requests, r.totals.recovered, r.totals.fetches)),
+        Some((7, 3, 7))
+    );
+    // Reconciling again with the same record changes nothing.
+    assert_eq!(
+        t.reconcile(1, &record(Some("https://example.org/"), &entries)),
+        Ok(0)
+    );
+    // The late completion of a recovered request is absorbed; a new request to the same URL is counted.
+    t.event(1, &ev(Stage::Completed, "i3", &img(3), "image"));
+    assert_eq!(requests(&t, 1), 7);
+    t.event(1, &ev(Stage::Before, "again", &img(3), "image"));
+    assert_eq!(requests(&t, 1), 8);
+    // It all survives a restart.
+    let saved = t.export_tab(1).unwrap_or_default();
+    let mut u = Tracker::new();
+    assert_eq!(u.import_tab(1, &saved), Ok(()));
+    u.event(1, &ev(Stage::Completed, "i4", &img(4), "image"));
+    assert_eq!(requests(&u, 1), 8, "absorbed after the restart too");
+    assert_eq!(
+        u.reconcile(1, &record(Some("https://example.org/"), &entries)),
+        Ok(0)
+    );
+}
+
+#[test]
+fn the_first_page_before_the_background_started_is_recovered_whole() {
+    let mut t = Tracker::new();
+    let entries = [
+        ("https://example.org/app.js", "script"),
+        ("https://mc.yandex.ru/watch/1", "img"),
+    ];
+    assert_eq!(
+        t.reconcile(4, &record(Some("https://example.org/"), &entries)),
+        Ok(3)
+    );
+    let r = t.report(4);
+    assert_eq!(
+        r.as_ref().map(|r| r.page.url.as_str()),
+        Some("https://example.org/")
+    );
+    assert_eq!(
+        r.as_ref().map(|r| (r.totals.requests, r.totals.recovered)),
+        Some((3, 3))
+    );
+    // The document's late completion joins the visit instead of starting another.
+    t.event(
+        4,
+        &ev(Stage::Completed, "d", "https://example.org/", "main_frame"),
+    );
+    assert_eq!(requests(&t, 4), 3);
+    // A non-web document starts nothing.
+    assert_eq!(t.reconcile(5, &record(Some("about:blank"), &[])), Ok(0));
+    assert!(t.report(5).is_none());
+}
+
+#[test]
+fn malformed_page_records_are_errors_and_change_nothing() {
+    let mut t = Tracker::new();
+    t.event(
+        1,
+        &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+    );
+    for bad in [
+        "",
+        "{",
+        r#"{"entries": [[1, 2]]}"#,
+        r#"{"entries": "x"}"#,
+        r#"{"document": 5}"#,
+    ] {
+        assert!(t.reconcile(1, bad).is_err(), "{bad}");
+    }
+    assert_eq!(requests(&t, 1), 1);
+    assert_eq!(t.reconcile(-1, "{}"), Ok(0));
+}
+
+#[test]
+fn a_recovered_request_is_absorbed_by_its_events_from_before_the_reading_and_only_those() {
+    let mut t = Tracker::new();
+    let at = |e: Event, ms: f64| with(e, |e| e.time_stamp = Some(ms));
+    t.event(1, &at(ev(Stage::Before, "1", "https://example.org/", "main_frame"), 1000.0));
+    let img = "https://cdn.example.net/p.gif";
+    let rec = serde_json::json!({ "document": "https://example.org/", "entries": [[img, "img"]], "at": 5000.0 });
+    assert_eq!(t.reconcile(1, &rec.to_string()), Ok(1));
+    // Its start and end, delivered late (Firefox buffers the events of a background that is starting): absorbed.
+    t.event(1, &at(ev(Stage::Before, "2", img, "image"), 4000.0));
+    t.event(1, &at(ev(Stage::Completed, "2", img, "image"), 4100.0));
+    assert_eq!(requests(&t, 1), 2);
+    // A request to the same URL made after the reading is a new one.
+    t.event(1, &at(ev(Stage::Before, "3", img, "image"), 6000.0));
+    assert_eq!(requests(&t, 1), 3);
+}
