@@ -5,8 +5,17 @@
 // (a background Chrome stopped because it was idle for 30 s has lost nothing), or every tab when there is no stored
 // state at all (the browser or the extension just started).
 
-/** Storage.session key of the time of each tab's last stored change (ms since the epoch), for the start-up check. */
-export const ACTIVITY_KEY = 'activity';
+/** Prefix of the storage.session key of a tab's last stored change (ms since the epoch), for the start-up check. */
+export const ACTIVITY_PREFIX = 'active:';
+
+/**
+ * The storage.session key of a tab's last stored change: one key per tab, written with the tab's state in the same
+ * `set`, so that (like the state) it has at most one write in flight.
+ * @param {number} tabId
+ */
+export function activityKey(tabId) {
+  return `${ACTIVITY_PREFIX}${tabId}`;
+}
 
 /**
  * A tab whose last change is younger than this was active when the background stopped: it may have lost events
@@ -68,15 +77,14 @@ export function mergeRecords(results) {
  * @returns {Promise<number[]>}
  */
 export async function tabsToReconcile(stored, storedTabs, queryTabs, now) {
-  const activity = /** @type {Record<string, unknown>} */ (
-    stored[ACTIVITY_KEY] && typeof stored[ACTIVITY_KEY] === 'object' ? stored[ACTIVITY_KEY] : {});
-  if (storedTabs.length === 0 && Object.keys(activity).length === 0) {
+  const anyActivity = Object.keys(stored).some((k) => k.startsWith(ACTIVITY_PREFIX));
+  if (storedTabs.length === 0 && !anyActivity) {
     // A fresh start: every open web page may have loaded before the background listened.
     const tabs = await queryTabs().catch(() => []);
     return tabs.filter((t) => Number.isInteger(t.id) && /^https?:/.test(t.url ?? '')).map((t) => /** @type {number} */ (t.id));
   }
   return storedTabs.filter((id) => {
-    const at = Number(activity[id]);
+    const at = Number(stored[activityKey(id)]);
     return Number.isFinite(at) && now - at < ACTIVE_WINDOW_MS;
   });
 }

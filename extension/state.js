@@ -9,7 +9,7 @@ import { createBadge, BADGE_DELAY_MS } from './badge.js';
 import { eventFromDetails } from './events.js';
 import { MESSAGE, isTrustedSender, parseMessage, tabIdOfKey, tabStateKey, toPlain } from './protocol.js';
 import { createCoalescer, createSerialQueue } from './queue.js';
-import { ACTIVITY_KEY, mergeRecords, tabsToReconcile } from './reconcile.js';
+import { activityKey, mergeRecords, tabsToReconcile } from './reconcile.js';
 
 /** @typedef {import('./events.js').RequestEvent} RequestEvent */
 /** @typedef {import('./events.js').Stage} Stage */
@@ -172,10 +172,6 @@ export function createWhither({
     recovered: 0,
     reconciledTabs: 0,
   };
-  /** Each tab's last stored change (ms since the epoch): stored with the tabs, read at the next start. */
-  /** @type {Record<string, number>} */
-  const activity = {};
-
   /**
    * Writes a tab's state. On a quota error, drops the stored state of other tabs (least recently written first; they
    * stay in memory and are written again on their next change) until the current tab's state fits: the current tab's
@@ -188,8 +184,8 @@ export function createWhither({
     const key = tabStateKey(tabId);
     for (;;) {
       try {
-        activity[tabId] = now();
-        await api.storage.session.set({ [key]: data, [ACTIVITY_KEY]: activity });
+        // The time of the tab's last stored change, read at the next start (extension/reconcile.js).
+        await api.storage.session.set({ [key]: data, [activityKey(tabId)]: now() });
         return true;
       } catch (error) {
         if (!isQuotaError(error)) throw error;
@@ -203,10 +199,9 @@ export function createWhither({
         }
         written.delete(victim);
         delete health.storedRequests[victim];
-        delete activity[victim];
         health.evictedTabs += 1;
         log.error(`whither: storage quota exceeded: dropped the stored state of tab ${victim} to keep tab ${tabId}'s`);
-        await api.storage.session.remove(tabStateKey(victim));
+        await api.storage.session.remove([tabStateKey(victim), activityKey(victim)]);
       }
     }
   };
@@ -221,9 +216,8 @@ export function createWhither({
     written.delete(tabId);
     if (data === null || data === undefined) {
       saved.delete(tabId);
-      delete activity[tabId];
       delete health.storedRequests[tabId];
-      await api.storage.session.remove(key);
+      await api.storage.session.remove([key, activityKey(tabId)]);
     } else {
       saved.set(tabId, data);
       written.add(tabId); // most recently written last
@@ -346,10 +340,6 @@ export function createWhither({
         persist.schedule(tabId);
       }
     }
-    const previous = items[ACTIVITY_KEY];
-    if (previous && typeof previous === 'object') {
-      for (const [id, at] of Object.entries(previous)) if (stored.includes(Number(id))) activity[id] = Number(at);
-    }
     return tabsToReconcile(items, stored, queryTabs ?? (async () => []), now());
   };
 
@@ -366,18 +356,29 @@ export function createWhither({
     ...answers,
   };
 
+  /** @type {() => void} */
+  let reconciledNow = () => {};
+  /** Settles when the start-up reconciliation's last count is made (at once when there is nothing to read). */
+  const reconciled = new Promise((resolve) => { reconciledNow = () => resolve(undefined); });
   const started = queue.push(async () => {
     const t = await ready;
     tracker = t; // no other job runs before this one finishes: events still wait for the restore
     const toReconcile = await restore(t);
     health.startup.ready = performance.now();
+    if (!toReconcile.length || !readPage) return true;
     // After the first events: reading pages is not on the way to the first classified request.
-    if (toReconcile.length) setTimeout(() => { reconcile(toReconcile).catch(logError); }, 0);
-  });
+    setTimeout(() => {
+      reconcile(toReconcile).catch(logError).finally(() => queue.push(reconciledNow));
+    }, 0);
+    return false;
+  }).then((done) => { if (done !== false) reconciledNow(); });
 
   return {
     /** Resolves once the core is ready and the stored state restored (or failed to). */
     started,
+
+    /** Resolves once the pages of the tabs that may have lost events were read and counted (tests await it). */
+    reconciled,
 
     /** Failures of the core, storage quota errors, tabs whose stored state was dropped or could not be stored. */
     health,

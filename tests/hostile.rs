@@ -330,6 +330,8 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
                 status_code: Some(i as u32),
                 status_line: Some(input.clone()),
                 from_cache: Some(i % 3 == 0),
+                // Time stamps a broken or hostile event source could give.
+                time_stamp: Some([f64::NAN, f64::INFINITY, -1.0, 0.0, 1e300][i % 5]),
             };
             t.event(1, &ev);
         }
@@ -350,6 +352,33 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
         assert!(t.import_tab(1, bad).is_err(), "{bad}");
     }
     assert_eq!(t.report(1).map(|r| r.totals.requests), before);
+    // A page record comes from a content script in a page the person visits: hostile URLs, types and times are
+    // counted as hosts or rejected, never a panic; malformed records change nothing.
+    for bad in [
+        "",
+        "null",
+        "[]",
+        "{\"entries\":1}",
+        "{\"entries\":[[1,2]]}",
+        "{\"at\":\"x\"}",
+    ] {
+        assert!(t.reconcile(1, bad).is_err(), "{bad}");
+    }
+    assert_eq!(t.report(1).map(|r| r.totals.requests), before);
+    let entries: Vec<serde_json::Value> = table
+        .iter()
+        .map(|(input, _)| serde_json::json!([input, input.chars().take(20).collect::<String>()]))
+        .collect();
+    for at in [
+        serde_json::json!(null),
+        serde_json::json!(-5.0),
+        serde_json::json!(1e308),
+    ] {
+        let rec = serde_json::json!({"document": table[0].0, "entries": entries, "at": at});
+        assert!(t.reconcile(1, &rec.to_string()).is_ok());
+        assert!(t.reconcile(99, &rec.to_string()).is_ok());
+    }
+    assert!(t.report(1).is_some());
 }
 
 #[test]

@@ -412,6 +412,10 @@ impl Tracker {
         if record.len() > 64 << 20 {
             return Err("page record longer than 64 MB".to_string());
         }
+        // An object only (serde would also take a struct from an array).
+        if !record.trim_start().starts_with('{') {
+            return Err("malformed page record: not a JSON object".to_string());
+        }
         let record: PageRecord =
             serde_json::from_str(record).map_err(|e| format!("malformed page record: {e}"))?;
         Ok(self.tabs.entry(tab).or_default().reconcile(&record))

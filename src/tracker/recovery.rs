@@ -12,8 +12,9 @@ use crate::hash::FnvMap;
 use crate::report::Request;
 use serde::Deserialize;
 
-/// Fetch URLs remembered per visit; beyond this a visit is not reconciled any more.
-pub const MAX_FETCH_URLS: usize = 20_000;
+/// Fetch URLs remembered per visit; beyond this a visit is not reconciled any more (about 26 bytes each in the
+/// stored tab state, so at most ~160 KB; real pages fetch tens to a few hundred distinct URLs).
+pub const MAX_FETCH_URLS: usize = 6_000;
 /// Entries of a page's record read at most per reconciliation.
 pub const MAX_ENTRIES: usize = 50_000;
 
@@ -64,6 +65,13 @@ pub struct Fetches {
     pub full: bool,
 }
 
+/// A counted URL in the stored tab state: (URL key, times counted).
+pub type CountedUrl = (u64, u16);
+/// A recovered URL still to absorb: (URL key, times left, the reading's time stamp).
+pub type AbsorbUrl = (u64, u16, f64);
+/// What [`Fetches::export`] stores: counted URLs, URLs to absorb, whether the table was full.
+pub type FetchesState = (Vec<CountedUrl>, Vec<AbsorbUrl>, bool);
+
 impl Fetches {
     pub fn count(&mut self, url: &str, more: bool) {
         let key = fetch_key(url);
@@ -111,7 +119,7 @@ impl Fetches {
         true
     }
 
-    pub fn export(&self) -> (Vec<(u64, u16)>, Vec<(u64, u16, f64)>, bool) {
+    pub fn export(&self) -> FetchesState {
         let mut counted: Vec<(u64, u16)> = self
             .counted
             .iter()
@@ -129,7 +137,7 @@ impl Fetches {
         (counted, absorb, self.full)
     }
 
-    pub fn import(counted: Vec<(u64, u16)>, absorb: Vec<(u64, u16, f64)>, full: bool) -> Fetches {
+    pub fn import(counted: Vec<CountedUrl>, absorb: Vec<AbsorbUrl>, full: bool) -> Fetches {
         Fetches {
             counted: counted.into_iter().take(MAX_FETCH_URLS).collect(),
             absorb: absorb
@@ -159,7 +167,10 @@ impl Tab {
             return 0;
         }
         // Without a time (-1), events are absorbed by stage only (see Fetches::absorb).
-        let at = record.at.filter(|t| t.is_finite() && *t >= 0.0).unwrap_or(-1.0);
+        let at = record
+            .at
+            .filter(|t| t.is_finite() && *t >= 0.0)
+            .unwrap_or(-1.0);
         let mut recovered = 0;
         // The document itself, when no main-frame request of the visit was seen.
         if let Some(doc) = record.document.as_deref().filter(|_| self.main.is_none()) {

@@ -576,7 +576,13 @@ fn malformed_page_records_are_errors_and_change_nothing() {
 fn a_recovered_request_is_absorbed_by_its_events_from_before_the_reading_and_only_those() {
     let mut t = Tracker::new();
     let at = |e: Event, ms: f64| with(e, |e| e.time_stamp = Some(ms));
-    t.event(1, &at(ev(Stage::Before, "1", "https://example.org/", "main_frame"), 1000.0));
+    t.event(
+        1,
+        &at(
+            ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+            1000.0,
+        ),
+    );
     let img = "https://cdn.example.net/p.gif";
     let rec = serde_json::json!({ "document": "https://example.org/", "entries": [[img, "img"]], "at": 5000.0 });
     assert_eq!(t.reconcile(1, &rec.to_string()), Ok(1));
