@@ -190,8 +190,34 @@ impl Visit {
     }
 
     /// One more request was recovered from the page's own record (counted with [`Visit::record`] too).
-    pub fn count_recovered(&mut self) {
-        self.recovered = self.recovered.saturating_add(1);
+    /// (With `false`: one fewer, its webRequest event came after all, see [`Visit::amend`].)
+    pub fn count_recovered(&mut self, more: bool) {
+        self.recovered = if more {
+            self.recovered.saturating_add(1)
+        } else {
+            self.recovered.saturating_sub(1)
+        };
+    }
+
+    /// Replaces what a request was counted with (`recorded`: same URL) by what is now known of it (`seen`: its
+    /// type, method and server address); returns whether it was found.
+    pub fn amend(&mut self, recorded: &Request<'_>, seen: &Request<'_>) -> bool {
+        let stat = match host::authority(recorded.url) {
+            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => {
+                self.hosts.get_mut(raw)
+            }
+            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
+                Ok(parsed) => self.hosts.get_mut(&parsed.name),
+                Err(_) => None,
+            },
+            _ => None,
+        };
+        let Some(stat) = stat.filter(|s| s.requests > 0) else {
+            return false;
+        };
+        stat.uncount(recorded.type_name, recorded.method);
+        stat.count(seen);
+        true
     }
 
     /// One more (or, with `false`, one fewer) distinct fetch of the page.

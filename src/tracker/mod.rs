@@ -309,9 +309,9 @@ impl Tab {
             return false;
         }
         if earlier == 0 && self.absorbs(ev) {
-            // The late event of a request already recovered from the page: counted then.
+            // The late event of a request already recovered from the page: counted then, now amended.
             self.remember(ev, last_stage, true, 1);
-            return false;
+            return true;
         }
         let mut changed = self.count(ev);
         if earlier == 0 {
@@ -351,7 +351,7 @@ struct TabState {
     #[serde(default)]
     urls: Vec<(u64, u16)>,
     #[serde(default)]
-    absorb: Vec<(u64, u16, f64)>,
+    absorb: Vec<recovery::AbsorbUrl>,
     #[serde(default)]
     urls_full: bool,
 }

@@ -9,7 +9,7 @@
 
 use super::{url_hash, Event, Stage, Tab};
 use crate::hash::FnvMap;
-use crate::report::Request;
+use crate::report::{type_index, Request, TYPES};
 use serde::Deserialize;
 
 /// Fetch URLs remembered per visit; beyond this a visit is not reconciled any more (about 26 bytes each in the
@@ -58,17 +58,17 @@ fn type_of(initiator: &str) -> &'static str {
 pub struct Fetches {
     /// Fetch key → fetches of the visit counted with that first hop.
     pub counted: FnvMap<u64, u16>,
-    /// Fetch key → requests recovered from the page whose webRequest events may still arrive, and when the record
-    /// that listed them was read.
-    pub absorb: FnvMap<u64, (u16, f64)>,
+    /// Fetch key → requests recovered from the page whose webRequest events may still arrive, when the record
+    /// that listed them was read, and the type they were counted with (an index into [`TYPES`]).
+    pub absorb: FnvMap<u64, (u16, f64, u8)>,
     /// More fetches than [`MAX_FETCH_URLS`]: the visit is not reconciled.
     pub full: bool,
 }
 
 /// A counted URL in the stored tab state: (URL key, times counted).
 pub type CountedUrl = (u64, u16);
-/// A recovered URL still to absorb: (URL key, times left, the reading's time stamp).
-pub type AbsorbUrl = (u64, u16, f64);
+/// A recovered URL still to absorb: (URL key, times left, the reading's time stamp, the type it was counted with).
+pub type AbsorbUrl = (u64, u16, f64, u8);
 /// What [`Fetches::export`] stores: counted URLs, URLs to absorb, whether the table was full.
 pub type FetchesState = (Vec<CountedUrl>, Vec<AbsorbUrl>, bool);
 
@@ -99,24 +99,26 @@ impl Fetches {
     /// Whether a first-sight event is the late event of a recovered request (and absorbs it): an event of a
     /// recovered URL that happened before the record listing it was read (a request the page had finished by
     /// then). Without a time, only a later stage is (a recovered request had started before the background came
-    /// back).
-    pub fn absorb(&mut self, ev: &Event) -> bool {
+    /// back). Returns the type the recovered request was counted with.
+    pub fn absorb(&mut self, ev: &Event) -> Option<&'static str> {
         let key = fetch_key(&ev.url);
-        let Some((n, at)) = self.absorb.get_mut(&key) else {
-            return false;
-        };
+        let (n, at, type_idx) = self.absorb.get_mut(&key)?;
+        let recorded = TYPES
+            .get(usize::from(*type_idx))
+            .copied()
+            .unwrap_or("other");
         let before = match ev.time_stamp {
             Some(t) if t.is_finite() && *at >= 0.0 => t < *at,
             _ => ev.stage != Stage::Before,
         };
         if !before || *n == 0 {
-            return false;
+            return None;
         }
         *n -= 1;
         if *n == 0 {
             self.absorb.remove(&key);
         }
-        true
+        Some(recorded)
     }
 
     pub fn export(&self) -> FetchesState {
@@ -127,11 +129,11 @@ impl Fetches {
             .map(|(&k, &n)| (k, n))
             .collect();
         counted.sort_unstable();
-        let mut absorb: Vec<(u64, u16, f64)> = self
+        let mut absorb: Vec<AbsorbUrl> = self
             .absorb
             .iter()
-            .filter(|(_, &(n, _))| n > 0)
-            .map(|(&k, &(n, at))| (k, n, at))
+            .filter(|(_, &(n, _, _))| n > 0)
+            .map(|(&k, &(n, at, t))| (k, n, at, t))
             .collect();
         absorb.sort_unstable_by_key(|a| a.0);
         (counted, absorb, self.full)
@@ -143,7 +145,7 @@ impl Fetches {
             absorb: absorb
                 .into_iter()
                 .take(MAX_FETCH_URLS)
-                .map(|(k, n, at)| (k, (n, at)))
+                .map(|(k, n, at, t)| (k, (n, at, t)))
                 .collect(),
             full,
         }
@@ -221,16 +223,37 @@ impl Tab {
             return false;
         }
         visit.count_fetch(true);
-        visit.count_recovered();
+        visit.count_recovered(true);
         self.fetches.count(url, true);
-        let entry = self.fetches.absorb.entry(fetch_key(url)).or_insert((0, at));
+        let type_idx = u8::try_from(type_index(type_name)).unwrap_or(u8::MAX);
+        let entry = self
+            .fetches
+            .absorb
+            .entry(fetch_key(url))
+            .or_insert((0, at, type_idx));
         entry.0 = entry.0.saturating_add(1);
         entry.1 = at;
         true
     }
 
-    /// Whether a first-sight event is the late event of a recovered request (Fetches::absorb).
+    /// Whether a first-sight event is the late event of a recovered request (Fetches::absorb). If so, the request
+    /// counted from the page's record takes what webRequest says of it (its type, method and address), so that
+    /// the report is the one an uninterrupted background would have made; it is no longer "recovered".
     pub(super) fn absorbs(&mut self, ev: &Event) -> bool {
-        self.fetches.absorb(ev)
+        let Some(recorded) = self.fetches.absorb(ev) else {
+            return false;
+        };
+        if let Some(visit) = self.visit.as_mut() {
+            let as_recorded = Request {
+                url: &ev.url,
+                type_name: recorded,
+                method: "GET",
+                ip: None,
+            };
+            if visit.amend(&as_recorded, &Self::request(ev)) {
+                visit.count_recovered(false);
+            }
+        }
+        true
     }
 }

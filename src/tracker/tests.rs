@@ -594,3 +594,42 @@ fn a_recovered_request_is_absorbed_by_its_events_from_before_the_reading_and_onl
     t.event(1, &at(ev(Stage::Before, "3", img, "image"), 6000.0));
     assert_eq!(requests(&t, 1), 3);
 }
+
+#[test]
+fn a_recovered_request_takes_its_late_events_type_method_and_address() {
+    let mut t = Tracker::new();
+    let at = |e: Event, ms: f64| with(e, |e| e.time_stamp = Some(ms));
+    t.event(
+        1,
+        &at(
+            ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+            1000.0,
+        ),
+    );
+    let beacon = "https://collect.example.net/b";
+    // Firefox's Resource Timing says "other" for a beacon, and nothing of its method.
+    let rec = serde_json::json!({ "entries": [[beacon, "other"]], "at": 5000.0 });
+    assert_eq!(t.reconcile(1, &rec.to_string()), Ok(1));
+    let recovered = t.report(1).map(|r| r.totals.recovered);
+    assert_eq!(recovered, Some(1));
+    let late = with(at(ev(Stage::Before, "2", beacon, "ping"), 4000.0), |e| {
+        e.method = "POST".into();
+        e.ip = Some("192.0.2.7".into());
+    });
+    assert!(t.event(1, &late));
+    let report = t.report(1);
+    let host = report
+        .as_ref()
+        .and_then(|r| r.hosts.iter().find(|h| h.host == "collect.example.net"));
+    assert_eq!(host.map(|h| (h.requests, h.data_requests)), Some((1, 1)));
+    assert_eq!(
+        host.map(|h| h.types.iter().map(|(k, v)| (&**k, *v)).collect::<Vec<_>>()),
+        Some(vec![("ping", 1)])
+    );
+    assert_eq!(host.and_then(|h| h.ip.as_deref()), Some("192.0.2.7"));
+    assert_eq!(
+        report.map(|r| r.totals.recovered),
+        Some(0),
+        "seen by webRequest after all"
+    );
+}
