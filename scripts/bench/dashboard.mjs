@@ -9,6 +9,7 @@
 // navigation start → `body[data-state]` set (`ready` / `empty`), and the in-page time from the dashboard script's
 // start (performance mark `whither:script`) with its steps (the page's `whither:*` marks). Medians of ROUNDS (5).
 // Usage: node scripts/bench/dashboard.mjs            DAYS=30 ROUNDS=3 node scripts/bench/dashboard.mjs
+// A year: DAYS=365 node scripts/bench/dashboard.mjs (adds the whole history, ?period=0; needs `unlimitedStorage`).
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -88,6 +89,8 @@ try {
   const CASES = [
     { name: 'history, default period', browser: full, query: '', state: 'ready' },
     { name: `history, six months (?period=180)`, browser: full, query: '?period=180', state: 'ready' },
+    // A year (or more) of history: everything at once (?period=0).
+    ...(DAYS > 180 ? [{ name: `history, all ${DAYS} days (?period=0)`, browser: full, query: '?period=0', state: 'ready' }] : []),
     { name: 'empty history', browser: empty, query: '', state: 'empty' },
   ];
   /** @type {Awaited<ReturnType<typeof open>>[][]} */

@@ -15,6 +15,17 @@ use serde::Deserialize;
 /// Fetch URLs remembered per visit; beyond this a visit is not reconciled any more (about 26 bytes each in the
 /// stored tab state, so at most ~160 KB; real pages fetch tens to a few hundred distinct URLs).
 pub const MAX_FETCH_URLS: usize = 6_000;
+/// The largest reading time kept (2^53 ms, some 285,000 years after 1970): beyond it an f64 is no exact integer.
+const MAX_EXACT_MS: f64 = 9_007_199_254_740_992.0;
+/// A reading time as kept: whole milliseconds up to [`MAX_EXACT_MS`], or -1 (unknown) when not a time.
+fn exact_ms(t: f64) -> f64 {
+    if t.is_finite() && t >= 0.0 {
+        t.floor().min(MAX_EXACT_MS)
+    } else {
+        -1.0
+    }
+}
+
 /// Entries of a page's record read at most per reconciliation.
 pub const MAX_ENTRIES: usize = 50_000;
 
@@ -145,7 +156,7 @@ impl Fetches {
             absorb: absorb
                 .into_iter()
                 .take(MAX_FETCH_URLS)
-                .map(|(k, n, at, t)| (k, (n, at, t)))
+                .map(|(k, n, at, t)| (k, (n, exact_ms(at), t)))
                 .collect(),
             full,
         }
@@ -169,10 +180,12 @@ impl Tab {
             return 0;
         }
         // Without a time (-1), events are absorbed by stage only (see Fetches::absorb).
+        // Whole milliseconds within the range where an f64 is an exact integer: the stored tab state then reads
+        // back exactly what was written (JSON round trip of a float is not exact in general).
         let at = record
             .at
             .filter(|t| t.is_finite() && *t >= 0.0)
-            .unwrap_or(-1.0);
+            .map_or(-1.0, exact_ms);
         let mut recovered = 0;
         // The document itself, when no main-frame request of the visit was seen.
         if let Some(doc) = record.document.as_deref().filter(|_| self.main.is_none()) {

@@ -633,3 +633,21 @@ fn a_recovered_request_takes_its_late_events_type_method_and_address() {
         "seen by webRequest after all"
     );
 }
+
+#[test]
+fn a_reconciled_tab_reads_back_exactly_what_it_stored_whatever_the_reading_time() {
+    // Found by the `recovery` fuzz target: a reading time that JSON does not round-trip exactly.
+    for at in [5.909628085260061e217, 1.5, 1_764_000_000_000.25, -3.0] {
+        let mut t = Tracker::new();
+        t.event(
+            1,
+            &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+        );
+        let rec = serde_json::json!({ "entries": [["https://cdn.example.net/a.js", "script"]], "at": at });
+        assert_eq!(t.reconcile(1, &rec.to_string()), Ok(1));
+        let saved = t.export_tab(1).unwrap_or_default();
+        let mut u = Tracker::new();
+        assert_eq!(u.import_tab(1, &saved), Ok(()));
+        assert_eq!(u.export_tab(1), Some(saved), "{at}");
+    }
+}
