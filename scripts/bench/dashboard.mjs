@@ -103,11 +103,12 @@ try {
       results[j].push(await open(c.browser, c.query, c.state));
     }
   }
-  const emptyOpen = median(results[2].map((r) => r.open));
+  const emptyIndex = CASES.findIndex((c) => c.state === 'empty');
+  const emptyOpen = median(results[emptyIndex].map((r) => r.open));
   CASES.forEach((c, j) => {
     const rs = results[j];
     const open = median(rs.map((r) => r.open));
-    const ratio = j === 2 ? '' : `; ${(open / emptyOpen).toFixed(2)}x the empty dashboard`;
+    const ratio = j === emptyIndex ? '' : `; ${(open / emptyOpen).toFixed(2)}x the empty dashboard`;
     console.log(`  ${c.name.padEnd(36)} open median ${open.toFixed(0).padStart(5)} ms (from script start ` +
       `${median(rs.map((r) => r.script)).toFixed(0)} ms)${ratio}${j === 2 ? '' : `, ${rs[0].requests} requests shown`}`);
     // The page's steps: median time of each mark after the script's start.
