@@ -35,7 +35,7 @@ performance.mark('whither:popup-start');
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, jurisdiction: string | null,
  *   chain: ChainLink[], categories?: string[], requests: number, hosts: string[]}} Company
  * @typedef {{host: string, domain: string | null, entity: string | null, controller: string | null,
- *   jurisdiction: string | null, party: "first" | "same-owner" | "third", requests: number, data_requests?: number,
+ *   jurisdiction: string | null, party: "first" | "same-owner" | "probably-own" | "third", requests: number, data_requests?: number,
  *   types?: Record<string, number>, ip?: string | null}} Host
  * @typedef {{country: string, requests: number, companies: string[]}} Jurisdiction
  * @typedef {{requests: number, hosts: number, companies: number, jurisdictions: number,
@@ -67,12 +67,13 @@ const extras = {
 };
 
 /**
- * @param {"first" | "same-owner" | "third" | string} party
+ * @param {"first" | "same-owner" | "probably-own" | "third" | string} party
  * @returns {string}
  */
 function partyLabel(party) {
   if (party === 'first') return msg('partyFirst');
   if (party === 'same-owner') return msg('partySameOwner');
+  if (party === 'probably-own') return msg('partyProbablyOwn');
   return msg('partyThird');
 }
 

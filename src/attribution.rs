@@ -33,6 +33,45 @@ pub fn owner(host: &Host) -> Option<Owner> {
     })
 }
 
+/// Words of a site's own infrastructure domains beside its brand (`bbci`, `ebayimg`, `bildstatic`, `zeit-cdn`,
+/// `static-example`): the affixes of [`probably_own`].
+const OWN_AFFIXES: [&str; 24] = [
+    "cdn", "static", "img", "image", "images", "i", "media", "assets", "asset", "api", "cms",
+    "video", "videos", "content", "files", "pics", "pic", "s", "st", "data", "web", "online",
+    "live", "stream",
+];
+
+/// Whether an unknown host is probably the page's own, by a documented rule (docs/report-format.md, "Probably this
+/// site's own"): the host's registrable domain, without its public suffix, is the page's (the label before the
+/// page's public suffix, at least 3 letters) with one infrastructure affix of [`OWN_AFFIXES`] or digits before or
+/// after it, joined directly or by a hyphen: `bbc.co.uk` → `bbci.co.uk`, `ebay.de` → `ebayimg.com`,
+/// `bild.de` → `bildstatic.de`, `zeit.de` → `zeit-cdn.net`. The rule never gives an owner or a jurisdiction.
+pub fn probably_own(page: &Host, host: &Host) -> bool {
+    let (Some(page_domain), Some(host_domain)) = (page.domain.as_deref(), host.domain.as_deref())
+    else {
+        return false;
+    };
+    let brand = page_domain.split('.').next().unwrap_or("");
+    let label = host_domain.split('.').next().unwrap_or("");
+    if brand.len() < 3
+        || label == brand
+        || !brand
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return false;
+    }
+    let affix = |rest: &str| {
+        let rest = rest
+            .strip_prefix('-')
+            .or_else(|| rest.strip_suffix('-'))
+            .unwrap_or(rest);
+        !rest.is_empty()
+            && (OWN_AFFIXES.contains(&rest) || rest.bytes().all(|b| b.is_ascii_digit()))
+    };
+    label.strip_prefix(brand).is_some_and(affix) || label.strip_suffix(brand).is_some_and(affix)
+}
+
 /// One classified input.
 #[derive(Clone, Debug, Serialize)]
 pub struct Attribution {
@@ -84,6 +123,36 @@ pub fn attribute_owned(input: &str, host: &Host, owner: Option<Owner>) -> Attrib
 
 #[cfg(test)]
 mod tests {
+
+    fn parsed(h: &str) -> Host {
+        host::parse(h).unwrap_or_else(|e| panic!("{h}: {e:?}"))
+    }
+
+    #[test]
+    fn probably_own_takes_the_brand_with_an_infrastructure_affix_only() {
+        for (page, h) in [
+            ("www.bbc.co.uk", "static.files.bbci.co.uk"),
+            ("www.ebay.de", "i.ebayimg.com"),
+            ("www.bild.de", "bildstatic.de"),
+            ("www.zeit.de", "img.zeit-cdn.net"),
+            ("shop.example", "static-shop.net"),
+            ("news.example", "news24.example"),
+        ] {
+            assert!(probably_own(&parsed(page), &parsed(h)), "{page} {h}");
+        }
+        for (page, h) in [
+            ("www.bbc.co.uk", "www.bbc.co.uk"), // the same site: first party, not this rule
+            ("www.time.com", "timezonedb.com"), // "zonedb" is no infrastructure affix
+            ("www.ring.com", "ringcentral.com"),
+            ("ab.example", "abcdn.example"), // a brand of two letters says nothing
+            ("www.ebay.de", "ebay-kleinanzeigen.de"), // a brand of its own, for the data to say
+            ("www.bbc.co.uk", "cdn.example"),
+            ("192.0.2.1", "cdn192.example"),
+        ] {
+            assert!(!probably_own(&parsed(page), &parsed(h)), "{page} {h}");
+        }
+    }
+
     use super::*;
 
     #[test]

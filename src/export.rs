@@ -55,6 +55,7 @@ pub fn report_csv(report: &Report) -> String {
         let party = match h.party {
             crate::report::Party::First => "first",
             crate::report::Party::SameOwner => "same-owner",
+            crate::report::Party::ProbablyOwn => "probably-own",
             crate::report::Party::Third => "third",
         };
         csv_row(

@@ -68,6 +68,9 @@ pub fn carries_data(method: &str, type_idx: usize) -> bool {
 pub enum Party {
     First,
     SameOwner,
+    /// A host the database does not know that is probably the site's own ([`attribution::probably_own`]): no
+    /// owner, no jurisdiction, not counted as a third party.
+    ProbablyOwn,
     Third,
 }
 
@@ -375,6 +378,7 @@ impl Visit {
         }
         match (self.page_owner, stat.owner) {
             (Some(a), Some(b)) if a.controller == b.controller => Party::SameOwner,
+            (_, None) if attribution::probably_own(page, &stat.host) => Party::ProbablyOwn,
             _ => Party::Third,
         }
     }
