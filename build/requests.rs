@@ -76,6 +76,7 @@ pub const COMMON_PARTS: &[(&str, &[&str], &[&str])] = &[
     ("service", &["name", "hosts"], &["name"]),
     ("identifiers", &["list"], &["list"]),
     ("identifier_cookies", &["domains"], &["domains"]),
+    ("identifier_cookies_any", &[], &[]),
     ("identifier_ip", &[], &[]),
     ("identifier_account", &[], &[]),
     ("identifier_values", &["values"], &["values"]),

@@ -65,6 +65,7 @@ struct CommonParts {
     service: &'static str,
     identifiers: &'static str,
     identifier_cookies: &'static str,
+    identifier_cookies_any: &'static str,
     identifier_ip: &'static str,
     identifier_account: &'static str,
     identifier_values: &'static str,
@@ -270,7 +271,9 @@ pub struct Service {
 /// The identifiers a company may need to find a person's data.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Identifiers {
-    /// The company's domains that may have set cookies or similar identifiers (empty: none expected).
+    /// Whether the company may know the browser by cookies or device identifiers.
+    pub cookies: bool,
+    /// The company's domains seen that may have set them (empty when no hosts were seen).
     pub cookie_domains: Vec<String>,
     /// The IP address of the visits.
     pub ip: bool,
@@ -355,6 +358,8 @@ fn identifiers_section(lang: Lang, ids: &Identifiers) -> String {
         lines.push(fill(c.identifier_cookies, &|k| {
             (k == "domains").then(|| domains.clone())
         }));
+    } else if ids.cookies {
+        lines.push(c.identifier_cookies_any.to_string());
     }
     if ids.ip {
         lines.push(c.identifier_ip.to_string());
@@ -643,6 +648,7 @@ mod tests {
             hosts: vec!["ads.example-ads.com".into(), "cdn.example-ads.com".into()],
         }];
         let ids = Identifiers {
+            cookies: true,
             cookie_domains: vec!["example-ads.com".into()],
             ip: true,
             account: true,

@@ -7,8 +7,8 @@
 //! [`request_list`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
 //!
 //! Features: `details` (notes, history and references of every entity, for the CLI); `background` and `pages` (the
-//! bindings of the two shipped wasm modules: src/wasm/); `testing` (both, plus the wasm exports that only tests and
-//! benchmarks call, and the interner behind them).
+//! bindings of the two shipped wasm modules: src/wasm/) and `requests` (the request page's module); `testing` (all
+//! of them, plus the wasm exports that only tests and benchmarks call, and the interner behind them).
 
 pub mod hash;
 
@@ -46,5 +46,8 @@ pub mod request_list;
 #[cfg(feature = "testing")]
 pub mod intern;
 
-#[cfg(all(target_arch = "wasm32", any(feature = "background", feature = "pages")))]
+#[cfg(all(
+    target_arch = "wasm32",
+    any(feature = "background", feature = "pages", feature = "requests")
+))]
 pub mod wasm;

@@ -24,8 +24,9 @@ pub(crate) fn bounded(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// What the requests are about: a report (`docs/report-format.md`: `page.url` and `companies[].id/hosts` are read,
-/// the rest ignored), or the sources of a period of the history ([`period_sources`]), or nothing (`{}`).
+/// What the requests are about: a report (`docs/report-format.md`: `page.url`, `companies[].id/hosts` and
+/// `hosts[].host/domain` are read, the rest ignored), or the sources of a period of the history
+/// ([`period_sources`], the same shape), or nothing (`{}`).
 #[derive(Debug, Default, Deserialize)]
 pub struct Sources {
     #[serde(default)]
@@ -34,6 +35,16 @@ pub struct Sources {
     period: Option<PeriodRef>,
     #[serde(default)]
     companies: Vec<CompanyRef>,
+    /// The hosts with their registrable domains (the report's host rows).
+    #[serde(default)]
+    hosts: Vec<HostRef>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+struct HostRef {
+    host: String,
+    #[serde(default)]
+    domain: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,6 +74,7 @@ impl Sources {
         }
         let mut s: Sources = serde_json::from_str(json).map_err(|e| format!("bad sources: {e}"))?;
         s.companies.truncate(MAX_COMPANIES);
+        s.hosts.truncate(MAX_HOSTS);
         Ok(s)
     }
 
@@ -83,6 +95,27 @@ impl Sources {
             _ => Ok(Seen::Nowhere),
         }
     }
+
+    /// The registrable domain of a host, as the report gave it.
+    fn domain_of(&self, host: &str) -> Option<&str> {
+        self.hosts
+            .iter()
+            .find(|h| h.host == host)
+            .and_then(|h| h.domain.as_deref())
+            .filter(|d| is_host_name(d))
+    }
+}
+
+/// A host name as the core's reports write them (lower-case letters, digits, dots, dashes; IPv6 in brackets):
+/// anything else the page passes in is dropped.
+fn is_host_name(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 253
+        && h.bytes().all(|b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || matches!(b, b'.' | b'-' | b'_' | b'[' | b']' | b':')
+        })
 }
 
 /// The companies of a period of the history (`from..=to`, day numbers) with the hosts of theirs that were
@@ -93,6 +126,7 @@ pub fn period_sources(history: &History, from: u32, to: u32) -> String {
     let pairs = history.pairs(from, to, &keep, true).pairs;
     // entity → (requests, hosts)
     let mut by_entity: Vec<(EntityIndex, u64, Vec<String>)> = Vec::new();
+    let mut host_rows: Vec<HostRef> = Vec::new();
     for pair in &pairs {
         let Some(name) = history.name(pair.host()) else {
             continue;
@@ -111,6 +145,12 @@ pub fn period_sources(history: &History, from: u32, to: u32) -> String {
             *requests = requests.saturating_add(pair.sum.count.requests);
             if hosts.len() < MAX_HOSTS && !hosts.contains(&name.name) {
                 hosts.push(name.name.clone());
+                if host_rows.len() < MAX_HOSTS {
+                    host_rows.push(HostRef {
+                        host: name.name.clone(),
+                        domain: name.domain.clone(),
+                    });
+                }
             }
         }
     }
@@ -129,6 +169,7 @@ pub fn period_sources(history: &History, from: u32, to: u32) -> String {
     struct Out {
         period: PeriodRef,
         companies: Vec<CompanyRef>,
+        hosts: Vec<HostRef>,
     }
     serde_json::to_string(&Out {
         period: PeriodRef {
@@ -136,6 +177,7 @@ pub fn period_sources(history: &History, from: u32, to: u32) -> String {
             to: day(to.max(from)),
         },
         companies,
+        hosts: host_rows,
     })
     .unwrap_or_default()
 }
@@ -336,8 +378,14 @@ const ACCOUNTS: &[&str] = &[
     "payments",
 ];
 
-/// The identifiers a controller may need, from its companies seen (or the company itself) and their hosts.
-fn identifiers_for(entities: &[EntityIndex], services: &[Service], values: &str) -> Identifiers {
+/// The identifiers a controller may need, from its companies seen (or the company itself) and the registrable
+/// domains of their hosts.
+fn identifiers_for(
+    sources: &Sources,
+    entities: &[EntityIndex],
+    services: &[Service],
+    values: &str,
+) -> Identifiers {
     let categories: Vec<&str> = entities
         .iter()
         .filter_map(|&i| db::entity(i))
@@ -347,28 +395,15 @@ fn identifiers_for(entities: &[EntityIndex], services: &[Service], values: &str)
     let mut cookie_domains: Vec<String> = Vec::new();
     if tracking {
         for host in services.iter().flat_map(|s| &s.hosts) {
-            let domain = crate::host::parse(host)
-                .ok()
-                .and_then(|h| db::owner(&h))
-                .map(|r| r.domain.to_string());
-            if let Some(d) = domain {
-                if !cookie_domains.contains(&d) && cookie_domains.len() < 20 {
-                    cookie_domains.push(d);
+            if let Some(d) = sources.domain_of(host) {
+                if !cookie_domains.iter().any(|c| c == d) && cookie_domains.len() < 20 {
+                    cookie_domains.push(d.to_string());
                 }
             }
         }
-        if cookie_domains.is_empty() {
-            // A request about the company itself: its own domains.
-            cookie_domains.extend(
-                db::DOMAINS
-                    .iter()
-                    .filter(|d| entities.contains(&d.entity))
-                    .take(5)
-                    .map(|d| d.domain.to_string()),
-            );
-        }
     }
     Identifiers {
+        cookies: tracking,
         cookie_domains,
         ip: true,
         account: categories.iter().any(|c| ACCOUNTS.contains(c)),
@@ -417,13 +452,12 @@ fn add_company(
     let Some(e) = db::entity(entity) else {
         return;
     };
-    // Only hosts that the database gives to this company (the page's list is not trusted further).
+    // Host names only (the page's list is shown as text and nothing else).
     let hosts: Vec<String> = hosts
         .iter()
         .take(MAX_HOSTS)
-        .filter_map(|h| crate::host::parse(h).ok())
-        .filter(|h| db::owner(h).map(|r| r.entity) == Some(entity))
-        .map(|h| h.name)
+        .filter(|h| is_host_name(h))
+        .cloned()
         .collect();
     let i = match groups.iter().position(|(k, _)| *k == key) {
         Some(i) => i,
@@ -509,7 +543,7 @@ pub fn view(sources: &Sources, options: &Options) -> Result<RequestView, String>
             continue;
         };
         let values = options.values.get(c.entity).map_or("", String::as_str);
-        let ids = identifiers_for(&group.entities, &group.services, values);
+        let ids = identifiers_for(sources, &group.entities, &group.services, values);
         let block = c.recipient();
         let letter = letter::access_letter(
             law,
@@ -602,12 +636,18 @@ mod tests {
     }
 
     fn report(companies: &[(&str, &[&str])]) -> Sources {
+        let domain = |h: &str| crate::host::parse(h).ok().and_then(|h| h.domain);
+        let hosts: Vec<serde_json::Value> = companies
+            .iter()
+            .flat_map(|(_, hosts)| hosts.iter())
+            .map(|h| serde_json::json!({"host": h, "domain": domain(h), "requests": 1, "party": "third"}))
+            .collect();
         let companies: Vec<serde_json::Value> = companies
             .iter()
             .map(|(id, hosts)| serde_json::json!({"id": id, "name": "ignored", "hosts": hosts, "requests": 3}))
             .collect();
         let json = serde_json::json!({"schema": 1, "page": {"url": "https://news.example/a", "host": "news.example"},
-            "totals": {}, "companies": companies});
+            "totals": {}, "companies": companies, "hosts": hosts});
         Sources::parse(&json.to_string()).unwrap_or_default()
     }
 
@@ -661,15 +701,19 @@ mod tests {
     }
 
     #[test]
-    fn hosts_that_are_not_the_companys_are_dropped() {
+    fn what_is_not_a_host_name_is_dropped() {
         let sources = report(&[(
             "google",
-            &["www.google-analytics.com", "ib.adnxs.com", "<b>x</b>", ""],
+            &["www.google-analytics.com", "<b>x</b>", "", "A.example"],
         )]);
         let v = view(&sources, &options("")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             v.requests[0].services[0].hosts,
             ["www.google-analytics.com"]
+        );
+        assert_eq!(
+            v.requests[0].identifiers.cookie_domains,
+            ["google-analytics.com"]
         );
     }
 
