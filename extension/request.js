@@ -23,7 +23,7 @@ import { $, api, countryLabel, download, el, externalLink, lang, localizePage, m
 /**
  * @typedef {{url: string, title?: string | null}} Source
  * @typedef {{name: string, address?: string | null, email?: string | null, web_form?: string | null}} Representative
- * @typedef {{entity: string, controller: string, country: string, email?: string | null, address?: string | null,
+ * @typedef {{entity: string, controller: string, company: string, country: string, email?: string | null, address?: string | null,
  *   web_form?: string | null, phone?: string | null, dpo_email?: string | null, dpo_address?: string | null,
  *   eu_representative?: Representative | null, uk_representative?: Representative | null,
  *   privacy_policy?: string | null, as_of: string, sources: Source[]}} Contact
@@ -148,7 +148,9 @@ function letterActions(letter, mailto, record) {
 function requestCard(r, view) {
   const c = r.contact;
   const card = el('article', { className: 'request', data: { key: r.key } },
-    el('h3', { text: `${c.controller} (${countryLabel(c.country)})` }));
+    el('h3', { text: c.company === c.controller ? `${c.controller} (${countryLabel(c.country)})` : c.controller }),
+    c.company === c.controller ? null
+      : el('p', { className: 'muted', text: msg('requestContactFor', [c.company, countryLabel(c.country)]) }));
   card.append(contactList([
     [msg('requestAddress'), c.address, 'text', 'contact-address'],
     [msg('requestEmail'), c.email, 'mail', 'contact-email'],
@@ -189,10 +191,13 @@ function requestCard(r, view) {
   card.append(el('h4', { text: msg('requestIdHeading') }), idList,
     el('label', { className: 'muted', text: msg('requestIdValuesLabel') }), values);
 
-  // The letter.
-  card.append(el('h4', { text: msg('requestLetterHeading') }),
+  // The letter: shown at once for one request; for several, each opens on demand (the page stays short).
+  const letter = /** @type {HTMLDetailsElement} */ (el('details', { className: 'letter-box' },
+    el('summary', { text: msg('requestLetterHeading') }),
     el('p', { className: 'subject', text: r.letter.subject }),
-    el('div', { className: 'letter', text: r.letter.body }),
+    el('div', { className: 'letter', text: r.letter.body })));
+  letter.open = view.requests.length === 1;
+  card.append(letter,
     el('p', { className: 'muted', text: msg('requestDeadline', [r.deadline, view.law.deadline_basis]) }));
   if (!r.to && c.web_form) card.append(el('p', { className: 'muted', text: msg('requestUseForm') }));
   const recorded = el('p', { className: 'recorded', attrs: { role: 'status' } });
@@ -321,7 +326,7 @@ async function renderList() {
   choice.hidden = !needed;
   if (needed) {
     const select = /** @type {HTMLSelectElement} */ ($('#authority'));
-    select.replaceChildren(el('option', { text: msg('requestPickAuthority'), attrs: { value: '' } }),
+    select.replaceChildren(el('option', { text: msg('requestChooseAuthority'), attrs: { value: '' } }),
       ...list.authorities.map((a) => el('option', { text: a.name, attrs: { value: a.id } })));
     select.value = list.authority ?? '';
   }

@@ -87,6 +87,9 @@ pub struct ContactView {
     pub entity: &'static str,
     /// The legal entity that answers: `controller_name`, else the entity's name.
     pub controller: &'static str,
+    /// The name of the entity whose contact this is (the controller's group company when `controller_name` names
+    /// another legal entity, e.g. "Google LLC" for "Google Ireland Limited").
+    pub company: &'static str,
     /// Headquarters of that entity (ISO alpha-2).
     pub country: &'static str,
     pub email: Option<&'static str>,
@@ -108,6 +111,7 @@ impl ContactView {
         Some(ContactView {
             entity: e.id,
             controller: record.controller_name.unwrap_or(e.name),
+            company: e.name,
             country: e.country,
             email: record.email,
             address: record.address,
