@@ -47,7 +47,8 @@ export function parseTarget(search) {
   /** @param {string} name @returns {number | null} */
   const int = (name) => {
     const v = p.get(name);
-    return v !== null && /^\d{1,9}$/.test(v) ? Number(v) : null;
+    // Tab ids are any non-negative safe integer (Chromium's often have ten digits).
+    return v !== null && /^\d{1,16}$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : null;
   };
   const company = p.get('company');
   const today = p.get('today');

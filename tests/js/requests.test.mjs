@@ -65,6 +65,9 @@ test('the page\'s target comes from its URL, and only well-formed values count',
   assert.deepEqual(parseTarget('?tabId=-1&company=<b>x</b>&from=1&today=soon'),
     { tabId: null, company: null, from: null, to: null, today: null });
   assert.deepEqual(parseTarget(''), { tabId: null, company: null, from: null, to: null, today: null });
+  // Chromium's tab ids often have ten digits; beyond a safe integer is not a tab id.
+  assert.equal(parseTarget('?tabId=1720158242&company=criteo').tabId, 1720158242);
+  assert.equal(parseTarget('?tabId=9007199254740993').tabId, null);
   assert.equal(localDate(new Date(2026, 11, 5, 23, 59)), '2026-12-05');
   assert.equal(localDate(new Date(2027, 0, 1, 0, 0)), '2027-01-01');
 });
