@@ -691,22 +691,19 @@ mod tests {
                 );
                 assert!(body.contains(&lang.date(date("2026-12-05"))), "{at}: date");
                 assert!(!body.contains("\n\n\n"), "{at}: blank lines");
-                let complaint = complaint_letter(
-                    law,
-                    lang,
-                    &ComplaintFacts {
-                        date: date("2027-02-01"),
-                        authority_block: "Some Authority\nStreet 1",
-                        controller_name: "Example Ads GmbH",
-                        controller_block: "Example Ads GmbH\nprivacy@example-ads.com",
-                        sent: date("2026-12-05"),
-                        deadline: law.deadline(date("2026-12-05")),
-                        channel: &Channel::Email("privacy@example-ads.com".into()),
-                        seen: &seen,
-                        services: &services,
-                        requester: &requester,
-                    },
-                );
+                let complaint_facts = ComplaintFacts {
+                    date: date("2027-02-01"),
+                    authority_block: "Some Authority\nStreet 1",
+                    controller_name: "Example Ads GmbH",
+                    controller_block: "Example Ads GmbH\nprivacy@example-ads.com",
+                    sent: date("2026-12-05"),
+                    deadline: law.deadline(date("2026-12-05")),
+                    channel: &Channel::Email("privacy@example-ads.com".into()),
+                    seen: &seen,
+                    services: &services,
+                    requester: &requester,
+                };
+                let complaint = complaint_letter(law, lang, &complaint_facts);
                 for text in [&complaint.subject, &complaint.body] {
                     assert!(!text.contains('{') && !text.contains('}'), "{at}: {text}");
                 }
@@ -749,6 +746,24 @@ mod tests {
                         })
                         .collect();
                     assert!(copied.is_empty(), "{at}: English lines {copied:?}");
+                    // The complaint too.
+                    let en = complaint_letter(law, Lang::En, &complaint_facts);
+                    assert_ne!(
+                        en.subject, complaint.subject,
+                        "{at}: complaint subject untranslated"
+                    );
+                    let en_lines: std::collections::BTreeSet<&str> = en.body.lines().collect();
+                    let copied: Vec<&str> = complaint
+                        .body
+                        .lines()
+                        .filter(|l| {
+                            l.chars().count() > 30 && en_lines.contains(l) && !l.contains("xample")
+                        })
+                        .collect();
+                    assert!(
+                        copied.is_empty(),
+                        "{at}: English lines in complaint {copied:?}"
+                    );
                 }
             }
         }
