@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 
 import { REQUESTS_KEY, createRequests, loadSources, localDate, parseTarget } from '../../extension/requests.js';
 import { MESSAGE } from '../../extension/protocol.js';
-import { core, pages, requests as requestModule, root, shipped } from './core.mjs';
+import { pages, requests as requestModule, root, shipped } from './core.mjs';
 
 /** storage.local in memory (what the page writes is copied, as the browsers do). */
 function fakeApi() {
@@ -44,13 +44,18 @@ function fakeApi() {
 
 /** A tab's report (docs/report-format.md) with Criteo, Google, Xandr (Microsoft's), Baidu. */
 function report() {
-  const t = new core.Tracker();
+  return trackerWith().report(7);
+}
+
+/** A tracker whose tab 7 visited a page that contacted Criteo, Google, Xandr and Baidu. */
+function trackerWith() {
+  const t = new shipped.Tracker();
   const urls = ['https://www.news.example/', 'https://static.criteo.net/js/ld/publishertag.js',
     'https://bidder.criteo.com/cdb', 'https://www.google-analytics.com/g/collect', 'https://ib.adnxs.com/ut/v3',
     'https://hm.baidu.com/hm.js'];
   urls.forEach((url, i) => t.event(7, { stage: 'before', requestId: String(i), url, type: i ? 'script' : 'main_frame',
     method: 'GET', frameId: 0, timeStamp: 1 + i }));
-  return t.report(7);
+  return t;
 }
 
 const ready = (/** @type {string} */ today, api = fakeApi()) =>
@@ -89,6 +94,28 @@ test('the sources: a tab\'s report through the message API, a period through the
   const history = { sources: async (/** @type {number} */ from, /** @type {number} */ to) => ({ text: `${from}-${to}` }) };
   assert.deepEqual(await loadSources(parseTarget('?from=3&to=5'), api, history), { sources: '3-5', tabGone: false });
   assert.deepEqual(await loadSources(parseTarget(''), api, history), { sources: '', tabGone: false });
+});
+
+test('"Ask all companies of this period": the history\'s companies, one request per controller', () => {
+  // The background's module records a day; the pages' module (the dashboard's worker) reads it and gives the
+  // period's sources; the request module prepares the requests from them.
+  const day = 20_500;
+  const recorded = new shipped.History();
+  recorded.record(trackerWith(), 7, day);
+  const h = new pages.History();
+  assert.equal(h.importDayBytes(new TextEncoder().encode(recorded.exportDay(day))), day);
+  const sources = h.requestSources(day, day);
+  const { r } = ready('2026-12-05');
+  const view = r.view(sources, { home: 'DE', lang: 'en' });
+  assert.deepEqual(view.seen, { kind: 'period', from: '2026-02-16', to: '2026-02-16' });
+  assert.deepEqual(view.requests.map((/** @type {{key: string}} */ x) => x.key).sort(), ['criteo', 'google', 'microsoft']);
+  assert.deepEqual(view.without_contact.map((/** @type {{id: string}} */ x) => x.id), ['baidu']);
+  const criteo = view.requests.find((/** @type {{key: string}} */ x) => x.key === 'criteo');
+  assert.deepEqual(criteo.services[0].hosts.sort(), ['bidder.criteo.com', 'static.criteo.net']);
+  assert.match(criteo.letter.body, /Between 16 February 2026 and 16 February 2026/);
+  // An empty period: nothing to ask.
+  const none = r.view(h.requestSources(day + 1, day + 2), { home: 'DE', lang: 'en' });
+  assert.deepEqual([none.requests.length, none.without_contact.length], [0, 0]);
 });
 
 test('one request per controller, the companies without a contact, the law of the home', () => {
