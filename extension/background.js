@@ -8,6 +8,7 @@
 import init, { History, Tracker, optionsView } from '../pkg/whither.js';
 import { STAGES } from './events.js';
 import { MESSAGE } from './protocol.js';
+import { collect } from './reconcile.js';
 import { createRecorder } from './recorder.js';
 import { dataPhrase, summarySentence } from './text.js';
 import { SETTINGS_KEY, loadSettings, normalizeSettings } from './settings.js';
@@ -53,6 +54,9 @@ const whither = createWhither({
   defaultTitle: msg('actionTitle'),
   // After a failure of the core (a panic, reported on the console by its panic hook): a fresh Tracker.
   createTracker: () => new Tracker(),
+  // At the start, the pages' own record of their loads (extension/resources.js), for what the background missed.
+  readPage: (tabId) => api.scripting.executeScript({ target: { tabId, allFrames: true }, func: collect }),
+  queryTabs: () => api.tabs.query({}),
   answers: {
     // The popup's view (report, laws, watched jurisdictions, groups) as one JSON string from the core.
     [MESSAGE.popup]: async (tracker, { tabId }) => {

@@ -14,6 +14,10 @@
  * @property {string} [documentUrl]
  * @property {number} [frameId]
  * @property {number} [timeStamp]
+ * @property {string} [error] onErrorOccurred's error (`net::ERR_CACHE_MISS`, …)
+ * @property {number} [statusCode] a redirect's status code
+ * @property {string} [statusLine] a redirect's status line
+ * @property {boolean} [fromCache] true when the response came from the browser's cache
  */
 
 /** @typedef {"before" | "redirect" | "response" | "completed" | "error"} Stage */
@@ -35,7 +39,7 @@ export const STAGES = Object.freeze({
 
 /** Fields of webRequest details that the core reads (docs/wasm-api.md). */
 const EVENT_FIELDS = /** @type {const} */ ([
-  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp',
+  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp', 'error',
 ]);
 
 /**
@@ -51,5 +55,12 @@ export function eventFromDetails(stage, details) {
     const value = details[field];
     if (value !== undefined && value !== null) event[field] = value;
   }
+  // What became of the request (src/tracker/mod.rs `Event::outcome`): a redirect's status (Chromium's "307 Internal
+  // Redirect" never reached a server), and a load from the cache. Passed only where they say something.
+  if (stage === 'redirect') {
+    if (typeof details.statusCode === 'number') event.statusCode = details.statusCode;
+    if (typeof details.statusLine === 'string') event.statusLine = details.statusLine;
+  }
+  if (details.fromCache === true) event.fromCache = true;
   return /** @type {RequestEvent} */ (event);
 }

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Version of the report format (`docs/report-format.md`).
-pub const SCHEMA: u32 = 1;
-/// Version of the persisted visit format (`Visit::export`).
-pub const STATE_VERSION: u32 = 1;
+pub const SCHEMA: u32 = 2;
+/// Version of the persisted visit format (`Visit::export`); version 1 (without fetches, cached and redirected
+/// counts) is still read.
+pub const STATE_VERSION: u32 = 2;
 /// Distinct hosts kept per visit; requests to further hosts are counted in `overflow_requests`.
 pub const MAX_HOSTS: usize = 5_000;
 
@@ -74,13 +75,42 @@ pub enum Party {
 struct HostStat {
     host: Host,
     owner: Option<Owner>,
+    /// Requests this host's server received (redirect hops included; see [`Outcome`]).
     requests: u32,
     data_requests: u32,
     types: [u32; TYPES.len()],
     ip: Option<String>,
+    /// Of the requests, those the host answered with a redirect.
+    redirects: u32,
+    /// Loads served from the browser's cache: the host's server received nothing.
+    cached: u32,
+}
+
+/// What became of a request hop after it was counted (the tracker learns it from its last webRequest event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It never left the browser: an internal redirect (HSTS or an upgrade to https: "307 Internal Redirect"), or
+    /// Chromium's attempt to load a font from the cache only (`net::ERR_CACHE_MISS`). Not a request to the host.
+    NotSent,
+    /// Served from the browser's cache: not a request to the host either, but counted as `cached`.
+    Cached,
+    /// The host's server answered with a redirect: a request to it, and one more hop follows.
+    Redirected,
 }
 
 impl HostStat {
+    /// Takes back a request counted with [`HostStat::count`].
+    fn uncount(&mut self, type_name: &str, method: &str) {
+        let type_idx = type_index(type_name);
+        self.requests = self.requests.saturating_sub(1);
+        if let Some(n) = self.types.get_mut(type_idx) {
+            *n = n.saturating_sub(1);
+        }
+        if carries_data(method, type_idx) {
+            self.data_requests = self.data_requests.saturating_sub(1);
+        }
+    }
+
     /// Counts one more request to this host.
     fn count(&mut self, req: &Request<'_>) {
         let type_idx = type_index(req.type_name);
@@ -110,6 +140,10 @@ pub struct Visit {
     unparseable: u32,
     /// Requests to hosts beyond [`MAX_HOSTS`].
     overflow: u32,
+    /// Distinct fetches (a redirect chain is one fetch), as the tracker counts them.
+    fetches: u32,
+    /// Of the requests, those recovered from the page's own record (Resource Timing) instead of webRequest.
+    recovered: u32,
 }
 
 /// A request as the report needs it.
@@ -134,11 +168,112 @@ impl Visit {
             hosts: HashMap::new(),
             unparseable: 0,
             overflow: 0,
+            fetches: 0,
+            recovered: 0,
         }
     }
 
     pub fn page_url(&self) -> &str {
         &self.page_url
+    }
+
+    /// The page is now `url`: the main document was redirected (`site.example` → `www.site.example`). The hosts it
+    /// went through stay counted; party and owner are those of the document's final host.
+    pub fn set_page(&mut self, url: &str) {
+        if url == self.page_url {
+            return;
+        }
+        let fresh = Visit::new(url);
+        self.page_url = fresh.page_url;
+        self.page = fresh.page;
+        self.page_owner = fresh.page_owner;
+    }
+
+    /// One more request was recovered from the page's own record (counted with [`Visit::record`] too).
+    /// (With `false`: one fewer, its webRequest event came after all, see [`Visit::amend`].)
+    pub fn count_recovered(&mut self, more: bool) {
+        self.recovered = if more {
+            self.recovered.saturating_add(1)
+        } else {
+            self.recovered.saturating_sub(1)
+        };
+    }
+
+    /// Replaces what a request was counted with (`recorded`: same URL) by what is now known of it (`seen`: its
+    /// type, method and server address); returns whether it was found.
+    pub fn amend(&mut self, recorded: &Request<'_>, seen: &Request<'_>) -> bool {
+        let stat = match host::authority(recorded.url) {
+            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => {
+                self.hosts.get_mut(raw)
+            }
+            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
+                Ok(parsed) => self.hosts.get_mut(&parsed.name),
+                Err(_) => None,
+            },
+            _ => None,
+        };
+        let Some(stat) = stat.filter(|s| s.requests > 0) else {
+            return false;
+        };
+        stat.uncount(recorded.type_name, recorded.method);
+        stat.count(seen);
+        true
+    }
+
+    /// One more (or, with `false`, one fewer) distinct fetch of the page.
+    pub fn count_fetch(&mut self, more: bool) {
+        self.fetches = if more {
+            self.fetches.saturating_add(1)
+        } else {
+            self.fetches.saturating_sub(1)
+        };
+    }
+
+    /// What became of a hop counted with [`Visit::record`] (same URL, type and method); returns whether anything
+    /// changed. A host left with nothing counted drops out of the report.
+    pub fn settle(&mut self, req: &Request<'_>, outcome: Outcome) -> bool {
+        let key = match host::authority(req.url) {
+            Ok(host::Authority::NonNetwork(_)) => return false,
+            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => raw.to_string(),
+            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
+                Ok(parsed) if self.hosts.contains_key(&parsed.name) => parsed.name,
+                Ok(_) if outcome != Outcome::Redirected => {
+                    // Counted as overflow (beyond MAX_HOSTS) when it was recorded.
+                    let before = self.overflow;
+                    self.overflow = self.overflow.saturating_sub(1);
+                    return before != self.overflow;
+                }
+                Ok(_) => return false,
+                Err(_) if outcome != Outcome::Redirected => {
+                    let before = self.unparseable;
+                    self.unparseable = self.unparseable.saturating_sub(1);
+                    return before != self.unparseable;
+                }
+                Err(_) => return false,
+            },
+            Err(_) if outcome != Outcome::Redirected => {
+                let before = self.unparseable;
+                self.unparseable = self.unparseable.saturating_sub(1);
+                return before != self.unparseable;
+            }
+            Err(_) => return false,
+        };
+        let Some(stat) = self.hosts.get_mut(&key) else {
+            return false;
+        };
+        match outcome {
+            Outcome::Redirected => stat.redirects = stat.redirects.saturating_add(1),
+            Outcome::NotSent | Outcome::Cached => {
+                stat.uncount(req.type_name, req.method);
+                if outcome == Outcome::Cached {
+                    stat.cached = stat.cached.saturating_add(1);
+                }
+                if stat.requests == 0 && stat.cached == 0 {
+                    self.hosts.remove(&key);
+                }
+            }
+        }
+        true
     }
 
     /// Counts one request. Requests to non-network schemes (data:, blob:, extension pages) never leave the machine
@@ -177,6 +312,8 @@ impl Visit {
                 data_requests: 0,
                 types: [0; TYPES.len()],
                 ip: None,
+                redirects: 0,
+                cached: 0,
             };
             self.hosts.insert(parsed.name.clone(), stat);
         }
@@ -254,9 +391,16 @@ impl Visit {
         };
         let mut companies: Vec<db::EntityIndex> = Vec::new();
         let mut jurisdictions: BTreeMap<&'static str, u64> = BTreeMap::new();
+        totals.fetches = u64::from(self.fetches);
+        totals.recovered = u64::from(self.recovered);
         for stat in self.hosts.values() {
             let requests = u64::from(stat.requests);
             totals.data_requests += u64::from(stat.data_requests);
+            totals.redirects += u64::from(stat.redirects);
+            totals.cached += u64::from(stat.cached);
+            if requests == 0 {
+                continue; // only loaded from the cache: no company received anything
+            }
             if self.party(stat) == Party::Third {
                 totals.third_party_requests += requests;
             }
@@ -294,7 +438,7 @@ impl Visit {
             let entity = stat.owner.and_then(|o| db::entity(o.entity));
             let controller = stat.owner.and_then(|o| db::entity(o.controller));
             let jurisdiction = controller.map(|c| c.country);
-            if let (Some(owner), Some(e)) = (stat.owner, entity) {
+            if let (Some(owner), Some(e)) = (stat.owner.filter(|_| requests > 0), entity) {
                 let row = companies.entry(owner.entity).or_insert_with(|| CompanyRow {
                     id: e.id,
                     name: e.name,
@@ -336,6 +480,8 @@ impl Visit {
                 data_requests: u64::from(stat.data_requests),
                 types,
                 ip: stat.ip.clone(),
+                redirects: u64::from(stat.redirects),
+                cached: u64::from(stat.cached),
             });
         }
         hosts.sort_by(|a, b| {
@@ -382,13 +528,10 @@ impl Visit {
 
     /// Compact persisted form (JSON): enough to rebuild the visit exactly; owners are looked up again on import.
     pub fn export(&self) -> String {
-        let mut hosts: Vec<&HostStat> = self.hosts.values().collect();
-        hosts.sort_by(|a, b| a.host.name.cmp(&b.host.name));
         let state = VisitState {
             v: STATE_VERSION,
             page: self.page_url.clone(),
-            hosts: hosts
-                .into_iter()
+            hosts: hosts_sorted(&self.hosts)
                 .map(|s| {
                     let types = TYPES
                         .iter()
@@ -407,6 +550,12 @@ impl Visit {
                 .collect(),
             bad: self.unparseable,
             overflow: self.overflow,
+            fetches: self.fetches,
+            recovered: self.recovered,
+            outcomes: hosts_sorted(&self.hosts)
+                .filter(|s| s.redirects > 0 || s.cached > 0)
+                .map(|s| (s.host.name.clone(), s.redirects, s.cached))
+                .collect(),
         };
         serde_json::to_string(&state).unwrap_or_default()
     }
@@ -415,9 +564,9 @@ impl Visit {
     pub fn import(text: &str) -> Result<Visit, String> {
         let state: VisitState =
             serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
-        if state.v != STATE_VERSION {
+        if state.v != STATE_VERSION && state.v != 1 {
             return Err(format!(
-                "visit state version {} is not {STATE_VERSION}",
+                "visit state version {} is not 1 or {STATE_VERSION}",
                 state.v
             ));
         }
@@ -430,6 +579,8 @@ impl Visit {
         let mut visit = Visit::new(&state.page);
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
+        visit.fetches = state.fetches;
+        visit.recovered = state.recovered;
         for (name, requests, data_requests, types, ip) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
@@ -455,8 +606,17 @@ impl Visit {
                     data_requests,
                     types: counts,
                     ip,
+                    redirects: 0,
+                    cached: 0,
                 },
             );
+        }
+        for (name, redirects, cached) in state.outcomes {
+            let stat = visit.hosts.get_mut(&name).ok_or_else(|| {
+                format!("visit state: outcomes of {name:?}, a host it does not list")
+            })?;
+            stat.redirects = redirects;
+            stat.cached = cached;
         }
         Ok(visit)
     }
@@ -464,6 +624,13 @@ impl Visit {
 
 /// A persisted host: (host, requests, data requests, {type: count}, ip).
 type HostState = (String, u32, u32, BTreeMap<String, u32>, Option<String>);
+
+/// The hosts of a visit in the order they are persisted (by name).
+fn hosts_sorted(hosts: &HashMap<String, HostStat>) -> impl Iterator<Item = &HostStat> {
+    let mut all: Vec<&HostStat> = hosts.values().collect();
+    all.sort_by(|a, b| a.host.name.cmp(&b.host.name));
+    all.into_iter()
+}
 
 #[derive(Serialize, Deserialize)]
 struct VisitState {
@@ -474,6 +641,13 @@ struct VisitState {
     bad: u32,
     #[serde(default)]
     overflow: u32,
+    /// Since version 2: distinct fetches, and (host, redirects, cached) of the hosts with any.
+    #[serde(default)]
+    fetches: u32,
+    #[serde(default)]
+    recovered: u32,
+    #[serde(default)]
+    outcomes: Vec<(String, u32, u32)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -497,6 +671,7 @@ pub struct PageInfo {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
+    /// Requests that reached a server: every host's, plus those of unparseable URLs and beyond the host cap.
     pub requests: u64,
     pub hosts: u64,
     pub companies: u64,
@@ -505,6 +680,15 @@ pub struct Totals {
     pub unattributed_requests: u64,
     pub data_requests: u64,
     pub overflow_requests: u64,
+    /// Distinct fetches of the page: a redirect chain (a → b → c) is one fetch and three requests.
+    pub fetches: u64,
+    /// Requests answered with a redirect.
+    pub redirects: u64,
+    /// Loads served from the browser's cache (no server received them; not in `requests`).
+    pub cached: u64,
+    /// Of `requests`, those recovered from the page's own record of its loads (Resource Timing) because the
+    /// background missed their webRequest events (it was stopped, or not started yet).
+    pub recovered: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -539,68 +723,10 @@ pub struct HostRow {
     pub data_requests: u64,
     pub types: BTreeMap<&'static str, u32>,
     pub ip: Option<String>,
-}
-
-impl Report {
-    /// The report as readable text (`whither report --format text`, the demo).
-    pub fn to_text(&self) -> String {
-        use std::fmt::Write as _;
-        let mut out = String::new();
-        let name_of = |id: Option<&str>| {
-            id.and_then(db::entity_by_id)
-                .and_then(db::entity)
-                .map(|e| e.name)
-        };
-        let _ = writeln!(out, "Page: {}", self.page.url);
-        let _ = writeln!(
-            out,
-            "Site: {} — controlled by {} ({})",
-            self.page
-                .domain
-                .as_deref()
-                .or(self.page.host.as_deref())
-                .unwrap_or("?"),
-            name_of(self.page.controller).unwrap_or("unknown"),
-            self.page.jurisdiction.unwrap_or("?")
-        );
-        let t = &self.totals;
-        let _ = writeln!(
-            out,
-            "{} requests to {} companies under {} jurisdictions; {} to third parties, {} carried data, {} unattributed.",
-            t.requests, t.companies, t.jurisdictions, t.third_party_requests, t.data_requests, t.unattributed_requests
-        );
-        for j in &self.jurisdictions {
-            let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
-            let _ = writeln!(
-                out,
-                "\n{} ({}): {} requests",
-                country, j.country, j.requests
-            );
-            for c in self
-                .companies
-                .iter()
-                .filter(|c| c.jurisdiction == Some(j.country))
-            {
-                let chain: Vec<String> = c
-                    .chain
-                    .iter()
-                    .map(|l| format!("{} ({})", l.name, l.country))
-                    .collect();
-                let _ = writeln!(out, "  {:>5}  {}", c.requests, chain.join(" → "));
-                let _ = writeln!(out, "         {}", c.hosts.join(", "));
-            }
-        }
-        let unattributed: Vec<String> = self
-            .hosts
-            .iter()
-            .filter(|h| h.entity.is_none())
-            .map(|h| format!("{} ({})", h.host, h.requests))
-            .collect();
-        if !unattributed.is_empty() {
-            let _ = writeln!(out, "\nUnattributed: {}", unattributed.join(", "));
-        }
-        out
-    }
+    /// Of `requests`, those the host answered with a redirect.
+    pub redirects: u64,
+    /// Loads of this host's resources served from the browser's cache (not in `requests`).
+    pub cached: u64,
 }
 
 #[cfg(test)]
