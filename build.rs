@@ -3,6 +3,8 @@
 
 #[path = "build/data.rs"]
 mod data;
+#[path = "build/requests.rs"]
+mod requests;
 #[path = "build/psl.rs"]
 mod suffixes;
 /// What `src/host.rs` (included by build/data.rs) knows as `crate::suffix_list`: here the `psl` crate itself.
@@ -64,7 +66,39 @@ fn main() {
     write_details(&mut out, &db);
     std::fs::write(Path::new(&out_dir).join("db_generated.rs"), out)
         .expect("write db_generated.rs");
+    write_request_tables(Path::new(&manifest), Path::new(&out_dir), &db);
     write_suffix_table(Path::new(&manifest), Path::new(&out_dir));
+}
+
+/// The tables of data-access requests (build/requests.rs): privacy contacts, supervisory authorities, laws and
+/// letters, each for the module that includes it (src/contact.rs, src/authority.rs, src/letter.rs).
+fn write_request_tables(manifest: &Path, out_dir: &Path, db: &data::Database) {
+    let r = match requests::load(&manifest.join("data"), &db.jurisdictions) {
+        Ok(r) => r,
+        Err(errors) => {
+            eprintln!(
+                "\nwhither: data/authorities or data/letters is invalid ({} problems):",
+                errors.len()
+            );
+            for e in &errors {
+                eprintln!("  - {e}");
+            }
+            panic!(
+                "data/authorities or data/letters is invalid: {} problems (listed above)",
+                errors.len()
+            );
+        }
+    };
+    for f in &r.files {
+        println!("cargo:rerun-if-changed={}", f.display());
+    }
+    for (name, text) in [
+        ("contacts_generated.rs", requests::write_contacts(db)),
+        ("authorities_generated.rs", requests::write_authorities(&r)),
+        ("letters_generated.rs", requests::write_letters(&r)),
+    ] {
+        std::fs::write(out_dir.join(name), text).expect("write a generated table");
+    }
 }
 
 /// Reads and validates `data/`; stops the build with every problem listed.

@@ -297,6 +297,17 @@ pub fn domain_problem(d: &str) -> Option<String> {
     None
 }
 
+/// A plain e-mail address (`local@domain.tld`, no spaces, quotes, lists or URL syntax): what a `mailto:` link may carry
+/// without surprises.
+pub fn is_plain_email(e: &str) -> bool {
+    let parts: Vec<&str> = e.split('@').collect();
+    parts.len() == 2
+        && !parts[0].is_empty()
+        && parts[1].contains('.')
+        && !e.contains(char::is_whitespace)
+        && !e.contains(['<', '>', '"', ',', ';', '?', '&', '%', '#', '/'])
+}
+
 /// Problems of an entity's `[privacy]` contact: at least one way to reach it, well-formed addresses and dates.
 fn privacy_problems(at: &str, p: &Privacy) -> Vec<String> {
     let mut errors = Vec::new();
@@ -305,14 +316,7 @@ fn privacy_problems(at: &str, p: &Privacy) -> Vec<String> {
             "{at}: [privacy] needs an email, a web_form or an address"
         ));
     }
-    let email_ok = |e: &str| {
-        let parts: Vec<&str> = e.split('@').collect();
-        parts.len() == 2
-            && !parts[0].is_empty()
-            && parts[1].contains('.')
-            && !e.contains(char::is_whitespace)
-            && !e.contains(['<', '>', '"', ',', ';', '?', '&'])
-    };
+    let email_ok = is_plain_email;
     let reps = [&p.eu_representative, &p.uk_representative];
     let emails = [p.email.as_deref(), p.dpo_email.as_deref()]
         .into_iter()
@@ -359,7 +363,7 @@ fn privacy_problems(at: &str, p: &Privacy) -> Vec<String> {
     errors
 }
 
-fn load_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
+pub fn load_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
     let text =
         fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))

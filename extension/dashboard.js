@@ -284,6 +284,8 @@ let renders = 0;
 
 async function render() {
   const { from, to } = period();
+  // "Ask all companies of this period": the request page for the shown period (or day).
+  $('#ask-period').setAttribute('href', `request.html?${new URLSearchParams({ from: String(from), to: String(to) })}`);
   const search = /** @type {HTMLInputElement} */ ($('#search')).value;
   const limit = Math.max(state.companiesLimit, state.sitesLimit);
   const seq = ++renders;

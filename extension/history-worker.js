@@ -3,7 +3,8 @@
 // {id, type: "add", chunks: string[]} → {days, skipped} (stored days, as extension/day-codec.js keeps them, added to
 // those loaded, each chunk replacing its day); {id, type: "view", from, to, search, limit, watchlist} → the core's
 // dashboard view (src/view.rs `DashboardView`: overview, dates, watched jurisdictions, flow diagram);
-// {id, type: "csv" | "json", from, to} → {name, text} (src/export.rs). The page reads storage (workers have no
+// {id, type: "csv" | "json", from, to} → {name, text} (src/export.rs); {id, type: "sources", from, to} → {text} (the
+// period's companies with their hosts, for the request page: src/request.rs). The page reads storage (workers have no
 // extension API) and sends only the days it needs.
 
 import init, { History, historyFileName } from '../pkg/whither_pages.js';
@@ -53,6 +54,8 @@ async function handle(m, decoding) {
   }
   if (m.type === 'csv') return { name: historyFileName(from, to), text: history.exportCsv(from, to) };
   if (m.type === 'json') return { name: historyFileName(from, to), text: history.exportJson(from, to) };
+  // The period's companies and their hosts, as the sources of data-access requests (extension/request.js).
+  if (m.type === 'sources') return { text: history.requestSources(from, to) };
   throw new Error(`unknown request ${m.type}`);
 }
 

@@ -1,8 +1,9 @@
 // Whither options: home jurisdiction, watchlist (groups and countries), history on/off and retention, recording in
-// private windows; export and clearing of the history. Every change is saved at once (storage.local `settings`);
+// private windows; export and clearing of the history (and of the list of data-access requests). Every change is saved at once (storage.local `settings`);
 // the background picks it up through storage.onChanged.
 
 import { MESSAGE } from './protocol.js';
+import { REQUESTS_KEY } from './requests.js';
 import { RETENTION_CHOICES, loadSettings, saveSettings } from './settings.js';
 import { $, api, countryLabel, countryName, download, el, flag, lang, localizePage, msg, openHistory }
   from './views.js';
@@ -140,7 +141,9 @@ async function main() {
     armed = false;
     clear.textContent = msg('clearAll');
     const ok = await api.runtime.sendMessage({ type: MESSAGE.clearHistory });
-    status.textContent = ok ? msg('cleared') : msg('clearFailed');
+    // All data: the list of data-access requests too (docs/requests.md).
+    const requestsCleared = await api.storage.local.remove(REQUESTS_KEY).then(() => true, () => false);
+    status.textContent = ok && requestsCleared ? msg('cleared') : msg('clearFailed');
   });
   clear.addEventListener('blur', () => {
     armed = false;

@@ -20,7 +20,7 @@
 // #bar > [data-jurisdiction], .jurisdiction[data-jurisdiction="US"][data-watched],
 // .company[data-company="google"][data-party="own|third"], .chain[data-chain], .host[data-host][data-requests]
 // [data-party] (inside a company only once it was expanded: .company > details[open] > .company-body), #unattributed,
-// #watch-alert, .laws[data-laws].
+// #watch-alert, .laws[data-laws], a.ask (a company's "Ask what they hold", in its details), #ask-all.
 
 import { MESSAGE, tabStateKey } from './protocol.js';
 import { loadSettings } from './settings.js';
@@ -179,7 +179,19 @@ function companyBody(company, hostByName, hostRank) {
   return el('div', { className: 'company-body' },
     el('span', { className: 'visually-hidden', text: msg('chainLabel') }),
     chainNode, categories,
-    el('ul', { className: 'hosts' }, ...hosts.map((h) => hostItem(hostByName.get(h), h))));
+    el('ul', { className: 'hosts' }, ...hosts.map((h) => hostItem(hostByName.get(h), h))),
+    askLink(company.id));
+}
+
+/**
+ * "Ask what they hold": the request page (extension/request.html) for this company of the shown tab, in a new tab.
+ * @param {string} companyId
+ * @returns {HTMLElement}
+ */
+function askLink(companyId) {
+  const query = new URLSearchParams({ tabId: document.body.dataset.tabId ?? '', company: companyId });
+  return el('a', { className: 'ask', text: msg('askCompany'),
+    attrs: { href: `request.html?${query}`, target: '_blank', rel: 'noopener' } });
 }
 
 /**
@@ -526,6 +538,7 @@ async function main() {
     return;
   }
   document.body.dataset.tabId = String(tabId);
+  $('#ask-all').setAttribute('href', `request.html?${new URLSearchParams({ tabId: String(tabId) })}`);
 
   const settings = loadSettings(api);
   await refresh(tabId, settings);

@@ -190,6 +190,8 @@ const LOAD_BATCH = 30;
  *   dates of those days, the overview's jurisdictions on the watchlist and the flow diagram
  * @property {(format: "csv" | "json", from: number, to: number) => Promise<{name: string, text: string}>} export
  *   the history of `from..=to` and a file name for it (without extension)
+ * @property {(from: number, to: number) => Promise<{text: string}>} sources the companies of `from..=to` with their
+ *   hosts, as the sources of data-access requests (JSON: src/request.rs `period_sources`)
  * @property {() => number} skipped how many stored days could not be read
  */
 
@@ -264,6 +266,10 @@ export function openHistory() {
     export: async (format, from, to) => {
       await load(from, to);
       return call({ type: format, from, to });
+    },
+    sources: async (from, to) => {
+      await load(from, to);
+      return call({ type: 'sources', from, to });
     },
   };
 }

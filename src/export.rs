@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// Appends one CSV row (RFC 4180 quoting). Cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
 /// first) are prefixed with `'`.
-fn csv_row(out: &mut String, cells: &[&str]) {
+pub(crate) fn csv_row(out: &mut String, cells: &[&str]) {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -3,11 +3,12 @@
 //! Modules, each using only those before it (no module imports one that imports it back):
 //! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`db`] → [`entity`], [`jurisdiction`] →
 //! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
-//! [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
+//! [`stats`] → data-access requests: [`calendar`] → [`contact`] → [`authority`] → [`letter`] → [`request`] →
+//! [`request_list`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
 //!
 //! Features: `details` (notes, history and references of every entity, for the CLI); `background` and `pages` (the
-//! bindings of the two shipped wasm modules: src/wasm/); `testing` (both, plus the wasm exports that only tests and
-//! benchmarks call, and the interner behind them).
+//! bindings of the two shipped wasm modules: src/wasm/) and `requests` (the request page's module); `testing` (all
+//! of them, plus the wasm exports that only tests and benchmarks call, and the interner behind them).
 
 pub mod hash;
 
@@ -33,8 +34,20 @@ pub mod view;
 
 pub mod stats;
 
+pub mod calendar;
+pub mod contact;
+
+pub mod authority;
+pub mod letter;
+
+pub mod request;
+pub mod request_list;
+
 #[cfg(feature = "testing")]
 pub mod intern;
 
-#[cfg(all(target_arch = "wasm32", any(feature = "background", feature = "pages")))]
+#[cfg(all(
+    target_arch = "wasm32",
+    any(feature = "background", feature = "pages", feature = "requests")
+))]
 pub mod wasm;

@@ -3,7 +3,7 @@
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
-use whither::{attribution, db, entity, har, jurisdiction, stats};
+use whither::{attribution, db, entity, har, jurisdiction, request, stats};
 
 const USAGE: &str = "\
 whither — which companies receive a page's requests, who controls them, and under which jurisdiction
@@ -17,6 +17,10 @@ USAGE:
   whither db show ID                     one entity: record, chain, references
   whither jurisdiction CC                a country's memberships, EU adequacy and laws
   whither coverage FILE.tsv [--top N]    prevalence-weighted coverage of a domain<TAB>prevalence list
+  whither request COMPANY_ID [--law gdpr|uk-gdpr|ccpa|pipl|lgpd|generic] [--lang en|de|zh_CN]
+                  [--format json|text] [--home CC] [--california] [--today YYYY-MM-DD]
+                                         the data-access request to the company's privacy contact (docs/requests.md);
+                                         an unknown company or law exits with status 2
   whither help | --help | --version
 ";
 
@@ -42,6 +46,15 @@ fn main() -> ExitCode {
             None => Err(format!("unknown jurisdiction {code:?}")),
         },
         ["coverage", rest @ ..] => coverage(rest),
+        ["request", rest @ ..] => {
+            return match request_letter(rest) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("whither: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         ["--version"] | ["version"] => {
             println!(
                 "whither {} (data schema {}, report schema {})",
@@ -169,4 +182,129 @@ fn coverage(args: &[&str]) -> Result<(), String> {
     };
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
     print_json(&stats::coverage(&text, top))
+}
+
+/// Today's date (UTC) from the system clock.
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0);
+    u32::try_from(days)
+        .ok()
+        .and_then(whither::calendar::Date::from_day_number)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+/// `whither request COMPANY_ID …`: the request to the company's privacy contact (the request page's, for a company
+/// alone), as JSON or as text.
+fn request_letter(args: &[&str]) -> Result<(), String> {
+    let usage = "usage: whither request COMPANY_ID [--law gdpr|uk-gdpr|ccpa|pipl|lgpd|generic] [--lang en|de|zh_CN] \
+                 [--format json|text] [--home CC] [--california] [--today YYYY-MM-DD]";
+    let mut company = None;
+    let (mut law, mut lang, mut format, mut home, mut california, mut date) =
+        (None, "en", "json", "", None, today());
+    let mut rest = args.iter();
+    while let Some(&arg) = rest.next() {
+        let mut value = || {
+            rest.next()
+                .copied()
+                .ok_or_else(|| format!("{arg} needs a value\n{usage}"))
+        };
+        match arg {
+            "--law" => law = Some(value()?),
+            "--lang" => lang = value()?,
+            "--format" => format = value()?,
+            "--home" => home = value()?,
+            "--today" => date = value()?.to_string(),
+            "--california" => california = Some(true),
+            a if a.starts_with("--") => return Err(format!("unknown option {a}\n{usage}")),
+            a if company.is_none() => company = Some(a),
+            a => return Err(format!("unexpected argument {a:?}\n{usage}")),
+        }
+    }
+    let company = company.ok_or(usage)?;
+    if db::entity_by_id(company).is_none() {
+        return Err(format!(
+            "unknown company {company:?} (an entity id: whither db show ID)"
+        ));
+    }
+    if whither::letter::Lang::parse(lang).is_none() {
+        return Err(format!("unknown language {lang:?} (en, de or zh_CN)"));
+    }
+    if format != "json" && format != "text" {
+        return Err(format!("unknown format {format:?}: json or text"));
+    }
+    let options = request::Options {
+        company: Some(company.to_string()),
+        law: law.map(str::to_string),
+        home: home.to_string(),
+        california,
+        lang: lang.to_string(),
+        today: date,
+        ..request::Options::default()
+    };
+    let view = request::view(&request::Sources::default(), &options)?;
+    if format == "json" {
+        return print_json(&view);
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, label: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            out.push_str(&format!(
+                "{label:<22}{}\n",
+                v.replace('\n', &format!("\n{:22}", ""))
+            ));
+        }
+    };
+    for r in &view.requests {
+        let c = &r.contact;
+        line(&mut out, "Controller:", Some(&c.recipient()));
+        line(&mut out, "E-mail:", c.email);
+        line(&mut out, "Web form:", c.web_form);
+        line(&mut out, "Phone:", c.phone);
+        line(&mut out, "DPO:", c.dpo_email);
+        line(&mut out, "DPO address:", c.dpo_address);
+        for (label, rep) in [
+            ("EU representative:", c.eu_representative),
+            ("UK representative:", c.uk_representative),
+        ] {
+            if let Some(rep) = rep {
+                let text = [Some(rep.name), rep.address, rep.email, rep.web_form]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                line(&mut out, label, Some(&text));
+            }
+        }
+        line(&mut out, "Privacy policy:", c.privacy_policy);
+        line(
+            &mut out,
+            "Law:",
+            Some(&format!("{} ({})", view.law.name, view.law.right)),
+        );
+        line(
+            &mut out,
+            "Deadline:",
+            Some(&format!("{} ({})", r.deadline, view.law.deadline_basis)),
+        );
+        out.push_str(&format!(
+            "\nSubject: {}\n\n{}\n",
+            r.letter.subject, r.letter.body
+        ));
+    }
+    for n in &view.without_contact {
+        out.push_str(&format!(
+            "No privacy contact is known for {} ({}).{}\n",
+            n.name,
+            n.country,
+            n.privacy_policy
+                .map(|p| format!(" Privacy policy: {p}"))
+                .unwrap_or_default()
+        ));
+    }
+    print!("{out}");
+    Ok(())
 }

@@ -1,5 +1,5 @@
 //! The pages module's bindings (the history worker of the dashboard and the options page): the dashboard's view
-//! of a period and the exports of the history.
+//! of a period, the exports of the history, and the sources of data-access requests for a period.
 
 use super::{to_js, History};
 use crate::view::DashboardView;
@@ -33,6 +33,13 @@ impl History {
     #[wasm_bindgen(js_name = exportCsv)]
     pub fn export_csv(&self, from: u32, to: u32) -> String {
         crate::export::history_csv(&self.inner, from, to)
+    }
+
+    /// The companies of days `from..=to` with their hosts, as the sources of data-access requests
+    /// (`requestView`).
+    #[wasm_bindgen(js_name = requestSources)]
+    pub fn request_sources(&self, from: u32, to: u32) -> String {
+        crate::request::period_sources(&self.inner, from, to)
     }
 
     /// The days `from..=to` as JSON, every row (`docs/report-format.md`, "Exports").

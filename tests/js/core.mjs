@@ -1,5 +1,6 @@
 // The wasm core for the node tests, loaded once. Two builds (Makefile): `pkg/`, the two modules the extension ships
-// (the background's `whither.js` and the pages' `whither_pages.js`), and `pkg-test/`, one module with both modules'
+// (the background's `whither.js` and the pages' `whither_pages.js`; the request page's `whither_requests.js`), and
+// `pkg-test/`, one module with all modules'
 // exports and those that only tests and benchmarks call (cargo feature `testing`:
 // classify*, entity, dbInfo, a deliberate panic, ...). WHITHER_PKG and WHITHER_PKG_TEST name other directories.
 // A missing build is an error, not a skip: `make test-js` builds both first.
@@ -36,6 +37,19 @@ export const core = await load(testPkgDir);
 export const shipped = await load(pkgDir);
 /** @type {any} the shipped pages module (pkg/whither_pages.js) */
 export const pages = await loadPages(pkgDir);
+
+/** @type {any} the shipped request page's module (pkg/whither_requests.js) */
+export const requests = await loadNamed(pkgDir, 'whither_requests');
+
+/** @param {string} dir @param {string} name @returns {Promise<any>} the module `name` of `dir`, initialised */
+async function loadNamed(dir, name) {
+  for (const f of [`${name}.js`, `${name}_bg.wasm`]) {
+    if (!existsSync(`${dir}${f}`)) throw new Error(`${dir}${f} is missing: run \`make wasm\` first`);
+  }
+  const m = await import(pathToFileURL(`${dir}${name}.js`).href);
+  m.initSync({ module: readFileSync(`${dir}${name}_bg.wasm`) });
+  return m;
+}
 
 /** @param {string} dir @returns {Promise<any>} the pages module of `dir`, initialised */
 async function loadPages(dir) {

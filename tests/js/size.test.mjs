@@ -34,3 +34,15 @@ test('the pages\' wasm module fits its budget (<= 350 KB gzip)', () => {
   assert.ok(gzip <= PAGES_BUDGET_GZIP, `pkg/whither_pages_bg.wasm is ${gzip} bytes gzip (${wasm.length} raw)`);
   assert.ok(WebAssembly.validate(wasm));
 });
+
+// The request page's module (pkg/whither_requests_bg.wasm: letters, privacy contacts, supervisory authorities and the
+// entities they belong to; no domain table, no public suffix list): fetched only when the request page opens.
+export const REQUESTS_BUDGET_GZIP = 260_000;
+test('the request page\'s wasm module fits its budget (<= 260 KB gzip)', () => {
+  const path = `${pkgDir}whither_requests_bg.wasm`;
+  assert.ok(existsSync(path), `${path} is missing: run make wasm`);
+  const wasm = readFileSync(path);
+  const gzip = gzipSync(wasm, { level: 9 }).length;
+  assert.ok(gzip <= REQUESTS_BUDGET_GZIP, `pkg/whither_requests_bg.wasm is ${gzip} bytes gzip (${wasm.length} raw)`);
+  assert.ok(WebAssembly.validate(wasm));
+});
