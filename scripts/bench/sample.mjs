@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const PREVALENCE = process.env.WHITHER_PREVALENCE ?? `${root}../shared/data/third-party-prevalence.tsv`;
+/** The prevalence table the sample draws its third parties from (WHITHER_PREVALENCE overrides it). */
+export const PREVALENCE = process.env.WHITHER_PREVALENCE ?? `${root}../shared/data/third-party-prevalence.tsv`;
 
 const FALLBACK = [
   ['googletagmanager.com', 0.68], ['doubleclick.net', 0.52], ['google-analytics.com', 0.48], ['facebook.net', 0.3],
@@ -23,6 +24,21 @@ export function rng(seed = 0x5eed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * What the sample is drawn from, for a benchmark's output; with `required`, throws when the prevalence table is
+ * missing instead of letting the sample fall back to the small built-in list.
+ * @param {{ required?: boolean }} [options]
+ * @returns {string}
+ */
+export function sampleSource({ required = false } = {}) {
+  if (existsSync(PREVALENCE)) return `${PREVALENCE} (${thirdParties().length} third-party domains)`;
+  if (required) {
+    throw new Error(`${PREVALENCE} is missing: this benchmark draws its hosts from it (set WHITHER_PREVALENCE to ` +
+      'another copy); it does not fall back to the small built-in list');
+  }
+  return `the built-in list of ${FALLBACK.length} domains (${PREVALENCE} is missing)`;
 }
 
 /** @returns {[string, number][]} third-party domains with their prevalence */
