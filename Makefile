@@ -128,6 +128,7 @@ bench: build
 	cargo bench --bench core -- --warm-up-time 1 --measurement-time 3
 	node scripts/bench/size.mjs
 	node scripts/bench/classify.mjs
+	node scripts/bench/events.mjs
 	node scripts/bench/coldstart.mjs
 	node scripts/bench/memory.mjs
 	node scripts/bench/pageload.mjs

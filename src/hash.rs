@@ -1,7 +1,9 @@
 //! The core's one hash function, FNV-1a (64 bits): for its own tables (domain index, public suffix index, the
-//! history's maps) and for fingerprints it persists (a request's URL in a tab's saved state), where it must be
-//! stable across builds and platforms. Keys are the core's own data or are only looked up, never inserted by a page
-//! in a way that could degrade a table, so a DoS-resistant hash (std's SipHash) buys nothing here.
+//! history's maps, the tracker's tabs, requests and a visit's hosts) and for fingerprints it persists (a request's
+//! URL in a tab's saved state), where it must be stable across builds and platforms. Keys are the core's own data,
+//! the browser's ids, or a page's host names, of which a visit keeps at most `report::MAX_HOSTS`: names chosen to
+//! collide would only slow that page's own table, by a bounded amount, so a DoS-resistant hash (std's SipHash, at
+//! several times the cost per request) buys nothing here.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

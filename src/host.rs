@@ -155,8 +155,10 @@ pub fn authority(input: &str) -> Result<Authority<'_>, HostError> {
         None => input.trim_start_matches(['/', '\\']),
     };
     // The authority ends at the first path, query or fragment delimiter.
+    // (Bytes: the delimiters are ASCII, which no byte of a multi-byte character equals.)
     let end = authority
-        .find(['/', '\\', '?', '#'])
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'\\' | b'?' | b'#'))
         .unwrap_or(authority.len());
     let authority = &authority[..end];
     // Userinfo (user:pass@) comes before the last '@'.
@@ -168,6 +170,10 @@ pub fn authority(input: &str) -> Result<Authority<'_>, HostError> {
 }
 
 fn is_non_network(scheme: &str) -> bool {
+    // Nearly every request's scheme: answered without the list.
+    if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") {
+        return false;
+    }
     NON_NETWORK_SCHEMES
         .iter()
         .any(|s| s.eq_ignore_ascii_case(scheme))

@@ -4,9 +4,10 @@
 use crate::attribution::{self, Owner};
 use crate::db;
 use crate::entity::{self, ChainLink};
+use crate::hash::FnvMap;
 use crate::host::{self, Host, HostKind};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the report format (`docs/report-format.md`).
 pub const SCHEMA: u32 = 2;
@@ -138,7 +139,9 @@ pub struct Visit {
     page_url: String,
     page: Option<Host>,
     page_owner: Option<Owner>,
-    hosts: HashMap<String, HostStat>,
+    /// By normalised name; at most [`MAX_HOSTS`], so a fast hash (crate::hash) costs little even for names chosen to
+    /// collide.
+    hosts: FnvMap<String, HostStat>,
     /// Requests whose URL could not be parsed into a host.
     unparseable: u32,
     /// Requests to hosts beyond [`MAX_HOSTS`].
@@ -168,7 +171,7 @@ impl Visit {
             page_url: page_url.to_string(),
             page,
             page_owner,
-            hosts: HashMap::new(),
+            hosts: FnvMap::default(),
             unparseable: 0,
             overflow: 0,
             fetches: 0,
@@ -630,7 +633,7 @@ impl Visit {
 type HostState = (String, u32, u32, BTreeMap<String, u32>, Option<String>);
 
 /// The hosts of a visit in the order they are persisted (by name).
-fn hosts_sorted(hosts: &HashMap<String, HostStat>) -> impl Iterator<Item = &HostStat> {
+fn hosts_sorted(hosts: &FnvMap<String, HostStat>) -> impl Iterator<Item = &HostStat> {
     let mut all: Vec<&HostStat> = hosts.values().collect();
     all.sort_by(|a, b| a.host.name.cmp(&b.host.name));
     all.into_iter()

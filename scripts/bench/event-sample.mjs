@@ -26,6 +26,19 @@ const ERRORS = ['net::ERR_BLOCKED_BY_CLIENT', 'net::ERR_CONNECTION_REFUSED', 'ne
   'net::ERR_ABORTED'];
 
 /**
+ * The details object as the browser makes it: its properties set one by one in key order (Chromium converts its
+ * sorted dictionary of the event's details so), not a literal or a spread copy (which V8 may lay out otherwise).
+ * @param {Record<string, unknown>} fields
+ * @returns {WebRequestEvent['details']}
+ */
+function detailsObject(fields) {
+  /** @type {Record<string, unknown>} */
+  const details = {};
+  for (const key of Object.keys(fields).sort()) details[key] = fields[key];
+  return /** @type {WebRequestEvent['details']} */ (details);
+}
+
+/**
  * @param {{ tabs?: number, pages?: number, seed?: number }} [options] `pages`: page loads in all (spread over the
  *   tabs); each page makes 20–180 requests.
  * @returns {{ events: WebRequestEvent[], requests: number, pages: number, tabs: number, hosts: number }}
@@ -75,7 +88,7 @@ export function eventSample({ tabs = 6, pages = 240, seed = 0x5eed } = {}) {
         ...(type === 'main_frame' ? {} : { initiator: urlOf(page, '').replace(/\/$/, '') }) };
       let t = at;
       const push = (/** @type {WebRequestEvent['name']} */ name, /** @type {Record<string, unknown>} */ extra) => {
-        timeline.push({ at: t, event: { name, page: p, request: number, details: /** @type {WebRequestEvent['details']} */ (
+        timeline.push({ at: t, event: { name, page: p, request: number, details: detailsObject(
           { ...base, ...extra, timeStamp: EPOCH + t }) } });
         end = Math.max(end, t);
       };

@@ -133,11 +133,13 @@ export function plainTracker(db) {
     let c = classified.get(hostname);
     if (c) return c;
     const p = parse(hostname, PRIVATE);
-    if (p.isIp || !p.domain) {
-      c = { name: p.isIp && hostname.startsWith('[') ? hostname.slice(1, -1) : hostname, domain: null, owner: null };
+    if (p.isIp) {
+      c = { name: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname, domain: null, owner: null };
     } else {
-      const icann = p.isPrivate ? getDomain(hostname) : p.domain;
-      c = { name: hostname, domain: p.domain, owner: db.owner(hostname, icann) };
+      // A name that is itself a private suffix (`digitaloceanspaces.com`) has no registrable domain, but an ICANN
+      // one, where its owner is looked up.
+      const icann = p.isPrivate || !p.domain ? getDomain(hostname) : p.domain;
+      c = { name: hostname, domain: p.domain, owner: icann ? db.owner(hostname, icann) : null };
     }
     classified.set(hostname, c);
     return c;

@@ -7,7 +7,7 @@ pub use recovery::{PageRecord, MAX_ENTRIES, MAX_FETCH_URLS};
 
 use crate::report::{Outcome, Report, Request, Totals, Visit};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use crate::hash::FnvMap;
 
 /// Requests remembered per tab (to count each once); beyond this the oldest finished ones are forgotten.
 pub const MAX_SEEN: usize = 4_000;
@@ -129,8 +129,8 @@ struct Tab {
     /// The request id of the current visit's main document: its redirect hops (`site.example` →
     /// `www.site.example`) belong to the same visit.
     main: Option<String>,
-    /// requestId → the request's current hop.
-    seen: HashMap<String, Seen>,
+    /// requestId → the request's current hop (ids are the browser's, so a fast hash is safe).
+    seen: FnvMap<String, Seen>,
     next_order: u64,
     /// The visit's fetches by first hop, for reconciliation with the page's own record (recovery.rs).
     fetches: recovery::Fetches,
@@ -163,8 +163,9 @@ impl Tab {
     }
 
     /// Remembers a request hop, evicting when full: finished requests of earlier visits first, then finished
-    /// ones, then the oldest half. `hops`: the request's hops counted so far, this one included.
-    fn remember(&mut self, ev: &Event, done: bool, counted: bool, hops: u8) {
+    /// ones, then the oldest half. `hops`: the request's hops counted so far, this one included; `url`: the hash
+    /// of the event's URL.
+    fn remember(&mut self, ev: &Event, url: u64, done: bool, counted: bool, hops: u8) {
         if self.seen.len() >= MAX_SEEN {
             let seq = self.seq;
             self.seen.retain(|_, s| !s.done || s.seq == seq);
@@ -181,18 +182,19 @@ impl Tab {
         self.next_order += 1;
         // A new hop of a request of this visit (a redirect): the hop before it joins the chain.
         let seq = self.seq;
-        let mut chain = match self.seen.remove(&ev.request_id) {
-            Some(s) if s.seq == seq => {
+        let (id, mut chain) = match self.seen.remove_entry(&ev.request_id) {
+            Some((id, s)) if s.seq == seq => {
                 let mut chain = s.chain;
                 chain.push(s.url);
-                chain
+                (id, chain)
             }
-            _ => Vec::new(),
+            Some((id, _)) => (id, Vec::new()),
+            None => (ev.request_id.clone(), Vec::new()),
         };
         let excess = chain.len().saturating_sub(MAX_CHAIN);
         chain.drain(..excess);
         let seen = Seen {
-            url: url_hash(&ev.url),
+            url,
             seq,
             done,
             counted,
@@ -200,12 +202,11 @@ impl Tab {
             chain,
             order: self.next_order,
         };
-        self.seen.insert(ev.request_id.clone(), seen);
+        self.seen.insert(id, seen);
     }
 
-    /// The remembered hop of this event's request, if it is the same URL.
-    fn known(&mut self, ev: &Event) -> Option<&mut Seen> {
-        let url = url_hash(&ev.url);
+    /// The remembered hop of this event's request, if it is the same URL (`url`: the hash of the event's).
+    fn known(&mut self, ev: &Event, url: u64) -> Option<&mut Seen> {
         self.seen.get_mut(&ev.request_id).filter(|s| s.url == url)
     }
 
@@ -218,9 +219,9 @@ impl Tab {
 
     /// Applies what the hop's last event says became of it (a counted hop that never reached a server is taken
     /// back; a redirect or a cache hit is noted); returns whether the visit changed.
-    fn settle(&mut self, ev: &Event, outcome: Outcome) -> bool {
+    fn settle(&mut self, ev: &Event, url: u64, outcome: Outcome) -> bool {
         let seq = self.seq;
-        let Some(seen) = self.known(ev).filter(|s| s.seq == seq) else {
+        let Some(seen) = self.known(ev, url).filter(|s| s.seq == seq) else {
             return false;
         };
         let was_counted = seen.counted;
@@ -247,19 +248,19 @@ impl Tab {
     }
 
     /// Whether the event is of an earlier hop of its request (in the current visit): nothing to count.
-    fn stale(&self, ev: &Event) -> bool {
-        let url = url_hash(&ev.url);
+    fn stale(&self, ev: &Event, url: u64) -> bool {
         self.seen
             .get(&ev.request_id)
             .is_some_and(|s| s.seq == self.seq && s.url != url && s.chain.contains(&url))
     }
 
     fn event(&mut self, ev: &Event) -> bool {
-        if self.stale(ev) {
+        let url = url_hash(&ev.url);
+        if self.stale(ev, url) {
             return false;
         }
         let main_frame = ev.type_name == "main_frame";
-        let known = self.known(ev).is_some();
+        let known = self.known(ev, url).is_some();
         // A top-level navigation starts a new visit, unless it is a redirect hop of the current one (same request
         // id: the visit's page moves on to the new URL); a main-frame event whose start was lost starts one too,
         // unless the visit is already of that URL.
@@ -283,12 +284,12 @@ impl Tab {
         }
         let last_stage = matches!(ev.stage, Stage::Redirect | Stage::Completed | Stage::Error);
         let outcome = ev.outcome();
-        if let Some(seen) = self.known(ev) {
+        if let Some(seen) = self.known(ev, url) {
             let done = seen.done;
             seen.done |= last_stage;
             let mut changed = self.set_ip(ev);
             if let (false, Some(outcome)) = (done, outcome) {
-                changed |= self.settle(ev, outcome);
+                changed |= self.settle(ev, url, outcome);
             }
             return changed;
         }
@@ -305,12 +306,12 @@ impl Tab {
             if self.visit.is_none() {
                 self.start_visit(ev.document_url.as_deref().unwrap_or(""));
             }
-            self.remember(ev, last_stage, false, earlier);
+            self.remember(ev, url, last_stage, false, earlier);
             return false;
         }
         if earlier == 0 && self.absorbs(ev) {
             // The late event of a request already recovered from the page: counted then, now amended.
-            self.remember(ev, last_stage, true, 1);
+            self.remember(ev, url, last_stage, true, 1);
             return true;
         }
         let mut changed = self.count(ev);
@@ -320,9 +321,9 @@ impl Tab {
             }
             self.fetches.count(&ev.url, true);
         }
-        self.remember(ev, last_stage, true, earlier.saturating_add(1));
+        self.remember(ev, url, last_stage, true, earlier.saturating_add(1));
         if let Some(outcome) = outcome {
-            changed |= self.settle(ev, outcome);
+            changed |= self.settle(ev, url, outcome);
         }
         changed
     }
@@ -331,7 +332,7 @@ impl Tab {
 /// Every tab's state.
 #[derive(Debug, Default)]
 pub struct Tracker {
-    tabs: HashMap<i64, Tab>,
+    tabs: FnvMap<i64, Tab>,
 }
 
 /// A tab's persisted state: the visit, its main document's request id, and the requests it remembers, oldest first
@@ -388,7 +389,8 @@ impl Tracker {
         }
         let t = self.tabs.entry(tab).or_default();
         let last_stage = matches!(ev.stage, Stage::Redirect | Stage::Completed | Stage::Error);
-        if let Some(seen) = t.known(ev) {
+        let url = url_hash(&ev.url);
+        if let Some(seen) = t.known(ev, url) {
             seen.done |= last_stage;
             return false;
         }
@@ -398,7 +400,7 @@ impl Tracker {
         if let Some(v) = t.visit.as_mut() {
             v.record_unclassified();
         }
-        t.remember(ev, last_stage, true, 1);
+        t.remember(ev, url, last_stage, true, 1);
         true
     }
 
@@ -511,7 +513,7 @@ impl Tracker {
         );
         let keep = hops.len().min(MAX_SEEN);
         let skip = hops.len() - keep;
-        let seen: HashMap<String, Seen> = hops
+        let seen: FnvMap<String, Seen> = hops
             .into_iter()
             .skip(skip)
             .zip(1u64..)

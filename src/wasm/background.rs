@@ -1,7 +1,7 @@
 //! The background module's bindings: the Tracker of every tab, and the options page's view.
 
 use super::{to_js, History};
-use crate::tracker::{self, Event};
+use crate::tracker::{self, Event, Stage};
 use crate::view::{OptionsView, PopupView};
 use crate::watchlist::Watchlist;
 use serde::Serialize;
@@ -14,6 +14,124 @@ struct Summary {
     jurisdictions: u64,
     third_party_requests: u64,
     data_requests: u64,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A webRequest event as the shell passes it (extension/events.js `RequestEvent`): read field by field through
+    /// its getters, each a plain property read in the glue.
+    type RawEvent;
+    #[wasm_bindgen(method, getter, catch)]
+    fn stage(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = requestId)]
+    fn request_id(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn url(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = type)]
+    fn type_name(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn method(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn ip(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = documentUrl)]
+    fn document_url(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn error(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = statusCode)]
+    fn status_code(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = statusLine)]
+    fn status_line(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = fromCache)]
+    fn from_cache(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = timeStamp)]
+    fn time_stamp(this: &RawEvent) -> Result<JsValue, JsValue>;
+}
+
+/// A field of the event: `None` when absent (undefined or null), an error when its getter throws.
+fn field(name: &str, value: Result<JsValue, JsValue>) -> Result<Option<JsValue>, JsError> {
+    let value = value.map_err(|_| JsError::new(&format!("bad event: reading `{name}` failed")))?;
+    Ok((!value.is_null_or_undefined()).then_some(value))
+}
+
+/// A string field, if present; any other type is an error.
+fn string(name: &str, value: Result<JsValue, JsValue>) -> Result<Option<String>, JsError> {
+    let value = value.map_err(|_| JsError::new(&format!("bad event: reading `{name}` failed")))?;
+    match value.as_string() {
+        Some(s) => Ok(Some(s)),
+        None if value.is_null_or_undefined() => Ok(None),
+        None => Err(JsError::new(&format!("bad event: `{name}` is not a string"))),
+    }
+}
+
+/// A required string field.
+fn required(name: &str, value: Result<JsValue, JsValue>) -> Result<String, JsError> {
+    string(name, value)?.ok_or_else(|| JsError::new(&format!("bad event: missing field `{name}`")))
+}
+
+/// A webRequest event from its JS object, read by its getters: one crossing of the boundary per field present,
+/// none to build intermediate objects (serde_wasm_bindgen's reading of an object costs several times as much; the
+/// background's per-event path: docs/performance.md, "Per-event throughput"). A malformed event is an error. Only
+/// the fields the tracker reads at the event's stage are read: `error` at `error`, the status at `redirect`,
+/// `fromCache` after `before` ([`Event::outcome`]).
+fn event_of(event: &JsValue) -> Result<Event, JsError> {
+    if !event.is_object() {
+        return Err(JsError::new("bad event: not an object"));
+    }
+    let raw: &RawEvent = event.unchecked_ref();
+    let stage = match required("stage", raw.stage())?.as_str() {
+        "before" => Stage::Before,
+        "redirect" => Stage::Redirect,
+        "response" => Stage::Response,
+        "completed" => Stage::Completed,
+        "error" => Stage::Error,
+        other => return Err(JsError::new(&format!("bad event: unknown stage `{other}`"))),
+    };
+    let redirect = stage == Stage::Redirect;
+    let status_code = match redirect.then(|| field("statusCode", raw.status_code())).transpose()?.flatten() {
+        None => None,
+        Some(v) => match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Some(n as u32),
+            _ => return Err(JsError::new("bad event: `statusCode` is not a status code")),
+        },
+    };
+    let from_cache = match (stage != Stage::Before)
+        .then(|| field("fromCache", raw.from_cache()))
+        .transpose()?
+        .flatten()
+    {
+        None => None,
+        Some(v) => Some(
+            v.as_bool()
+                .ok_or_else(|| JsError::new("bad event: `fromCache` is not a boolean"))?,
+        ),
+    };
+    let time_stamp = match field("timeStamp", raw.time_stamp())? {
+        None => None,
+        Some(v) => Some(
+            v.as_f64()
+                .ok_or_else(|| JsError::new("bad event: `timeStamp` is not a number"))?,
+        ),
+    };
+    Ok(Event {
+        stage,
+        request_id: required("requestId", raw.request_id())?,
+        url: required("url", raw.url())?,
+        type_name: string("type", raw.type_name())?.unwrap_or_default(),
+        method: string("method", raw.method())?.unwrap_or_default(),
+        ip: string("ip", raw.ip())?,
+        document_url: string("documentUrl", raw.document_url())?,
+        error: match stage {
+            Stage::Error => string("error", raw.error())?,
+            _ => None,
+        },
+        status_code,
+        status_line: match redirect {
+            true => string("statusLine", raw.status_line())?,
+            false => None,
+        },
+        from_cache,
+        time_stamp,
+    })
 }
 
 /// Every tab's state (see `src/tracker.rs`).
@@ -34,8 +152,7 @@ impl Tracker {
     /// Applies one webRequest event `{stage, requestId, url, type, method, ip, documentUrl}`; returns whether the
     /// tab changed. A malformed event is an error (thrown), and changes nothing.
     pub fn event(&mut self, tab: f64, event: JsValue) -> Result<bool, JsError> {
-        let ev: Event = serde_wasm_bindgen::from_value(event)
-            .map_err(|e| JsError::new(&format!("bad event: {e}")))?;
+        let ev = event_of(&event)?;
         Ok(self.inner.event(tab_id(tab), &ev))
     }
 
@@ -43,8 +160,7 @@ impl Tracker {
     /// the core failed.
     #[wasm_bindgen(js_name = eventUnclassified)]
     pub fn event_unclassified(&mut self, tab: f64, event: JsValue) -> Result<bool, JsError> {
-        let ev: Event = serde_wasm_bindgen::from_value(event)
-            .map_err(|e| JsError::new(&format!("bad event: {e}")))?;
+        let ev = event_of(&event)?;
         Ok(self.inner.event_unclassified(tab_id(tab), &ev))
     }
 
