@@ -57,8 +57,12 @@ export function eventSample({ tabs = 6, pages = 240, seed = 0x5eed } = {}) {
     for (const [t, w] of TYPES) if ((x -= w) < 0) return t;
     return 'other';
   };
-  const ip = () => `${1 + Math.floor(random() * 222)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.` +
-    `${1 + Math.floor(random() * 254)}`;
+  // A host's server address: the same for all its requests (a host's address rarely changes within a session).
+  const ip = (/** @type {string} */ url) => {
+    let h = 0x811c9dc5;
+    for (const c of url.split('/')[2]) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+    return `${1 + (h % 222)}.${(h >>> 8) & 255}.${(h >>> 16) & 255}.${1 + ((h >>> 24) % 254)}`;
+  };
 
   /** @type {{ at: number, event: WebRequestEvent }[]} */
   const timeline = [];
@@ -100,13 +104,13 @@ export function eventSample({ tabs = 6, pages = 240, seed = 0x5eed } = {}) {
           const internal = how === 'internal';
           push('onBeforeRedirect', { url, redirectUrl: hops[i + 1], fromCache: false,
             statusCode: internal ? 307 : 302, statusLine: internal ? 'HTTP/1.1 307 Internal Redirect' : 'HTTP/1.1 302 Found',
-            ...(internal ? {} : { ip: ip() }) });
+            ...(internal ? {} : { ip: ip(url) }) });
           t += 1;
         } else if (how === 'error') {
           push('onErrorOccurred', { url, error: pick(ERRORS), fromCache: false });
         } else {
           push('onCompleted', { url, fromCache: how === 'cached', statusCode: 200, statusLine: 'HTTP/1.1 200',
-            ...(how === 'cached' ? {} : { ip: ip() }) });
+            ...(how === 'cached' ? {} : { ip: ip(url) }) });
         }
       });
     };

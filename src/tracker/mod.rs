@@ -5,9 +5,9 @@ mod recovery;
 
 pub use recovery::{PageRecord, MAX_ENTRIES, MAX_FETCH_URLS};
 
+use crate::hash::FnvMap;
 use crate::report::{Outcome, Report, Request, Totals, Visit};
 use serde::{Deserialize, Serialize};
-use crate::hash::FnvMap;
 
 /// Requests remembered per tab (to count each once); beyond this the oldest finished ones are forgotten.
 pub const MAX_SEEN: usize = 4_000;

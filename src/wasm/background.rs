@@ -59,7 +59,9 @@ fn string(name: &str, value: Result<JsValue, JsValue>) -> Result<Option<String>,
     match value.as_string() {
         Some(s) => Ok(Some(s)),
         None if value.is_null_or_undefined() => Ok(None),
-        None => Err(JsError::new(&format!("bad event: `{name}` is not a string"))),
+        None => Err(JsError::new(&format!(
+            "bad event: `{name}` is not a string"
+        ))),
     }
 }
 
@@ -87,10 +89,16 @@ fn event_of(event: &JsValue) -> Result<Event, JsError> {
         other => return Err(JsError::new(&format!("bad event: unknown stage `{other}`"))),
     };
     let redirect = stage == Stage::Redirect;
-    let status_code = match redirect.then(|| field("statusCode", raw.status_code())).transpose()?.flatten() {
+    let status_code = match redirect
+        .then(|| field("statusCode", raw.status_code()))
+        .transpose()?
+        .flatten()
+    {
         None => None,
         Some(v) => match v.as_f64() {
-            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Some(n as u32),
+            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
+                Some(n as u32)
+            }
             _ => return Err(JsError::new("bad event: `statusCode` is not a status code")),
         },
     };

@@ -71,3 +71,32 @@ test('Whither and the plain JS tracker agree on every tab, host, company and jur
   }
   whither.free();
 });
+
+test('Tracker.event: a malformed event is an error that changes nothing; absent and null fields are left out', () => {
+  const t = new shipped.Tracker();
+  const ok = { stage: 'before', requestId: '1', url: 'https://www.google-analytics.com/g/collect', type: 'ping',
+    method: 'POST' };
+  assert.equal(t.event(3, ok), true);
+  const before = JSON.stringify(t.report(3));
+  const bad = [
+    null, undefined, 'before', 42, [], {}, { ...ok, stage: 'sent' }, { ...ok, stage: 7 }, { ...ok, url: undefined },
+    { ...ok, requestId: 12 }, { ...ok, url: { href: 'x' } }, { ...ok, type: 3 }, { ...ok, ip: 1 },
+    { ...ok, stage: 'redirect', statusCode: 'x' }, { ...ok, stage: 'redirect', statusCode: 1.5 },
+    { ...ok, stage: 'completed', fromCache: 'yes' }, { ...ok, timeStamp: 'now' },
+    // A getter that throws (not an object the shell makes, but still no harm).
+    Object.defineProperty({ ...ok, requestId: '2' }, 'url', { get() { throw new Error('no'); } }),
+  ];
+  bad.forEach((ev, i) => {
+    assert.throws(() => t.event(3, /** @type {any} */ (ev)), /bad event/, `bad event ${i}`);
+  });
+  assert.equal(JSON.stringify(t.report(3)), before);
+  // The tracker still works after all of them (no borrow left behind by a throwing getter).
+  assert.equal(t.event(3, { ...ok, requestId: '3', ip: null, documentUrl: undefined, error: 5 }), true);
+  assert.equal(t.event(3, { ...ok, requestId: '3', stage: 'completed', ip: '192.0.2.7', statusCode: 'ignored' }),
+    true);
+  const host = t.report(3).hosts.find((/** @type {any} */ h) => h.host === 'www.google-analytics.com');
+  assert.equal(host.requests, 2);
+  assert.equal(host.data_requests, 2);
+  assert.equal(host.ip, '192.0.2.7');
+  t.free();
+});
