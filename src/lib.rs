@@ -2,7 +2,7 @@
 //!
 //! Modules, each using only those before it (no module imports one that imports it back):
 //! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`db`] → [`entity`], [`jurisdiction`] →
-//! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
+//! [`watchlist`] → [`attribution`] → [`imported`] (the person's own lists) → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
 //! [`stats`] → data-access requests: [`calendar`] → [`contact`] → [`authority`] → [`letter`] → [`request`] →
 //! [`request_list`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
 //!
@@ -22,6 +22,7 @@ pub mod jurisdiction;
 pub mod watchlist;
 
 pub mod attribution;
+pub mod imported;
 pub mod report;
 
 pub mod har;
