@@ -44,7 +44,8 @@ pub fn report_csv(report: &Report) -> String {
         .or(report.page.host.as_deref())
         .unwrap_or("");
     let mut out = String::from(
-        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests\n",
+        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests,\
+         imported_owner,imported_country,imported_list\n",
     );
     let name = |id: Option<&str>| {
         id.and_then(db::entity_by_id)
@@ -72,6 +73,14 @@ pub fn report_csv(report: &Report) -> String {
                 h.jurisdiction.unwrap_or(""),
                 &h.requests.to_string(),
                 &h.data_requests.to_string(),
+                h.imported.as_ref().map_or("", |i| i.owner.as_str()),
+                h.imported
+                    .as_ref()
+                    .and_then(|i| i.country.as_deref())
+                    .unwrap_or(""),
+                &h.imported
+                    .as_ref()
+                    .map_or(String::new(), |i| format!("{} ({})", i.list, i.licence)),
             ],
         );
     }

@@ -486,6 +486,7 @@ impl Visit {
                 ip: stat.ip.clone(),
                 redirects: u64::from(stat.redirects),
                 cached: u64::from(stat.cached),
+                imported: None,
             });
         }
         hosts.sort_by(|a, b| {
@@ -731,6 +732,9 @@ pub struct HostRow {
     pub redirects: u64,
     /// Loads of this host's resources served from the browser's cache (not in `requests`).
     pub cached: u64,
+    /// The owner by the person's own imported list, for a host the database does not know (src/imported/).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<crate::imported::Answer>,
 }
 
 #[cfg(test)]

@@ -415,3 +415,58 @@ fn hostile_har_files_are_read_or_rejected_clearly() {
         "deep nesting is an error, not a stack overflow"
     );
 }
+
+/// Imported lists (src/imported/): every hostile string of the table as a listed domain, an owner, a country or a
+/// file name is accepted as plain text or rejected with a clear error; a hostile stored form is an error; nothing
+/// panics, and a list never answers for a host that is no domain.
+#[test]
+fn hostile_imported_lists_are_read_or_rejected_clearly() {
+    use whither::imported::{self, List, Lists};
+    let hostile: Vec<String> = table().into_iter().map(|(input, _)| input).collect();
+    for h in &hostile {
+        let q = serde_json::to_string(h).unwrap_or_default();
+        let files = [
+            format!("{h},Owner,GB\n"),
+            format!("a.example,\"{}\",GB\n", h.replace('"', "\"\"")),
+            format!("a.example,Owner,{h}\n"),
+            format!("{{\"entities\": {{{q}: {{\"properties\": [{q}]}}}}}}"),
+            format!("{{\"entities\": {{\"A\": {{\"domains\": [{q}]}}}}, \"domains\": {{{q}: {q}}}}}"),
+            format!("{{\"organizations\": {{\"o\": {{\"name\": {q}, \"country\": {q}}}}}, \"patterns\": {{\"p\": {{\"organization\": \"o\", \"domains\": [{q}]}}}}}}"),
+        ];
+        for file in &files {
+            match imported::parse(h, file.as_bytes()) {
+                Ok(list) => {
+                    // What was accepted reads back from its stored form, with names free of control characters.
+                    let compact = list.to_compact();
+                    assert_eq!(List::from_compact(&compact).as_ref(), Ok(&list), "{file:?}");
+                    assert!(compact
+                        .lines()
+                        .all(|l| !l.chars().any(|c| c.is_control() && c != '\t')));
+                    let lists = Lists::from_compacts(&[compact]).unwrap_or_default();
+                    for probe in &hostile {
+                        if let Some(a) = lists.lookup(probe) {
+                            assert!(!a.owner.is_empty(), "{probe:?}");
+                        }
+                    }
+                }
+                std::result::Result::Err(e) => assert!(!e.is_empty(), "{file:?}"),
+            }
+        }
+        // A hostile stored form.
+        assert!(
+            List::from_compact(h).is_err() || h.starts_with("whither-list"),
+            "{h:?}"
+        );
+        let stored = format!("whither-list\t1\ncsv\t{h}\tL\nO\t\n\n{h}\t0\n");
+        if let Ok(l) = List::from_compact(&stored) {
+            assert_eq!(List::from_compact(&l.to_compact()).as_ref(), Ok(&l));
+        }
+    }
+    // Bytes that are no text, and truncations of a good file at every byte.
+    assert!(imported::parse("x", &[0xff, 0x00, 0xc3]).is_err());
+    let good = b"{\"organizations\": {\"o\": {\"name\": \"O\", \"country\": \"SE\"}}, \"patterns\": {\"p\": {\"organization\": \"o\", \"domains\": [\"a.example\"]}}}";
+    for n in 0..good.len() {
+        let _ = imported::parse("x", &good[..n]);
+    }
+    assert!(imported::parse("x", good).is_ok());
+}

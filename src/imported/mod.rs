@@ -142,7 +142,9 @@ impl List {
         }
         let mut domains: Vec<(String, u32)> = Vec::new();
         for line in lines {
-            let (domain, owner) = line.split_once('\t').ok_or("malformed stored list: domain")?;
+            let (domain, owner) = line
+                .split_once('\t')
+                .ok_or("malformed stored list: domain")?;
             let owner: u32 = owner.parse().map_err(|_| "malformed stored list: index")?;
             if owner as usize >= owners.len() || !plain_domain(domain) {
                 return bad("domain entry");
@@ -395,8 +397,15 @@ fn json(text: &str, b: &mut Builder) -> Result<(), String> {
         serde_json::from_str(text).map_err(|e| format!("not a list this can read: {e}"))?;
     if let Some(orgs) = &file.organizations {
         // Ghostery TrackerDB: organizations by id, patterns (or trackers) naming their organization's id.
-        b.label("ghostery", "Ghostery TrackerDB".to_string(), "CC BY-NC-SA 4.0");
-        let patterns = file.patterns.as_ref().ok_or("a Ghostery export without \"patterns\"")?;
+        b.label(
+            "ghostery",
+            "Ghostery TrackerDB".to_string(),
+            "CC BY-NC-SA 4.0",
+        );
+        let patterns = file
+            .patterns
+            .as_ref()
+            .ok_or("a Ghostery export without \"patterns\"")?;
         for p in patterns.values() {
             let Some(org) = p.organization.as_deref().and_then(|id| orgs.get(id)) else {
                 continue; // a pattern without an organization names no owner
@@ -409,7 +418,11 @@ fn json(text: &str, b: &mut Builder) -> Result<(), String> {
         }
     } else if file.trackers.is_some() || file.domains.is_some() {
         // DuckDuckGo's tds.json: entities with their domains, the domain → entity map, trackers with their owner.
-        b.label("duckduckgo", "DuckDuckGo Tracker Radar".to_string(), "CC BY-NC-SA 4.0");
+        b.label(
+            "duckduckgo",
+            "DuckDuckGo Tracker Radar".to_string(),
+            "CC BY-NC-SA 4.0",
+        );
         let entities = file.entities.unwrap_or_default();
         let display = |name: &str| {
             entities
@@ -443,7 +456,10 @@ fn json(text: &str, b: &mut Builder) -> Result<(), String> {
             }
         }
     } else {
-        return Err("not a list this can read: no \"entities\", \"trackers\" or \"organizations\"".to_string());
+        return Err(
+            "not a list this can read: no \"entities\", \"trackers\" or \"organizations\""
+                .to_string(),
+        );
     }
     Ok(())
 }
@@ -467,7 +483,9 @@ fn csv(text: &str, b: &mut Builder) -> Result<(), String> {
             continue;
         }
         if record.len() > 3 {
-            return Err(format!("line {line}: more than 3 fields (domain,owner,country)"));
+            return Err(format!(
+                "line {line}: more than 3 fields (domain,owner,country)"
+            ));
         }
         let country = Some(field(2)).filter(|c| !c.is_empty());
         b.add(field(0), field(1), country)
@@ -524,9 +542,8 @@ fn plain_domain(d: &str) -> bool {
         && d.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
-                && l.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
-                })
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         })
 }
 

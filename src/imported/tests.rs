@@ -21,13 +21,28 @@ fn some(owner: &str, country: Option<&str>) -> Option<(String, Option<String>)> 
 #[test]
 fn disconnect_entities_give_owners_of_properties_and_resources() {
     let l = list("entities.json");
-    assert_eq!((l.format, l.name.as_str(), l.licence.as_str()), ("disconnect", "Disconnect", "CC BY-NC-SA 4.0"));
-    assert_eq!(owner(&l, "www.adgroup.example"), some("Example Ad Group", None));
-    assert_eq!(owner(&l, "pixel-adgroup.example"), some("Example Ad Group", None));
-    assert_eq!(owner(&l, "x.cdn.adgroup-static.example"), some("Example Ad Group", None));
+    assert_eq!(
+        (l.format, l.name.as_str(), l.licence.as_str()),
+        ("disconnect", "Disconnect", "CC BY-NC-SA 4.0")
+    );
+    assert_eq!(
+        owner(&l, "www.adgroup.example"),
+        some("Example Ad Group", None)
+    );
+    assert_eq!(
+        owner(&l, "pixel-adgroup.example"),
+        some("Example Ad Group", None)
+    );
+    assert_eq!(
+        owner(&l, "x.cdn.adgroup-static.example"),
+        some("Example Ad Group", None)
+    );
     // A listed subdomain does not make its parent the owner's.
     assert_eq!(owner(&l, "adgroup-static.example"), None);
-    assert_eq!(owner(&l, "samplemetrics.example"), some("Sample Metrics", None));
+    assert_eq!(
+        owner(&l, "samplemetrics.example"),
+        some("Sample Metrics", None)
+    );
     assert_eq!(l.domain_count(), 4);
     assert_eq!(l.owner_count(), 2);
 }
@@ -35,21 +50,45 @@ fn disconnect_entities_give_owners_of_properties_and_resources() {
 #[test]
 fn duckduckgo_tds_uses_entities_domains_and_trackers_with_display_names() {
     let l = list("tds.json");
-    assert_eq!((l.format, l.name.as_str()), ("duckduckgo", "DuckDuckGo Tracker Radar"));
-    assert_eq!(owner(&l, "trk-example.example"), some("Tracking Example", None));
-    assert_eq!(owner(&l, "a.trk-cdn.example"), some("Tracking Example", None));
+    assert_eq!(
+        (l.format, l.name.as_str()),
+        ("duckduckgo", "DuckDuckGo Tracker Radar")
+    );
+    assert_eq!(
+        owner(&l, "trk-example.example"),
+        some("Tracking Example", None)
+    );
+    assert_eq!(
+        owner(&l, "a.trk-cdn.example"),
+        some("Tracking Example", None)
+    );
     // No displayName: the entity's name.
-    assert_eq!(owner(&l, "other-synthetic.example"), some("Other Synthetic Co", None));
+    assert_eq!(
+        owner(&l, "other-synthetic.example"),
+        some("Other Synthetic Co", None)
+    );
     assert_eq!(l.domain_count(), 3);
 }
 
 #[test]
 fn ghostery_trackerdb_gives_the_organization_and_its_country() {
     let l = list("trackerdb.json");
-    assert_eq!((l.format, l.name.as_str()), ("ghostery", "Ghostery TrackerDB"));
-    assert_eq!(owner(&l, "synthads.example"), some("Synthetic Media AB", Some("SE")));
-    assert_eq!(owner(&l, "s.synthads-cdn.example"), some("Synthetic Media AB", Some("SE")));
-    assert_eq!(owner(&l, "nowhere-pixel.example"), some("Nowhere Labs", None));
+    assert_eq!(
+        (l.format, l.name.as_str()),
+        ("ghostery", "Ghostery TrackerDB")
+    );
+    assert_eq!(
+        owner(&l, "synthads.example"),
+        some("Synthetic Media AB", Some("SE"))
+    );
+    assert_eq!(
+        owner(&l, "s.synthads-cdn.example"),
+        some("Synthetic Media AB", Some("SE"))
+    );
+    assert_eq!(
+        owner(&l, "nowhere-pixel.example"),
+        some("Nowhere Labs", None)
+    );
     // A pattern without an organization names no owner.
     assert_eq!(owner(&l, "orphan.example"), None);
 }
@@ -57,13 +96,25 @@ fn ghostery_trackerdb_gives_the_organization_and_its_country() {
 #[test]
 fn csv_with_header_quotes_comments_case_and_optional_country() {
     let l = list("own-list.csv");
-    assert_eq!((l.format, l.name.as_str(), l.licence.as_str()), ("csv", "own-list.csv", "licence not stated"));
-    assert_eq!(owner(&l, "img.unlisted-cdn.example"), some("Unlisted Hosting, Ltd.", Some("GB")));
-    assert_eq!(owner(&l, "sub.metrics-unknown.example"), some("Metrics Unknown GmbH", Some("DE")));
+    assert_eq!(
+        (l.format, l.name.as_str(), l.licence.as_str()),
+        ("csv", "own-list.csv", "licence not stated")
+    );
+    assert_eq!(
+        owner(&l, "img.unlisted-cdn.example"),
+        some("Unlisted Hosting, Ltd.", Some("GB"))
+    );
+    assert_eq!(
+        owner(&l, "sub.metrics-unknown.example"),
+        some("Metrics Unknown GmbH", Some("DE"))
+    );
     assert_eq!(owner(&l, "metrics-unknown.example"), None);
     assert_eq!(owner(&l, "no-country.example"), some("No Country Co", None));
     // Without a header, two fields, and a path in the file name.
-    let l = parse("C:\\lists\\mine.csv", b"a-b.example,A B\r\n\r\nc.example,C,fr\n");
+    let l = parse(
+        "C:\\lists\\mine.csv",
+        b"a-b.example,A B\r\n\r\nc.example,C,fr\n",
+    );
     let l = l.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(l.name, "mine.csv");
     assert_eq!(owner(&l, "a-b.example"), some("A B", None));
@@ -72,9 +123,18 @@ fn csv_with_header_quotes_comments_case_and_optional_country() {
 
 #[test]
 fn the_compact_form_round_trips_and_is_validated() {
-    for name in ["entities.json", "tds.json", "trackerdb.json", "own-list.csv"] {
+    for name in [
+        "entities.json",
+        "tds.json",
+        "trackerdb.json",
+        "own-list.csv",
+    ] {
         let l = list(name);
-        assert_eq!(List::from_compact(&l.to_compact()).as_ref(), Ok(&l), "{name}");
+        assert_eq!(
+            List::from_compact(&l.to_compact()).as_ref(),
+            Ok(&l),
+            "{name}"
+        );
     }
     let good = list("own-list.csv").to_compact();
     let swapped = good.replace("no-country.example\t", "zzz.example\t");
@@ -95,7 +155,10 @@ fn the_compact_form_round_trips_and_is_validated() {
     let lists = Lists::from_compacts(&[good.clone(), list("trackerdb.json").to_compact()]);
     let lists = lists.unwrap_or_default();
     assert_eq!(lists.len(), 2);
-    assert_eq!(lists.lookup("synthads.example").map(|a| a.list), Some("Ghostery TrackerDB".to_string()));
+    assert_eq!(
+        lists.lookup("synthads.example").map(|a| a.list),
+        Some("Ghostery TrackerDB".to_string())
+    );
     assert!(Lists::from_compacts(&[good.clone(), "x".to_string()]).is_err());
     assert!(Lists::from_compacts(&vec![good; MAX_LISTS + 1]).is_err());
 }
@@ -147,14 +210,24 @@ fn malformed_files_are_clear_errors() {
 #[test]
 fn sizes_are_bounded() {
     let huge = vec![b' '; MAX_FILE_BYTES + 1];
-    assert!(parse("x.csv", &huge).err().unwrap_or_default().contains("larger than 16 MB"));
+    assert!(parse("x.csv", &huge)
+        .err()
+        .unwrap_or_default()
+        .contains("larger than 16 MB"));
     let mut many = String::new();
     for i in 0..=MAX_DOMAINS {
         many.push_str(&format!("d{i}.example,Owner\n"));
     }
-    assert!(parse("x.csv", many.as_bytes()).err().unwrap_or_default().contains("more than 200000 domains"));
+    assert!(parse("x.csv", many.as_bytes())
+        .err()
+        .unwrap_or_default()
+        .contains("more than 200000 domains"));
     // Exactly the limit is accepted, and the compact form reads back.
-    let at_limit: String = many.lines().take(MAX_DOMAINS).map(|l| format!("{l}\n")).collect();
+    let at_limit: String = many
+        .lines()
+        .take(MAX_DOMAINS)
+        .map(|l| format!("{l}\n"))
+        .collect();
     let l = parse("x.csv", at_limit.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(l.domain_count(), MAX_DOMAINS);
     assert_eq!(l.owner_count(), 1);
@@ -163,7 +236,10 @@ fn sizes_are_bounded() {
 
 #[test]
 fn the_first_owner_of_a_domain_stays_and_the_nearest_parent_answers() {
-    let l = parse("x.csv", b"a.example,First\nA.example,Second\nb.a.example,Child,US\n");
+    let l = parse(
+        "x.csv",
+        b"a.example,First\nA.example,Second\nb.a.example,Child,US\n",
+    );
     let l = l.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(owner(&l, "a.example"), some("First", None));
     assert_eq!(owner(&l, "c.b.a.example"), some("Child", Some("US")));

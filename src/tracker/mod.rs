@@ -332,6 +332,8 @@ impl Tab {
 #[derive(Debug, Default)]
 pub struct Tracker {
     tabs: HashMap<i64, Tab>,
+    /// The person's own lists, consulted for the reports' hosts that the database does not know.
+    imported: crate::imported::Lists,
 }
 
 /// A tab's persisted state: the visit, its main document's request id, and the requests it remembers, oldest first
@@ -421,8 +423,24 @@ impl Tracker {
         Ok(self.tabs.entry(tab).or_default().reconcile(&record))
     }
 
+    /// The tab's report; hosts that the database does not know carry the imported lists' answer, if any.
     pub fn report(&self, tab: i64) -> Option<Report> {
-        self.tabs.get(&tab)?.visit.as_ref().map(Visit::report)
+        let mut report = self.tabs.get(&tab)?.visit.as_ref().map(Visit::report)?;
+        if !self.imported.is_empty() {
+            for h in report
+                .hosts
+                .iter_mut()
+                .filter(|h| h.entity.is_none() && h.domain.is_some())
+            {
+                h.imported = self.imported.lookup(&h.host);
+            }
+        }
+        Some(report)
+    }
+
+    /// Replaces the imported lists (an empty set removes them); applies to every report from now on.
+    pub fn set_imported(&mut self, lists: crate::imported::Lists) {
+        self.imported = lists;
     }
 
     /// The totals of the tab's report and its jurisdictions' requests, most first ([`Visit::summary`]): cheaper than

@@ -120,6 +120,16 @@ impl Tracker {
             .map(|r| PopupView::new(r, &Watchlist::of(&watchlist)).to_json())
     }
 
+    /// Loads the person's own lists (their stored compact forms, storage.local `imported-lists`) for the reports'
+    /// unknown hosts; `[]` removes them. Returns the number of lists; throws on a malformed one, changing nothing.
+    #[wasm_bindgen(js_name = setImported)]
+    pub fn set_imported(&mut self, stored: Vec<String>) -> Result<u32, JsError> {
+        let lists = crate::imported::Lists::from_compacts(&stored).map_err(|e| JsError::new(&e))?;
+        let n = lists.len() as u32;
+        self.inner.set_imported(lists);
+        Ok(n)
+    }
+
     /// The report's controlling jurisdictions on the watchlist, most requests first.
     pub fn watched(&self, tab: f64, watchlist: Vec<String>) -> Vec<String> {
         let Some((_, jurisdictions)) = self.inner.summary(tab_id(tab)) else {

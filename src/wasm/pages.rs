@@ -54,3 +54,11 @@ impl History {
 pub fn history_file_name(from: u32, to: u32) -> String {
     crate::export::history_file_name(from, to)
 }
+
+/// Parses and validates a list file the person chose on the options page (`src/imported/`): returns `{format, name,
+/// licence, domains, owners, compact}` (`compact` is what the shell stores), or throws a clear error.
+#[wasm_bindgen(js_name = importList)]
+pub fn import_list(file_name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+    let imported = crate::imported::import(file_name, bytes).map_err(|e| JsError::new(&e))?;
+    to_js(&imported)
+}
