@@ -7,7 +7,8 @@
 
 import init, { History, Tracker, optionsView } from '../pkg/whither.js';
 import { STAGES } from './events.js';
-import { MESSAGE } from './protocol.js';
+import { IMPORTED_KEY, createImportedLoader } from './imported.js';
+import { MESSAGE, toPlain } from './protocol.js';
 import { collect } from './reconcile.js';
 import { createRecorder } from './recorder.js';
 import { dataPhrase, summarySentence } from './text.js';
@@ -26,11 +27,14 @@ const recorder = createRecorder({ api, ready: ready.then(() => new History()) })
 /** @type {string[]} */
 let watchlist = [];
 const settingsLoaded = loadSettings(api).then((s) => { watchlist = s.watchlist; }, () => {});
+// The person's own lists (extension/imported.js): read only when a report is asked for, again after a change.
+const imported = createImportedLoader({ api });
 api.storage.onChanged.addListener((/** @type {Record<string, {newValue?: unknown}>} */ changes,
   /** @type {string} */ area) => {
   if (area === 'local' && SETTINGS_KEY in changes) {
     watchlist = normalizeSettings(changes[SETTINGS_KEY].newValue).watchlist;
   }
+  if (area === 'local' && IMPORTED_KEY in changes) imported.invalidate();
 });
 
 /** @param {string} name @param {string | string[]} [subs] @returns {string} */
@@ -60,8 +64,21 @@ const whither = createWhither({
   answers: {
     // The popup's view (report, laws, watched jurisdictions, groups) as one JSON string from the core.
     [MESSAGE.popup]: async (tracker, { tabId }) => {
-      await settingsLoaded;
+      await Promise.all([settingsLoaded, imported.ensure(tracker)]);
       return tracker.popupView?.(tabId, watchlist) ?? null;
+    },
+    // The report and its exports, with the imported lists' answers for the hosts the data does not know.
+    [MESSAGE.report]: async (tracker, { tabId }) => {
+      await imported.ensure(tracker);
+      return toPlain(tracker.report(tabId)) ?? null;
+    },
+    [MESSAGE.reportCsv]: async (tracker, { tabId }) => {
+      await imported.ensure(tracker);
+      return tracker.reportCsv?.(tabId) ?? null;
+    },
+    [MESSAGE.reportJson]: async (tracker, { tabId }) => {
+      await imported.ensure(tracker);
+      return tracker.reportJson?.(tabId) ?? null;
     },
     [MESSAGE.optionsView]: () => optionsView(),
     // The options page's "clear all data": the history, in memory and in storage.

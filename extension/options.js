@@ -2,6 +2,7 @@
 // private windows; export and clearing of the history (and of the list of data-access requests). Every change is saved at once (storage.local `settings`);
 // the background picks it up through storage.onChanged.
 
+import { importFile, loadImported, removeList } from './imported.js';
 import { MESSAGE } from './protocol.js';
 import { REQUESTS_KEY } from './requests.js';
 import { RETENTION_CHOICES, loadSettings, saveSettings } from './settings.js';
@@ -46,6 +47,57 @@ function renderWatchCountries() {
     return el('li', { data: { country: c } }, flag(c), el('span', { text: countryLabel(c) }), remove);
   }));
   if (!countries.length) list.append(el('li', { className: 'none', text: msg('watchNone') }));
+}
+
+/**
+ * The pages' wasm module, loaded on the first import only (it validates the file: src/imported/).
+ * @type {Promise<{importList(fileName: string, bytes: Uint8Array): import('./imported.js').Parsed}> | undefined}
+ */
+let pagesCore;
+function core() {
+  pagesCore ??= import('../pkg/whither_pages.js').then(async (m) => {
+    await m.default({ module_or_path: new URL('../pkg/whither_pages_bg.wasm', import.meta.url) });
+    return { importList: (name, bytes) => m.importList(name, bytes) };
+  });
+  return pagesCore;
+}
+
+/** @param {import('./imported.js').StoredList[]} lists */
+function renderLists(lists) {
+  const list = $('#lists-list');
+  list.replaceChildren(...lists.map((l) => {
+    const remove = el('button', { text: msg('listsRemove'), attrs: { type: 'button', 'aria-label': msg('listsRemoveLabel', [l.name]) } });
+    remove.addEventListener('click', async () => {
+      renderLists(await removeList(api, l.id));
+      $('#lists-status').textContent = msg('listsRemoved', [l.name]);
+    });
+    return el('li', { data: { list: l.name, format: l.format } },
+      el('span', { className: 'list-name', text: l.name }),
+      el('span', { className: 'muted', text: ` ${msg('listsSummary', [l.licence, String(l.domains), String(l.owners)])} ` }),
+      remove);
+  }));
+  if (!lists.length) list.append(el('li', { className: 'none', text: msg('listsNone') }));
+}
+
+async function setUpLists() {
+  renderLists(await loadImported(api));
+  const input = /** @type {HTMLInputElement} */ ($('#list-file'));
+  const status = $('#lists-status');
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    status.textContent = msg('statusLoading');
+    try {
+      const entry = await importFile(api, await core(), file);
+      status.textContent = msg('listsImported', [entry.name, String(entry.domains)]);
+      document.body.dataset.lists = 'imported';
+    } catch (error) {
+      status.textContent = msg('listsImportFailed', [String(/** @type {Error} */ (error)?.message ?? error)]);
+      document.body.dataset.lists = 'failed';
+    }
+    input.value = '';
+    renderLists(await loadImported(api));
+  });
 }
 
 async function main() {
@@ -149,6 +201,7 @@ async function main() {
     armed = false;
     clear.textContent = msg('clearAll');
   });
+  await setUpLists();
   document.body.dataset.state = 'ready';
 }
 

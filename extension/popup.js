@@ -36,7 +36,8 @@ performance.mark('whither:popup-start');
  *   chain: ChainLink[], categories?: string[], requests: number, hosts: string[]}} Company
  * @typedef {{host: string, domain: string | null, entity: string | null, controller: string | null,
  *   jurisdiction: string | null, party: "first" | "same-owner" | "probably-own" | "third", requests: number, data_requests?: number,
- *   types?: Record<string, number>, ip?: string | null}} Host
+ *   types?: Record<string, number>, ip?: string | null,
+ *   imported?: {list: string, licence: string, owner: string, country?: string | null}}} Host
  * @typedef {{country: string, requests: number, companies: string[]}} Jurisdiction
  * @typedef {{requests: number, hosts: number, companies: number, jurisdictions: number,
  *   third_party_requests: number, unattributed_requests: number, data_requests?: number}} Totals
@@ -94,12 +95,26 @@ function hostItem(host, name) {
     data: { host: name, requests, party: host?.party ?? '' },
   },
   el('span', { className: 'host-name', text: name }),
+  host?.imported ? importedTag(host.imported) : null,
   el('span', { className: 'count' },
     data ? el('span', { className: 'data-tag', text: msg('hostData', [String(data)]) }) : null,
     data ? ' ' : null,
     el('span', { className: 'party', text: partyLabel(host?.party ?? '') }),
     ' ',
     el('span', { className: 'host-requests', text: requestsLabel(requests) })));
+}
+
+/**
+ * The owner (and country) that the person's own imported list gives a host the data does not know, labelled with
+ * the list and its licence and kept apart from Whither's own jurisdictions.
+ * @param {{list: string, licence: string, owner: string, country?: string | null}} answer
+ * @returns {HTMLElement}
+ */
+function importedTag(answer) {
+  const text = answer.country ? msg('importedOwnerCountry', [answer.owner, answer.country, answer.list])
+    : msg('importedOwner', [answer.owner, answer.list]);
+  return el('span', { className: 'imported-tag', text: ` ${text}`, title: msg('importedLicence', [answer.list, answer.licence]),
+    data: { importedOwner: answer.owner, importedList: answer.list } });
 }
 
 /**
