@@ -18,7 +18,7 @@ const UNKNOWN = 'cdn.unknown-widgets.example';
 const OWNER = 'Widget Holdings Ltd';
 const LIST = 'my-widgets.csv';
 /** Synthetic: an owner for the unknown host, and a false claim on a host Whither knows (never consulted). */
-const CSV = `domain,owner,country\nunknown-widgets.example,${OWNER},gb\ngoogle-analytics.com,Not Google,RU\n`;
+const CSV = `domain,owner,country\nunknown-widgets.example,${OWNER},nz\ngoogle-analytics.com,Not Google,NZ\n`;
 
 /** In the popup: the imported label of every host, by host name. */
 const READ_LABELS = `const out = {};
@@ -47,7 +47,7 @@ function assertLabelled(labels) {
   const l = labels[UNKNOWN];
   assert.equal(l.owner, OWNER);
   assert.equal(l.list, LIST);
-  assert.match(l.text, new RegExp(`${OWNER} \\(GB\\), per ${LIST.replace('.', '\\.')}`));
+  assert.match(l.text, new RegExp(`${OWNER} \\(NZ\\), per ${LIST.replace('.', '\\.')}`));
   assert.match(l.title, /licence not stated/);
 }
 
@@ -57,14 +57,14 @@ function assertReport(report, labelled) {
   assert.equal(host.entity, null);
   assert.equal(host.jurisdiction, null);
   if (labelled) {
-    assert.deepEqual(host.imported, { list: LIST, licence: 'licence not stated', owner: OWNER, country: 'GB' });
+    assert.deepEqual(host.imported, { list: LIST, licence: 'licence not stated', owner: OWNER, country: 'NZ' });
   } else {
     assert.equal(host.imported, undefined);
   }
   const ga = report.hosts.find((/** @type {any} */ h) => h.host === 'www.google-analytics.com');
   assert.equal(ga.entity, 'google');
   assert.equal(ga.imported, undefined);
-  assert.ok(!report.jurisdictions.some((/** @type {any} */ j) => j.country === 'GB' || j.country === 'RU'),
+  assert.ok(!report.jurisdictions.some((/** @type {any} */ j) => j.country === 'NZ'),
     "the list's countries stay apart from Whither's jurisdictions");
 }
 
