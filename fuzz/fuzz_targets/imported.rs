@@ -38,37 +38,79 @@ fuzz_target!(|input: (Input, Vec<String>)| {
         Input::Csv(name, rows) => {
             let text: String = rows
                 .iter()
-                .map(|r| format!("{},{},{}\n", r.domain, r.owner, r.country.as_deref().unwrap_or("")))
+                .map(|r| {
+                    format!(
+                        "{},{},{}\n",
+                        r.domain,
+                        r.owner,
+                        r.country.as_deref().unwrap_or("")
+                    )
+                })
                 .collect();
             (name, text.into_bytes())
         }
         Input::Disconnect(rows) => {
             let entities: serde_json::Map<String, serde_json::Value> = rows
                 .iter()
-                .map(|r| (r.owner.clone(), json!({"properties": [r.domain], "resources": []})))
+                .map(|r| {
+                    (
+                        r.owner.clone(),
+                        json!({"properties": [r.domain], "resources": []}),
+                    )
+                })
                 .collect();
-            ("entities.json".into(), json!({"entities": entities}).to_string().into_bytes())
+            (
+                "entities.json".into(),
+                json!({"entities": entities}).to_string().into_bytes(),
+            )
         }
         Input::DuckDuckGo(rows) => {
-            let domains: serde_json::Map<String, serde_json::Value> =
-                rows.iter().map(|r| (r.domain.clone(), json!(r.owner))).collect();
+            let domains: serde_json::Map<String, serde_json::Value> = rows
+                .iter()
+                .map(|r| (r.domain.clone(), json!(r.owner)))
+                .collect();
             let trackers: serde_json::Map<String, serde_json::Value> = rows
                 .iter()
-                .map(|r| (r.domain.clone(), json!({"owner": {"name": r.owner, "displayName": r.country}})))
+                .map(|r| {
+                    (
+                        r.domain.clone(),
+                        json!({"owner": {"name": r.owner, "displayName": r.country}}),
+                    )
+                })
                 .collect();
-            ("tds.json".into(), json!({"trackers": trackers, "domains": domains}).to_string().into_bytes())
+            (
+                "tds.json".into(),
+                json!({"trackers": trackers, "domains": domains})
+                    .to_string()
+                    .into_bytes(),
+            )
         }
         Input::Ghostery(rows) => {
             let orgs: serde_json::Map<String, serde_json::Value> = rows
                 .iter()
-                .map(|r| (r.owner.clone(), json!({"name": r.owner, "country": r.country})))
+                .map(|r| {
+                    (
+                        r.owner.clone(),
+                        json!({"name": r.owner, "country": r.country}),
+                    )
+                })
                 .collect();
             let patterns: serde_json::Map<String, serde_json::Value> = rows
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (i.to_string(), json!({"organization": r.owner, "domains": [r.domain]})))
+                .map(|(i, r)| {
+                    (
+                        i.to_string(),
+                        json!({"organization": r.owner, "domains": [r.domain]}),
+                    )
+                })
                 .collect();
-            ("trackerdb.json".into(), json!({"organizations": orgs, "patterns": patterns}).to_string().into_bytes())
+            (
+                "trackerdb.json".into(),
+                json!({"organizations": orgs, "patterns": patterns})
+                    .to_string()
+                    .into_bytes(),
+            )
         }
     };
     if let Ok(list) = imported::parse(&name, &bytes) {

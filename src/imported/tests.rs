@@ -1,3 +1,6 @@
+//! Unit tests of the imported lists: each format's parser on the synthetic fixtures, malformed files, limits, the
+//! stored form and the lookup.
+
 use super::*;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/imported/");
