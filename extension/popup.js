@@ -94,8 +94,8 @@ function hostItem(host, name) {
     title: [types, ip].filter(Boolean).join(' · '),
     data: { host: name, requests, party: host?.party ?? '' },
   },
-  el('span', { className: 'host-name', text: name }),
-  host?.imported ? importedTag(host.imported) : null,
+  host?.imported ? el('span', { className: 'host-main' }, el('span', { className: 'host-name', text: name }),
+    importedTag(host.imported)) : el('span', { className: 'host-name', text: name }),
   el('span', { className: 'count' },
     data ? el('span', { className: 'data-tag', text: msg('hostData', [String(data)]) }) : null,
     data ? ' ' : null,
@@ -113,7 +113,7 @@ function hostItem(host, name) {
 function importedTag(answer) {
   const text = answer.country ? msg('importedOwnerCountry', [answer.owner, answer.country, answer.list])
     : msg('importedOwner', [answer.owner, answer.list]);
-  return el('span', { className: 'imported-tag', text: ` ${text}`, title: msg('importedLicence', [answer.list, answer.licence]),
+  return el('span', { className: 'imported-tag', text, title: msg('importedLicence', [answer.list, answer.licence]),
     data: { importedOwner: answer.owner, importedList: answer.list } });
 }
 
