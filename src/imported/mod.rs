@@ -325,10 +325,15 @@ struct JsonEntity {
     display_name: Option<String>,
 }
 
+/// A tracker of DuckDuckGo (`owner`) or, in a Ghostery export that names them `trackers`, a pattern.
 #[derive(Deserialize)]
 struct DdgTracker {
     #[serde(default)]
     owner: Option<DdgOwner>,
+    #[serde(default)]
+    organization: Option<String>,
+    #[serde(default)]
+    domains: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -402,17 +407,26 @@ fn json(text: &str, b: &mut Builder) -> Result<(), String> {
             "Ghostery TrackerDB".to_string(),
             "CC BY-NC-SA 4.0",
         );
-        let patterns = file
-            .patterns
-            .as_ref()
-            .ok_or("a Ghostery export without \"patterns\"")?;
-        for p in patterns.values() {
-            let Some(org) = p.organization.as_deref().and_then(|id| orgs.get(id)) else {
+        let patterns: Vec<(Option<&str>, &[String])> = match (&file.patterns, &file.trackers) {
+            (Some(p), _) => p
+                .values()
+                .map(|p| (p.organization.as_deref(), &p.domains[..]))
+                .collect(),
+            (None, Some(t)) => t
+                .values()
+                .map(|t| (t.organization.as_deref(), &t.domains[..]))
+                .collect(),
+            (None, None) => {
+                return Err("a Ghostery export without \"patterns\" or \"trackers\"".into())
+            }
+        };
+        for (org, domains) in patterns {
+            let Some(org) = org.and_then(|id| orgs.get(id)) else {
                 continue; // a pattern without an organization names no owner
             };
             let name = org.name.as_deref().unwrap_or("");
             let country = org.country.as_deref().filter(|c| !c.is_empty());
-            for d in &p.domains {
+            for d in domains {
                 b.add(d, name, country)?;
             }
         }

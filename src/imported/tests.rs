@@ -94,6 +94,13 @@ fn ghostery_trackerdb_gives_the_organization_and_its_country() {
     );
     // A pattern without an organization names no owner.
     assert_eq!(owner(&l, "orphan.example"), None);
+    // The same export with its patterns under "trackers".
+    let text = String::from_utf8(fixture("trackerdb.json")).unwrap_or_default();
+    let renamed = parse(
+        "t.json",
+        text.replace("\"patterns\"", "\"trackers\"").as_bytes(),
+    );
+    assert_eq!(renamed.map(|r| r.domains), Ok(l.domains));
 }
 
 #[test]
@@ -191,7 +198,7 @@ fn malformed_files_are_clear_errors() {
         (b"{\"entities\": {\"A\": {\"properties\": [\"https://a.example/\"]}}}", "is not a domain"),
         (b"{\"entities\": {\"\": {\"properties\": [\"a.example\"]}}}", "no valid owner name"),
         (b"{\"entities\": {\"A\": {\"properties\": []}}}", "no domain"),
-        (b"{\"organizations\": {}}", "without \"patterns\""),
+        (b"{\"organizations\": {}}", "without \"patterns\" or \"trackers\""),
         (b"{\"organizations\": {\"o\": {\"name\": \"O\", \"country\": \"Sweden\"}}, \"patterns\": {\"p\": {\"organization\": \"o\", \"domains\": [\"a.example\"]}}}", "not an ISO 3166-1 alpha-2"),
         (b"{\"trackers\": {\"a.example\": {\"owner\": 5}}}", "not a list this can read"),
         (deep.as_bytes(), "nested deeper than 32"),
