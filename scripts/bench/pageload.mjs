@@ -6,7 +6,7 @@
 // Firefox is not measured here: its temporary add-on install needs a WebDriver session per profile, which costs
 // more than the effect being measured.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,13 @@ const PAIRS = Number(process.env.PAIRS ?? 10);
 // BASELINE=/path/to/another/unpacked/Whither adds a fourth arm, to compare two versions side by side in one run.
 // PROFILE=1 prints a CPU profile of Whither's service worker during one load instead (where its time goes).
 const BASELINE = process.env.BASELINE ? path.resolve(process.env.BASELINE) : null;
+// The peer (../shared/peers/privacybadger, an unmodified copy of Privacy Badger's MV3 build; PEER=/path for another
+// copy) is an arm of every run: a missing copy is an error, not a silent omission (PEER=0 runs without it).
+const PEER = process.env.PEER === '0' ? null
+  : path.resolve(process.env.PEER ?? new URL('../../../shared/peers/privacybadger/', import.meta.url).pathname);
+if (PEER && !existsSync(path.join(PEER, 'manifest.json'))) {
+  throw new Error(`Privacy Badger not found at ${PEER} (../shared/peers/privacybadger; PEER=0 runs without the peer)`);
+}
 const HOSTS = 100;
 const RESOURCES = 500;
 const PAGE_HOST = 'www.bench-site.example';
@@ -155,9 +162,10 @@ function printProfile(profile) {
 }
 
 /** One load of the page in a fresh profile; returns its load time (navigation start → load event end), ms. */
-async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ arm, profileWorker = false) {
+async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline' | 'badger'} */ arm, profileWorker = false) {
   const withWhither = arm === 'whither' || arm === 'baseline';
-  const dir = arm === 'whither' ? CHROME_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE) : stub;
+  const dir = arm === 'whither' ? CHROME_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE)
+    : arm === 'badger' ? /** @type {string} */ (PEER) : stub;
   const profile = await mkdtemp(path.join(tmpdir(), 'whither-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath, headless: true, ignoreHTTPSErrors: true,
@@ -172,7 +180,11 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
     let requests = -1;
     /** @type {null | (() => Promise<any>)} */
     let stopProfile = null;
-    if (arm !== 'without') {
+    if (arm === 'badger') {
+      // Privacy Badger in its default state: its worker running (it opens its welcome page on install: closed).
+      await (context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker'));
+      for (const p of context.pages()) if (!p.url().startsWith('about:')) await p.close();
+    } else if (arm !== 'without') {
       // Wait until the background answers, so that it sees the page from its first request.
       const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
       const ext = await context.newPage();
@@ -187,8 +199,11 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
     await page.addInitScript(() => performance.setResourceTimingBufferSize(10_000));
     await quiet();
     const cpu0 = browserCpuMs();
+    const received0 = server.siteRequests().length;
     await page.goto(PAGE, { waitUntil: 'load' });
     const cpuMs = browserCpuMs() - cpu0;
+    // What reached the server during the load (the page and what no extension blocked).
+    const received = server.siteRequests().length - received0;
     if (stopProfile) printProfile(await stopProfile());
     const ms = await page.evaluate(() => {
       const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
@@ -205,7 +220,7 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
         return r?.totals?.requests ?? 0;
       }, PAGE);
     }
-    return { ms, loaded, requests, cpuMs };
+    return { ms, loaded, requests, cpuMs, received };
   } finally {
     await context.close();
     await rm(profile, { recursive: true, force: true, maxRetries: 5 });
@@ -221,27 +236,36 @@ if (process.env.PROFILE === '1') {
 }
 
 /** @type {Record<string, number[]>} */
-const times = { without: [], stub: [], whither: [], baseline: [] };
+const times = { without: [], stub: [], whither: [], baseline: [], badger: [] };
 /** @type {Record<string, number[]>} */
-const cpu = { without: [], stub: [], whither: [], baseline: [] };
+const cpu = { without: [], stub: [], whither: [], baseline: [], badger: [] };
+/** @type {Record<string, number[]>} requests that reached the server per load */
+const received = { without: [], stub: [], whither: [], baseline: [], badger: [] };
 /** @type {Record<string, number[]>} */
-const ratios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}) };
+const ratios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}), ...(PEER ? { badger: [] } : {}) };
 /** @type {Record<string, number[]>} */
-const cpuRatios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}) };
+const cpuRatios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}), ...(PEER ? { badger: [] } : {}) };
+/** @type {number[]} Privacy Badger's CPU over no extension's, per round */
+const badgerCpu = [];
 const t0 = performance.now();
-const ARMS = /** @type {('without' | 'stub' | 'whither' | 'baseline')[]} */ (['without', 'stub', 'whither',
-  ...(BASELINE ? ['baseline'] : [])]);
+const ARMS = /** @type {('without' | 'stub' | 'whither' | 'baseline' | 'badger')[]} */ (['without', 'stub', 'whither',
+  ...(BASELINE ? ['baseline'] : []), ...(PEER ? ['badger'] : [])]);
 for (let i = 0; i < (process.env.CHROMIUM === '0' ? 0 : PAIRS); i++) {
   // Rotate the order, so that no arm always profits from a warm disk cache or a quieter moment.
   const order = ARMS.map((_, k) => ARMS[(k + i) % ARMS.length]);
-  /** @type {Record<string, {ms: number, loaded: number, requests: number}>} */
+  /** @type {Record<string, {ms: number, loaded: number, requests: number, cpuMs: number, received: number}>} */
   const r = {};
   for (const arm of order) r[arm] = await load(arm);
   for (const arm of ARMS) {
-    if (r[arm].loaded < RESOURCES) throw new Error(`${arm}: the page loaded ${r[arm].loaded} of ${RESOURCES} resources`);
+    // Privacy Badger may block some of the page: it loads what it lets through.
+    if (arm !== 'badger' && r[arm].loaded < RESOURCES) {
+      throw new Error(`${arm}: the page loaded ${r[arm].loaded} of ${RESOURCES} resources`);
+    }
     times[arm].push(r[arm].ms);
     cpu[arm].push(r[arm].cpuMs);
+    received[arm].push(r[arm].received);
   }
+  if (PEER) badgerCpu.push(r.badger.cpuMs / r.without.cpuMs);
   if (r.whither.requests < RESOURCES) throw new Error(`Whither counted ${r.whither.requests} requests, not ${RESOURCES}+`);
   for (const other of Object.keys(ratios)) {
     ratios[other].push(r.whither.ms / r[other].ms);
@@ -265,6 +289,13 @@ if (times.whither.length) {
     console.log(`  median CPU ratio Whither / ${name.padEnd(7)}: ${median(rs).toFixed(3)}  ` +
       `(per round: ${rs.map((x) => x.toFixed(2)).join(' ')})`);
   }
+  if (PEER) {
+    console.log(`  Privacy Badger (${PEER}): median load ${median(times.badger).toFixed(0)} ms, CPU ` +
+      `${median(cpu.badger).toFixed(0)} ms; CPU ratio Privacy Badger / without ${median(badgerCpu).toFixed(3)} ` +
+      `(per round: ${badgerCpu.map((x) => x.toFixed(2)).join(' ')})`);
+  }
+  console.log(`  requests that reached the server per load (median; the page ${RESOURCES + 1}): ` +
+    ARMS.map((a) => `${a} ${median(received[a])}`).join(', '));
 }
 
 // Firefox: a fresh profile per load would go through a WebDriver session and an add-on install each time, which
