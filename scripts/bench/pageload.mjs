@@ -38,8 +38,21 @@ if (missing.length) throw new Error(`build the extension first (make build): mis
 const executablePath = chromiumPath();
 if (!executablePath) throw new Error('Chromium not found (apt-get install chromium)');
 
-// The site: one page, 5 resources (images, scripts, a stylesheet) on each of 100 third-party hosts.
-const hosts = thirdParties().slice(0, HOSTS).map(([d], i) => (i % 2 ? `cdn.${d}` : d));
+// PAGE_KIND=protect (default): the page's hosts are the 100 most prevalent third parties (trackers, which a peer
+// like Privacy Badger blocks in part). PAGE_KIND=observe: hosts no peer blocks — public CDNs and font hosts, CDN
+// customer hosts (cloudfront.net, akamaized.net) and the site's own static hosts — so that every arm loads the same.
+const PAGE_KIND = process.env.PAGE_KIND ?? 'protect';
+if (!['protect', 'observe'].includes(PAGE_KIND)) throw new Error(`PAGE_KIND is protect or observe, not ${PAGE_KIND}`);
+const CDNS = ['fonts.googleapis.com', 'fonts.gstatic.com', 'ajax.googleapis.com', 'cdnjs.cloudflare.com',
+  'cdn.jsdelivr.net', 'unpkg.com', 'code.jquery.com', 'stackpath.bootstrapcdn.com', 'maxcdn.bootstrapcdn.com',
+  'use.fontawesome.com', 'cdn.shopify.com', 'static.wixstatic.com', 'upload.wikimedia.org', 'images.unsplash.com',
+  's3.amazonaws.com', 'cdn.statically.io', 'fastly.jsdelivr.net', 'cdn.skypack.dev', 'esm.sh', 'ka-f.fontawesome.com'];
+const observeHosts = [...CDNS,
+  ...Array.from({ length: 40 }, (_, i) => `d${(1000 + i * 37).toString(36)}xyz.cloudfront.net`),
+  ...Array.from({ length: 40 }, (_, i) => `static${i}.bench-site.example`)];
+// The site: one page, 5 resources (images, scripts, a stylesheet) on each of 100 hosts.
+const hosts = PAGE_KIND === 'observe' ? observeHosts.slice(0, HOSTS)
+  : thirdParties().slice(0, HOSTS).map(([d], i) => (i % 2 ? `cdn.${d}` : d));
 const tags = [];
 /** @type {Record<string, string | Uint8Array>} */
 const files = {};
@@ -273,7 +286,7 @@ for (let i = 0; i < (process.env.CHROMIUM === '0' ? 0 : PAIRS); i++) {
   }
 }
 if (times.whither.length) {
-  console.log(`page load, headless Chromium, ${RESOURCES} subresources from ${HOSTS} hosts, ${PAIRS} rounds of fresh ` +
+  console.log(`page load (${PAGE_KIND} page), headless Chromium, ${RESOURCES} subresources from ${HOSTS} hosts, ${PAIRS} rounds of fresh ` +
     `profiles (${((performance.now() - t0) / 1000).toFixed(0)} s; target: with / without <= 1.02)`);
   console.log(`  median load: without extensions ${median(times.without).toFixed(0)} ms, with a no-op webRequest stub ` +
     `${median(times.stub).toFixed(0)} ms, with Whither ${median(times.whither).toFixed(0)} ms` +
