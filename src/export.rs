@@ -44,7 +44,8 @@ pub fn report_csv(report: &Report) -> String {
         .or(report.page.host.as_deref())
         .unwrap_or("");
     let mut out = String::from(
-        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests\n",
+        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests,\
+         blocked_requests\n",
     );
     let name = |id: Option<&str>| {
         id.and_then(db::entity_by_id)
@@ -71,6 +72,7 @@ pub fn report_csv(report: &Report) -> String {
                 h.jurisdiction.unwrap_or(""),
                 &h.requests.to_string(),
                 &h.data_requests.to_string(),
+                &h.blocked_requests.to_string(),
             ],
         );
     }
@@ -85,7 +87,8 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
     let dates: FnvMap<u32, String> = days.iter().map(|d| (d.day, day_string(d.day))).collect();
     let date = |day: u32| dates.get(&day).map_or("", String::as_str);
     let mut out = String::from(
-        "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts\n",
+        "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts,\
+         blocked_requests\n",
     );
     for group in pairs.chunk_by(Pair::same_site) {
         let site = group
@@ -134,6 +137,7 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                     &r.count.requests.to_string(),
                     &r.count.data.to_string(),
                     &r.hosts.join(" "),
+                    &r.count.blocked.to_string(),
                 ],
             );
         }
@@ -227,7 +231,7 @@ mod tests {
             csv.contains("1970-01-11,1970-01-12,news.example,yandex,"),
             "{csv}"
         );
-        assert!(csv.contains(",,,,,2,0,www.news.example\n"), "{csv}");
+        assert!(csv.contains(",,,,,2,0,www.news.example,0\n"), "{csv}");
     }
 
     #[test]
@@ -247,10 +251,12 @@ mod tests {
                 let mut rows: Vec<String> = history_csv(h, day, day)
                     .lines()
                     .map(|row| {
+                        // The hosts, then the blocked requests.
+                        let (row, blocked) = row.rsplit_once(',').unwrap_or((row, ""));
                         let (head, hosts) = row.rsplit_once(',').unwrap_or((row, ""));
                         let mut hosts: Vec<&str> = hosts.split(' ').collect();
                         hosts.sort_unstable();
-                        format!("{head},{}", hosts.join(" "))
+                        format!("{head},{},{blocked}", hosts.join(" "))
                     })
                     .collect();
                 rows.sort();

@@ -2,8 +2,8 @@
 //!
 //! Modules, each using only those before it (no module imports one that imports it back):
 //! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`db`] → [`entity`], [`jurisdiction`] →
-//! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
-//! [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
+//! [`watchlist`] → [`settings`] → [`attribution`] → [`rules`] → [`report`] → [`tracker`], [`har`] → [`history`] →
+//! [`export`], [`view`] → [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
 //!
 //! Features: `details` (notes, history and references of every entity, for the CLI); `background` and `pages` (the
 //! bindings of the two shipped wasm modules: src/wasm/); `testing` (both, plus the wasm exports that only tests and
@@ -20,8 +20,11 @@ pub mod entity;
 pub mod jurisdiction;
 pub mod watchlist;
 
+pub mod settings;
+
 pub mod attribution;
 pub mod report;
+pub mod rules;
 
 pub mod har;
 pub mod tracker;

@@ -78,6 +78,8 @@ struct HostStat {
     data_requests: u32,
     types: [u32; TYPES.len()],
     ip: Option<String>,
+    /// Requests the browser blocked (never sent; not in `requests`).
+    blocked: u32,
 }
 
 impl HostStat {
@@ -97,6 +99,29 @@ impl HostStat {
             }
         }
     }
+
+    /// A request counted as sent was blocked after all: it moves from the sent requests to the blocked ones.
+    fn count_blocked_after_all(&mut self, req: &Request<'_>) {
+        let type_idx = type_index(req.type_name);
+        self.requests = self.requests.saturating_sub(1);
+        if let Some(n) = self.types.get_mut(type_idx) {
+            *n = n.saturating_sub(1);
+        }
+        if carries_data(req.method, type_idx) {
+            self.data_requests = self.data_requests.saturating_sub(1);
+        }
+        self.blocked = self.blocked.saturating_add(1);
+    }
+}
+
+/// Where a request's URL is counted.
+enum Slot<'a> {
+    /// A non-network scheme: not a request.
+    NonNetwork,
+    /// Not parseable into a host, or beyond [`MAX_HOSTS`]: counted, not itemised.
+    Unparseable,
+    Overflow,
+    Host(&'a mut HostStat),
 }
 
 /// One page visit of one tab: what its requests went to. Grows with distinct hosts, not with requests.
@@ -110,6 +135,8 @@ pub struct Visit {
     unparseable: u32,
     /// Requests to hosts beyond [`MAX_HOSTS`].
     overflow: u32,
+    /// Blocked requests that are not itemised (unparseable URLs, hosts beyond [`MAX_HOSTS`]).
+    blocked_other: u32,
 }
 
 /// A request as the report needs it.
@@ -134,6 +161,7 @@ impl Visit {
             hosts: HashMap::new(),
             unparseable: 0,
             overflow: 0,
+            blocked_other: 0,
         }
     }
 
@@ -141,33 +169,27 @@ impl Visit {
         &self.page_url
     }
 
-    /// Counts one request. Requests to non-network schemes (data:, blob:, extension pages) never leave the machine
-    /// and are not counted; the return value says whether anything changed.
-    pub fn record(&mut self, req: &Request<'_>) -> bool {
+    /// The slot of a request's host, created when first seen (the host's owner looked up once).
+    fn slot(&mut self, url: &str) -> Slot<'_> {
         // Fast path: a host already counted in this visit, as written in the URL, needs no normalisation.
-        let raw = match host::authority(req.url) {
-            Ok(host::Authority::NonNetwork(_)) => return false,
+        let raw = match host::authority(url) {
+            Ok(host::Authority::NonNetwork(_)) => return Slot::NonNetwork,
             Ok(host::Authority::Host(raw)) => raw,
-            Err(_) => {
-                self.unparseable = self.unparseable.saturating_add(1);
-                return true;
-            }
+            Err(_) => return Slot::Unparseable,
         };
-        if let Some(stat) = self.hosts.get_mut(raw) {
-            stat.count(req);
-            return true;
+        if self.hosts.contains_key(raw) {
+            return match self.hosts.get_mut(raw) {
+                Some(stat) => Slot::Host(stat),
+                None => Slot::Unparseable,
+            };
         }
         let parsed = match host::normalise(raw) {
             Ok(h) => h,
-            Err(_) => {
-                self.unparseable = self.unparseable.saturating_add(1);
-                return true;
-            }
+            Err(_) => return Slot::Unparseable,
         };
         if !self.hosts.contains_key(&parsed.name) {
             if self.hosts.len() >= MAX_HOSTS {
-                self.overflow = self.overflow.saturating_add(1);
-                return true;
+                return Slot::Overflow;
             }
             let owner = attribution::owner(&parsed);
             let stat = HostStat {
@@ -177,11 +199,69 @@ impl Visit {
                 data_requests: 0,
                 types: [0; TYPES.len()],
                 ip: None,
+                blocked: 0,
             };
             self.hosts.insert(parsed.name.clone(), stat);
         }
-        if let Some(stat) = self.hosts.get_mut(&parsed.name) {
-            stat.count(req);
+        match self.hosts.get_mut(&parsed.name) {
+            Some(stat) => Slot::Host(stat),
+            None => Slot::Unparseable,
+        }
+    }
+
+    /// Counts one request. Requests to non-network schemes (data:, blob:, extension pages) never leave the machine
+    /// and are not counted; the return value says whether anything changed.
+    pub fn record(&mut self, req: &Request<'_>) -> bool {
+        match self.slot(req.url) {
+            Slot::NonNetwork => return false,
+            Slot::Unparseable => self.unparseable = self.unparseable.saturating_add(1),
+            Slot::Overflow => self.overflow = self.overflow.saturating_add(1),
+            Slot::Host(stat) => stat.count(req),
+        }
+        true
+    }
+
+    /// Counts a request that the browser blocked (a content blocker's rule: it never left the browser). It is not
+    /// one of the visit's `requests`; its host is listed with its blocked requests.
+    pub fn record_blocked(&mut self, req: &Request<'_>) -> bool {
+        match self.slot(req.url) {
+            Slot::NonNetwork => return false,
+            Slot::Unparseable | Slot::Overflow => {
+                self.blocked_other = self.blocked_other.saturating_add(1)
+            }
+            Slot::Host(stat) => stat.blocked = stat.blocked.saturating_add(1),
+        }
+        true
+    }
+
+    /// A request already counted with [`Visit::record`] was blocked after all (Chromium and Firefox report the
+    /// start of a request before their blocking rules stop it): it moves to the blocked requests.
+    pub fn record_blocked_after_all(&mut self, req: &Request<'_>) -> bool {
+        self.unsend(req, true)
+    }
+
+    /// A request already counted with [`Visit::record`] was blocked after all, and it is the retry of a blocked
+    /// request counted already: it is no longer counted at all.
+    pub fn forget_blocked_retry(&mut self, req: &Request<'_>) -> bool {
+        self.unsend(req, false)
+    }
+
+    fn unsend(&mut self, req: &Request<'_>, count_blocked: bool) -> bool {
+        let add = u32::from(count_blocked);
+        match self.slot(req.url) {
+            Slot::NonNetwork => return false,
+            Slot::Unparseable => {
+                self.unparseable = self.unparseable.saturating_sub(1);
+                self.blocked_other = self.blocked_other.saturating_add(add);
+            }
+            Slot::Overflow => {
+                self.overflow = self.overflow.saturating_sub(1);
+                self.blocked_other = self.blocked_other.saturating_add(add);
+            }
+            Slot::Host(stat) => {
+                stat.count_blocked_after_all(req);
+                stat.blocked = stat.blocked.saturating_sub(1 - add);
+            }
         }
         true
     }
@@ -250,6 +330,7 @@ impl Visit {
             hosts: self.hosts.len() as u64,
             overflow_requests: u64::from(self.overflow),
             unattributed_requests: u64::from(self.unparseable) + u64::from(self.overflow),
+            blocked_requests: u64::from(self.blocked_other),
             ..Totals::default()
         };
         let mut companies: Vec<db::EntityIndex> = Vec::new();
@@ -257,16 +338,19 @@ impl Visit {
         for stat in self.hosts.values() {
             let requests = u64::from(stat.requests);
             totals.data_requests += u64::from(stat.data_requests);
+            totals.blocked_requests += u64::from(stat.blocked);
             if self.party(stat) == Party::Third {
                 totals.third_party_requests += requests;
             }
             match stat.owner.filter(|o| db::entity(o.entity).is_some()) {
-                Some(owner) => {
+                // Companies and jurisdictions that received requests (a blocked one received none).
+                Some(owner) if requests > 0 => {
                     companies.push(owner.entity);
                     if let Some(c) = db::entity(owner.controller) {
                         *jurisdictions.entry(c.country).or_default() += requests;
                     }
                 }
+                Some(_) => {}
                 None => totals.unattributed_requests += requests,
             }
         }
@@ -279,11 +363,19 @@ impl Visit {
         (totals, jurisdictions)
     }
 
+    /// The registrable domain of the visit's page (its host when it has none): the site that blocking rules
+    /// trust or pause.
+    pub fn site(&self) -> Option<&str> {
+        let page = self.page.as_ref()?;
+        Some(page.domain.as_deref().unwrap_or(&page.name))
+    }
+
     /// The report of this visit, in the documented format, deterministically ordered.
     pub fn report(&self) -> Report {
         let mut hosts: Vec<HostRow> = Vec::with_capacity(self.hosts.len());
         let mut companies: BTreeMap<db::EntityIndex, CompanyRow> = BTreeMap::new();
-        let mut jurisdictions: BTreeMap<&'static str, (u64, BTreeSet<&'static str>)> =
+        // country → (requests, blocked requests, companies)
+        let mut jurisdictions: BTreeMap<&'static str, (u64, u64, BTreeSet<&'static str>)> =
             BTreeMap::new();
         // The totals are the summary's (one definition of what they count; a test checks the rows agree).
         let (totals, _) = self.summary();
@@ -291,6 +383,7 @@ impl Visit {
         for stat in self.hosts.values() {
             let party = self.party(stat);
             let requests = u64::from(stat.requests);
+            let blocked = u64::from(stat.blocked);
             let entity = stat.owner.and_then(|o| db::entity(o.entity));
             let controller = stat.owner.and_then(|o| db::entity(o.controller));
             let jurisdiction = controller.map(|c| c.country);
@@ -304,9 +397,11 @@ impl Visit {
                     chain: entity::chain(owner.entity),
                     categories: Vec::new(),
                     requests: 0,
+                    blocked_requests: 0,
                     hosts: Vec::new(),
                 });
                 row.requests += requests;
+                row.blocked_requests += blocked;
                 row.hosts.push(stat.host.name.clone());
                 for c in owner.categories {
                     if !row.categories.contains(c) {
@@ -316,7 +411,8 @@ impl Visit {
                 if let Some(j) = jurisdiction {
                     let entry = jurisdictions.entry(j).or_default();
                     entry.0 += requests;
-                    entry.1.insert(e.id);
+                    entry.1 += blocked;
+                    entry.2.insert(e.id);
                 }
             }
             let types = TYPES
@@ -334,6 +430,7 @@ impl Visit {
                 party,
                 requests,
                 data_requests: u64::from(stat.data_requests),
+                blocked_requests: blocked,
                 types,
                 ip: stat.ip.clone(),
             });
@@ -341,6 +438,7 @@ impl Visit {
         hosts.sort_by(|a, b| {
             b.requests
                 .cmp(&a.requests)
+                .then_with(|| b.blocked_requests.cmp(&a.blocked_requests))
                 .then_with(|| a.host.cmp(&b.host))
         });
         let mut companies: Vec<CompanyRow> = companies.into_values().collect();
@@ -348,18 +446,25 @@ impl Visit {
             c.hosts.sort();
             c.categories.sort_unstable();
         }
-        companies.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.id.cmp(b.id)));
+        companies.sort_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| b.blocked_requests.cmp(&a.blocked_requests))
+                .then_with(|| a.id.cmp(b.id))
+        });
         let mut jurisdictions: Vec<JurisdictionRow> = jurisdictions
             .into_iter()
-            .map(|(country, (requests, ids))| JurisdictionRow {
+            .map(|(country, (requests, blocked, ids))| JurisdictionRow {
                 country,
                 requests,
+                blocked_requests: blocked,
                 companies: ids.into_iter().collect(),
             })
             .collect();
         jurisdictions.sort_by(|a, b| {
             b.requests
                 .cmp(&a.requests)
+                .then_with(|| b.blocked_requests.cmp(&a.blocked_requests))
                 .then_with(|| a.country.cmp(b.country))
         });
 
@@ -407,6 +512,13 @@ impl Visit {
                 .collect(),
             bad: self.unparseable,
             overflow: self.overflow,
+            blocked: self
+                .hosts
+                .values()
+                .filter(|s| s.blocked > 0)
+                .map(|s| (s.host.name.clone(), s.blocked))
+                .collect(),
+            blocked_other: self.blocked_other,
         };
         serde_json::to_string(&state).unwrap_or_default()
     }
@@ -430,6 +542,16 @@ impl Visit {
         let mut visit = Visit::new(&state.page);
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
+        visit.blocked_other = state.blocked_other;
+        let mut blocked = state.blocked;
+        if blocked
+            .keys()
+            .any(|name| !state.hosts.iter().any(|h| &h.0 == name))
+        {
+            return Err(
+                "visit state counts blocked requests of a host it does not list".to_string(),
+            );
+        }
         for (name, requests, data_requests, types, ip) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
@@ -446,6 +568,7 @@ impl Visit {
                 }
             }
             let owner = attribution::owner(&parsed);
+            let blocked = blocked.remove(&name).unwrap_or(0);
             visit.hosts.insert(
                 name,
                 HostStat {
@@ -455,6 +578,7 @@ impl Visit {
                     data_requests,
                     types: counts,
                     ip,
+                    blocked,
                 },
             );
         }
@@ -474,6 +598,15 @@ struct VisitState {
     bad: u32,
     #[serde(default)]
     overflow: u32,
+    /// Blocked requests per host (hosts of `hosts`), when there are any.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    blocked: BTreeMap<String, u32>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    blocked_other: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -505,12 +638,15 @@ pub struct Totals {
     pub unattributed_requests: u64,
     pub data_requests: u64,
     pub overflow_requests: u64,
+    /// Requests the browser blocked (never sent; not in `requests`).
+    pub blocked_requests: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct JurisdictionRow {
     pub country: &'static str,
     pub requests: u64,
+    pub blocked_requests: u64,
     pub companies: Vec<&'static str>,
 }
 
@@ -524,6 +660,7 @@ pub struct CompanyRow {
     pub chain: Vec<ChainLink>,
     pub categories: Vec<&'static str>,
     pub requests: u64,
+    pub blocked_requests: u64,
     pub hosts: Vec<String>,
 }
 
@@ -537,6 +674,7 @@ pub struct HostRow {
     pub party: Party,
     pub requests: u64,
     pub data_requests: u64,
+    pub blocked_requests: u64,
     pub types: BTreeMap<&'static str, u32>,
     pub ip: Option<String>,
 }
@@ -569,6 +707,9 @@ impl Report {
             "{} requests to {} companies under {} jurisdictions; {} to third parties, {} carried data, {} unattributed.",
             t.requests, t.companies, t.jurisdictions, t.third_party_requests, t.data_requests, t.unattributed_requests
         );
+        if t.blocked_requests > 0 {
+            let _ = writeln!(out, "{} requests blocked.", t.blocked_requests);
+        }
         for j in &self.jurisdictions {
             let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
             let _ = writeln!(
@@ -586,7 +727,12 @@ impl Report {
                     .iter()
                     .map(|l| format!("{} ({})", l.name, l.country))
                     .collect();
-                let _ = writeln!(out, "  {:>5}  {}", c.requests, chain.join(" → "));
+                let blocked = if c.blocked_requests > 0 {
+                    format!(" ({} blocked)", c.blocked_requests)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(out, "  {:>5}  {}{blocked}", c.requests, chain.join(" → "));
                 let _ = writeln!(out, "         {}", c.hosts.join(", "));
             }
         }

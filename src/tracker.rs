@@ -44,7 +44,34 @@ pub struct Event {
     pub ip: Option<String>,
     #[serde(default)]
     pub document_url: Option<String>,
+    /// The error of an `error` stage (onErrorOccurred's `error`).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// When the browser saw the request (ms since the epoch).
+    #[serde(default)]
+    pub time_stamp: Option<f64>,
 }
+
+/// The errors with which the browsers report a request that a content blocker's rule stopped (Whither's
+/// declarativeNetRequest rules, or another extension's): Chromium's `net::ERR_BLOCKED_BY_CLIENT` and Firefox's
+/// `NS_ERROR_ABORT` (Firefox reports loads that a page or a navigation cancels as `NS_BINDING_ABORTED`).
+pub const BLOCKED_ERRORS: [&str; 2] = ["net::ERR_BLOCKED_BY_CLIENT", "NS_ERROR_ABORT"];
+
+/// Whether an event says the browser blocked its request.
+pub fn is_blocked(ev: &Event) -> bool {
+    ev.stage == Stage::Error
+        && ev
+            .error
+            .as_deref()
+            .is_some_and(|e| BLOCKED_ERRORS.contains(&e))
+}
+
+/// How long after a blocked request another blocked request of the same URL and type is the same one tried again
+/// (Firefox's speculative preload of a script or image is blocked, and then the document's own load of it).
+pub const BLOCKED_RETRY_MS: f64 = 2_000.0;
+
+/// Blocked requests remembered per tab to recognise a retry.
+const RECENT_BLOCKED: usize = 64;
 
 /// What the tab remembers of one request, so that each is counted once whatever stages arrive, and in whatever
 /// order: a restarted Chromium worker can deliver a request's completion before its start.
@@ -69,12 +96,32 @@ struct Tab {
     /// requestId → the request's current hop.
     seen: HashMap<String, Seen>,
     next_order: u64,
+    /// The latest blocked requests of the visit: (hash of URL and type, time stamp).
+    recent_blocked: Vec<(u64, f64)>,
 }
 
 impl Tab {
     fn start_visit(&mut self, url: &str) {
         self.visit = Some(Visit::new(url));
         self.seq = self.seq.wrapping_add(1);
+        self.recent_blocked.clear();
+    }
+
+    /// Whether a blocked request is the retry of one blocked just before (it is not counted again); remembers it.
+    fn blocked_retry(&mut self, ev: &Event) -> bool {
+        let Some(at) = ev.time_stamp.filter(|t| t.is_finite()) else {
+            return false;
+        };
+        let key = crate::hash::fnv1a(format!("{}\n{}", ev.type_name, ev.url).as_bytes());
+        let retry = self
+            .recent_blocked
+            .iter()
+            .any(|&(k, t)| k == key && (at - t).abs() <= BLOCKED_RETRY_MS);
+        if self.recent_blocked.len() >= RECENT_BLOCKED {
+            self.recent_blocked.remove(0);
+        }
+        self.recent_blocked.push((key, at));
+        retry
     }
 
     fn count(&mut self, ev: &Event) -> bool {
@@ -129,7 +176,49 @@ impl Tab {
         }
     }
 
+    fn request<'a>(ev: &'a Event) -> Request<'a> {
+        Request {
+            url: &ev.url,
+            type_name: &ev.type_name,
+            method: &ev.method,
+            ip: ev.ip.as_deref(),
+        }
+    }
+
+    /// A request the browser blocked: counted once as blocked (a hop counted as sent at its start moves to the
+    /// blocked requests; the retry of a request blocked just before is not counted again).
+    fn blocked(&mut self, ev: &Event) -> bool {
+        let retry = self.blocked_retry(ev);
+        if let Some(seen) = self.known(ev) {
+            if seen.done {
+                return false;
+            }
+            seen.done = true;
+            let seq = seen.seq;
+            let current = seq == self.seq;
+            return match self.visit.as_mut().filter(|_| current) {
+                // Counted at its start: not a request after all, and not a blocked one either.
+                Some(v) if retry => v.forget_blocked_retry(&Tab::request(ev)),
+                Some(v) => v.record_blocked_after_all(&Tab::request(ev)),
+                None => false,
+            };
+        }
+        if self.visit.is_none() {
+            self.start_visit(ev.document_url.as_deref().unwrap_or(""));
+        }
+        let changed = !retry
+            && self
+                .visit
+                .as_mut()
+                .is_some_and(|v| v.record_blocked(&Tab::request(ev)));
+        self.remember(ev, true);
+        changed
+    }
+
     fn event(&mut self, ev: &Event) -> bool {
+        if is_blocked(ev) && ev.type_name != "main_frame" {
+            return self.blocked(ev);
+        }
         let main_frame = ev.type_name == "main_frame";
         let known = self.known(ev).is_some();
         // A top-level navigation starts a new visit; a main-frame event whose start was lost starts one too,
@@ -295,6 +384,7 @@ impl Tracker {
                 seq: state.seq,
                 seen,
                 next_order,
+                recent_blocked: Vec::new(),
             },
         );
         Ok(())
@@ -314,11 +404,141 @@ mod tests {
             method: "GET".into(),
             ip: None,
             document_url: None,
+            error: None,
+            time_stamp: None,
         }
     }
 
     fn requests(t: &Tracker, tab: i64) -> u64 {
         t.report(tab).map_or(0, |r| r.totals.requests)
+    }
+
+    fn blocked_ev(id: &str, url: &str, type_name: &str, error: &str, at: f64) -> Event {
+        Event {
+            error: Some(error.into()),
+            time_stamp: Some(at),
+            ..ev(Stage::Error, id, url, type_name)
+        }
+    }
+
+    #[test]
+    fn a_blocked_request_counts_once_as_blocked_in_either_browser() {
+        let mut t = Tracker::new();
+        t.event(
+            1,
+            &ev(
+                Stage::Before,
+                "1",
+                "https://www.news.example/",
+                "main_frame",
+            ),
+        );
+        // Chromium: the start, then net::ERR_BLOCKED_BY_CLIENT.
+        t.event(
+            1,
+            &ev(
+                Stage::Before,
+                "2",
+                "https://mc.yandex.ru/metrika/tag.js",
+                "script",
+            ),
+        );
+        assert_eq!(requests(&t, 1), 2);
+        t.event(
+            1,
+            &blocked_ev(
+                "2",
+                "https://mc.yandex.ru/metrika/tag.js",
+                "script",
+                "net::ERR_BLOCKED_BY_CLIENT",
+                1_000.0,
+            ),
+        );
+        // Firefox: its speculative load is blocked, then the document's own load of the same image.
+        for (id, at) in [("3", 1_010.0), ("4", 1_070.0)] {
+            t.event(
+                1,
+                &ev(
+                    Stage::Before,
+                    id,
+                    "https://mc.yandex.ru/watch/1.gif",
+                    "image",
+                ),
+            );
+            t.event(
+                1,
+                &blocked_ev(
+                    id,
+                    "https://mc.yandex.ru/watch/1.gif",
+                    "image",
+                    "NS_ERROR_ABORT",
+                    at,
+                ),
+            );
+        }
+        // Only the error, its start lost with a stopped worker; and a stage repeated.
+        let late = blocked_ev(
+            "5",
+            "https://mc.yandex.ru/watch/2.gif",
+            "image",
+            "NS_ERROR_ABORT",
+            1_100.0,
+        );
+        t.event(1, &late);
+        t.event(1, &late);
+        // Another error is a request that was made.
+        t.event(
+            1,
+            &ev(
+                Stage::Before,
+                "6",
+                "https://www.google-analytics.com/g",
+                "ping",
+            ),
+        );
+        t.event(
+            1,
+            &Event {
+                error: Some("net::ERR_CONNECTION_REFUSED".into()),
+                ..ev(
+                    Stage::Error,
+                    "6",
+                    "https://www.google-analytics.com/g",
+                    "ping",
+                )
+            },
+        );
+        let check = |t: &Tracker| {
+            let Some(r) = t.report(1) else {
+                panic!("no report")
+            };
+            assert_eq!((r.totals.requests, r.totals.blocked_requests), (2, 3));
+            let yandex = r.hosts.iter().find(|h| h.host == "mc.yandex.ru");
+            assert_eq!(
+                yandex.map(|h| (h.requests, h.blocked_requests)),
+                Some((0, 3))
+            );
+            assert!(yandex.is_some_and(|h| h.types.is_empty()));
+            let company = r.companies.iter().find(|c| c.id == "yandex");
+            assert_eq!(
+                company.map(|c| (c.requests, c.blocked_requests)),
+                Some((0, 3))
+            );
+            let ru = r.jurisdictions.iter().find(|j| j.country == "RU");
+            assert_eq!(ru.map(|j| (j.requests, j.blocked_requests)), Some((0, 3)));
+            // Sent to one company under one jurisdiction: the blocked one received nothing.
+            assert_eq!((r.totals.companies, r.totals.jurisdictions), (1, 1));
+            assert_eq!(t.summary(1).map(|s| s.1), Some(vec![("US", 1)]));
+        };
+        check(&t);
+        // The state written for a restarted background keeps the blocked requests.
+        let mut u = Tracker::new();
+        assert_eq!(
+            u.import_tab(1, &t.export_tab(1).unwrap_or_default()),
+            Ok(())
+        );
+        check(&u);
+        assert!(u.import_tab(2, r#"{"seq":1,"visit":"{\"v\":1,\"page\":\"https://a.example/\",\"hosts\":[],\"blocked\":{\"b.example\":1}}","seen":[]}"#).is_err());
     }
 
     #[test]

@@ -307,6 +307,8 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
         method: "GET".into(),
         ip: None,
         document_url: None,
+        error: None,
+        time_stamp: None,
     };
     t.event(1, &main);
     for (i, (input, _)) in table.iter().enumerate() {
@@ -319,6 +321,8 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
                 method: input.chars().take(10).collect(),
                 ip: Some(input.chars().take(50).collect()),
                 document_url: Some(input.clone()),
+                error: Some(input.chars().take(30).collect()),
+                time_stamp: None,
             };
             t.event(1, &ev);
         }
