@@ -3,7 +3,7 @@
 //! Modules, each using only those before it (no module imports one that imports it back):
 //! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`db`] → [`entity`], [`jurisdiction`] →
 //! [`watchlist`] → [`settings`] → [`attribution`] → [`rules`] → [`report`] → [`tracker`], [`har`] → [`history`] →
-//! [`export`], [`view`] → [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
+//! [`export`], [`options`], [`view`] → [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
 //!
 //! Features: `details` (notes, history and references of every entity, for the CLI); `background` and `pages` (the
 //! bindings of the two shipped wasm modules: src/wasm/); `testing` (both, plus the wasm exports that only tests and
@@ -32,6 +32,7 @@ pub mod tracker;
 pub mod history;
 
 pub mod export;
+pub mod options;
 pub mod view;
 
 pub mod stats;
