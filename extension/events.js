@@ -14,6 +14,7 @@
  * @property {string} [documentUrl]
  * @property {number} [frameId]
  * @property {number} [timeStamp]
+ * @property {string} [error] onErrorOccurred's error (a blocked request: src/tracker.rs `BLOCKED_ERRORS`)
  */
 
 /** @typedef {"before" | "redirect" | "response" | "completed" | "error"} Stage */
@@ -35,7 +36,7 @@ export const STAGES = Object.freeze({
 
 /** Fields of webRequest details that the core reads (docs/wasm-api.md). */
 const EVENT_FIELDS = /** @type {const} */ ([
-  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp',
+  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp', 'error',
 ]);
 
 /**

@@ -1,6 +1,8 @@
-// Whither's user settings (options page): home jurisdiction, watchlist, history on/off and retention, recording in
-// private windows. Stored as one object under `settings` in storage.local; every reader goes through
-// `normalizeSettings`, so a malformed or partial stored value still yields valid settings.
+// Readers of the plain fields of Whither's settings (home jurisdiction, watchlist, history on/off and retention,
+// recording in private windows) for the pages and the recorder. The settings are one versioned value under `settings`
+// in storage.local (docs/settings.md); the core validates, migrates and writes it (src/settings.rs, through the
+// background's `changeSettings` message: extension/blocking.js). Reading here never writes: a malformed or partial
+// stored value still yields valid plain fields.
 
 /** Key of the settings in storage.local. */
 export const SETTINGS_KEY = 'settings';
@@ -81,14 +83,6 @@ export async function loadSettings(api) {
   } catch {
     return defaultSettings(locale);
   }
-}
-
-/**
- * @param {typeof chrome} api
- * @param {Settings} settings
- */
-export async function saveSettings(api, settings) {
-  await api.storage.local.set({ [SETTINGS_KEY]: normalizeSettings(settings, api.i18n?.getUILanguage?.()) });
 }
 
 /** Key prefix of a stored history day in storage.local (`history:<day number>`). */

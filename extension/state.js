@@ -22,6 +22,7 @@ import { createCoalescer, createSerialQueue } from './queue.js';
  * @property {number} jurisdictions
  * @property {number} third_party_requests
  * @property {number} [data_requests]
+ * @property {number} [blocked_requests] requests the browser blocked (never sent)
  */
 
 /**

@@ -51,6 +51,18 @@ export function dataPhrase(getMessage, dataRequests, locale) {
 }
 
 /**
+ * " 4 requests were blocked." (after the summary sentence), or "" when none was.
+ * @param {(name: string, substitutions?: string | string[]) => string} getMessage
+ * @param {number} blocked
+ * @param {string} [locale]
+ * @returns {string}
+ */
+export function blockedPhrase(getMessage, blocked, locale) {
+  if (!blocked) return '';
+  return getMessage('summaryBlocked', [countPhrase(getMessage, 'countRequests', blocked, locale)]);
+}
+
+/**
  * "N requests to M companies under K jurisdictions", localised with `getMessage` (plural forms from
  * `Intl.PluralRules`: messages `countRequests_one`, `countRequests_other`, …).
  * @param {(name: string, substitutions?: string | string[]) => string} getMessage

@@ -217,7 +217,12 @@ pub fn search_controllers(
         .filter_map(|(i, _)| EntityIndex::try_from(i).ok())
         .map(|i| company(i, counts, controlled))
         .collect();
-    found.sort_by(|a, b| b.domains.cmp(&a.domains).then(a.name.cmp(b.name)));
+    found.sort_unstable_by(|a, b| {
+        b.domains
+            .cmp(&a.domains)
+            .then(a.name.cmp(b.name))
+            .then(a.id.cmp(b.id))
+    });
     found.truncate(SEARCH_LIMIT);
     found
 }

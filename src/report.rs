@@ -495,12 +495,15 @@ impl Visit {
             hosts: hosts
                 .into_iter()
                 .map(|s| {
-                    let types = TYPES
+                    let mut types: BTreeMap<String, u32> = TYPES
                         .iter()
                         .zip(s.types.iter())
                         .filter(|(_, &n)| n > 0)
                         .map(|(&t, &n)| (t.to_string(), n))
                         .collect();
+                    if s.blocked > 0 {
+                        types.insert(BLOCKED_KEY.to_string(), s.blocked);
+                    }
                     (
                         s.host.name.clone(),
                         s.requests,
@@ -512,12 +515,6 @@ impl Visit {
                 .collect(),
             bad: self.unparseable,
             overflow: self.overflow,
-            blocked: self
-                .hosts
-                .values()
-                .filter(|s| s.blocked > 0)
-                .map(|s| (s.host.name.clone(), s.blocked))
-                .collect(),
             blocked_other: self.blocked_other,
         };
         serde_json::to_string(&state).unwrap_or_default()
@@ -543,16 +540,7 @@ impl Visit {
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
         visit.blocked_other = state.blocked_other;
-        let mut blocked = state.blocked;
-        if blocked
-            .keys()
-            .any(|name| !state.hosts.iter().any(|h| &h.0 == name))
-        {
-            return Err(
-                "visit state counts blocked requests of a host it does not list".to_string(),
-            );
-        }
-        for (name, requests, data_requests, types, ip) in state.hosts {
+        for (name, requests, data_requests, mut types, ip) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
             if parsed.name != name || parsed.kind == HostKind::NonNetwork {
@@ -560,6 +548,7 @@ impl Visit {
                     "visit state host {name:?} is not a normalised host"
                 ));
             }
+            let blocked = types.remove(BLOCKED_KEY).unwrap_or(0);
             let mut counts = [0u32; TYPES.len()];
             for (t, n) in types {
                 let i = type_index(&t);
@@ -568,7 +557,6 @@ impl Visit {
                 }
             }
             let owner = attribution::owner(&parsed);
-            let blocked = blocked.remove(&name).unwrap_or(0);
             visit.hosts.insert(
                 name,
                 HostStat {
@@ -586,8 +574,12 @@ impl Visit {
     }
 }
 
-/// A persisted host: (host, requests, data requests, {type: count}, ip).
+/// A persisted host: (host, requests, data requests, {type: count}, ip); the requests the browser blocked are counted
+/// under [`BLOCKED_KEY`] among the types (not a resource type's name).
 type HostState = (String, u32, u32, BTreeMap<String, u32>, Option<String>);
+
+/// The key of a persisted host's blocked requests in its type counts.
+const BLOCKED_KEY: &str = "(blocked)";
 
 #[derive(Serialize, Deserialize)]
 struct VisitState {
@@ -598,9 +590,6 @@ struct VisitState {
     bad: u32,
     #[serde(default)]
     overflow: u32,
-    /// Blocked requests per host (hosts of `hosts`), when there are any.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    blocked: BTreeMap<String, u32>,
     #[serde(default, skip_serializing_if = "is_zero")]
     blocked_other: u32,
 }

@@ -57,14 +57,14 @@ pub struct Blocking {
 }
 
 /// Something in a stored value that was ignored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Notice {
     /// The setting (`home`, `watchlist`, `blocking.companies`, or the unknown key itself).
     pub key: String,
     /// What was ignored (the entry or the value, as written).
     pub value: String,
     /// `unknown-key`, `unknown-entry`, `invalid-value` or `too-many`.
-    pub kind: &'static str,
+    pub kind: String,
 }
 
 /// A stored value read: the settings and what was ignored in it.
@@ -75,19 +75,15 @@ pub struct Parsed {
 }
 
 /// One change of the settings, as the extension's pages ask for it (docs/settings.md, "Changes").
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Change {
     /// `set-home`, `set-history`, `set-retention`, `set-private-windows`, `set-blocking`, `list` (add `text` to
     /// `list` when `on`, else remove it), `block-company` (adds `text` to the blocked companies and turns blocking
     /// on), `trust-site` (trusts site `text` when `on`, else no longer).
     pub op: String,
-    #[serde(default)]
     pub list: String,
-    #[serde(default)]
     pub text: String,
-    #[serde(default)]
     pub on: bool,
-    #[serde(default)]
     pub number: u32,
 }
 
@@ -291,11 +287,11 @@ fn toggle(list: &mut Vec<String>, entry: &str, on: bool, max: usize) -> Result<(
     Ok(())
 }
 
-fn notice(key: &str, value: &str, kind: &'static str) -> Notice {
+fn notice(key: &str, value: &str, kind: &str) -> Notice {
     Notice {
         key: key.to_string(),
         value: value.to_string(),
-        kind,
+        kind: kind.to_string(),
     }
 }
 
@@ -305,7 +301,7 @@ fn valid_list(
     items: Vec<String>,
     max: usize,
     notices: &mut Vec<Notice>,
-    valid: impl Fn(&str) -> Option<String>,
+    valid: fn(&str) -> Option<String>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for item in items {
@@ -526,7 +522,7 @@ mod tests {
         let named: Vec<(&str, &str, &str)> = p
             .notices
             .iter()
-            .map(|n| (n.key.as_str(), n.value.as_str(), n.kind))
+            .map(|n| (n.key.as_str(), n.value.as_str(), n.kind.as_str()))
             .collect();
         assert_eq!(
             named,

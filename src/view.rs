@@ -179,11 +179,17 @@ impl JurisdictionGroup {
                 g.companies.push(c.id);
             }
         }
-        // Stable: controllers with equal requests keep the order of their first company.
-        controllers.sort_by(|a, b| {
+        // Controllers with equal requests keep the order of their first company (the report's).
+        let first = |g: &ControllerGroup| {
+            members
+                .iter()
+                .position(|c| g.companies.first() == Some(&c.id))
+        };
+        controllers.sort_unstable_by(|a, b| {
             b.requests
                 .cmp(&a.requests)
                 .then(b.blocked_requests.cmp(&a.blocked_requests))
+                .then(first(a).cmp(&first(b)))
         });
         JurisdictionGroup {
             country,
@@ -346,16 +352,14 @@ impl PopupView {
     pub fn for_settings(report: Report, settings: &Settings, paused: &Paused) -> PopupView {
         let mut view = PopupView::new(report, &settings.watchlist());
         let report = &view.report;
-        let mut third: BTreeMap<&'static str, u64> = BTreeMap::new();
-        for h in report.hosts.iter().filter(|h| h.party == Party::Third) {
-            if let Some(j) = h.jurisdiction {
-                *third.entry(j).or_default() += h.requests;
-            }
-        }
         view.home_line = HomeLine::new(
             &settings.home,
             report.totals.third_party_requests,
-            third.iter().map(|(k, v)| (*k, *v)),
+            report
+                .hosts
+                .iter()
+                .filter(|h| h.party == Party::Third)
+                .filter_map(|h| Some((h.jurisdiction?, h.requests))),
         );
         let site = report.page.domain.clone().or(report.page.host.clone());
         view.blocking = PageBlocking {
@@ -368,14 +372,12 @@ impl PopupView {
         };
         if settings.blocking.enabled {
             let choice = Choice::of(settings);
-            let companies: BTreeMap<&str, &CompanyRow> =
-                report.companies.iter().map(|c| (c.id, c)).collect();
             for group in &mut view.groups {
                 for controller in &mut group.controllers {
-                    let rows: Vec<&CompanyRow> = controller
+                    let rows: Vec<&CompanyRow> = report
                         .companies
                         .iter()
-                        .filter_map(|id| companies.get(id).copied())
+                        .filter(|c| controller.companies.contains(&c.id))
                         .collect();
                     (controller.blocked_by, controller.unblock) =
                         blocked_by(&choice, settings, &rows);

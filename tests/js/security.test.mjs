@@ -63,7 +63,7 @@ test('the manifest: strict CSP, no remote sources, only used permissions', () =>
   const csp = manifest.content_security_policy.extension_pages;
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|https?:|\*|data:|blob:/);
-  assert.deepEqual([...manifest.permissions].sort(), ['storage', 'webRequest']);
+  assert.deepEqual([...manifest.permissions].sort(), ['declarativeNetRequest', 'storage', 'webRequest']);
   assert.deepEqual(manifest.host_permissions, ['<all_urls>']);
   assert.equal(manifest.content_scripts, undefined, 'no content scripts');
   assert.equal(manifest.externally_connectable, undefined, 'no messages from web pages or other extensions');

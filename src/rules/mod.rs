@@ -14,8 +14,18 @@ use crate::entity;
 use crate::hash::{fnv1a, FnvMap};
 use crate::settings::{site_of, Settings};
 use crate::watchlist::{Group, Watchlist};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+#[cfg(test)]
+use serde::Deserialize;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A set of listed domains (the same map type as the database's domain index: one instance of its code in the
+/// wasm).
+type Set = FnvMap<&'static str, &'static str>;
+
+fn set_of(domains: impl IntoIterator<Item = &'static str>) -> Set {
+    domains.into_iter().map(|d| (d, d)).collect()
+}
 
 /// Version of the rules' layout: part of the fingerprint, so that a new layout replaces the installed rules.
 pub const RULES_VERSION: u32 = 1;
@@ -209,7 +219,7 @@ fn listed() -> Vec<Listed> {
 
 /// The nearest listed strict ancestor of each listed domain that has one (`a.b.example` → `b.example`).
 fn parents(all: &[Listed]) -> FnvMap<&'static str, &'static str> {
-    let names: FnvMap<&'static str, ()> = all.iter().map(|d| (d.domain, ())).collect();
+    let names = set_of(all.iter().map(|d| d.domain));
     let mut out = FnvMap::default();
     for d in all {
         let mut rest = d.domain;
@@ -235,7 +245,8 @@ fn ancestors<'a>(
 }
 
 /// One declarativeNetRequest rule (`Rule` of both browsers' APIs).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 pub struct Rule {
     pub id: u32,
     pub priority: u32,
@@ -243,14 +254,16 @@ pub struct Rule {
     pub condition: Condition,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 pub struct Action {
     /// `block` or `allowAllRequests`.
     #[serde(rename = "type")]
     pub kind: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct Condition {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -306,11 +319,11 @@ fn covering(
     domains: &[&'static str],
     parents: &FnvMap<&'static str, &'static str>,
 ) -> Vec<&'static str> {
-    let set: BTreeSet<&str> = domains.iter().copied().collect();
+    let set = set_of(domains.iter().copied());
     domains
         .iter()
         .copied()
-        .filter(|d| !ancestors(parents, d).any(|a| set.contains(a)))
+        .filter(|d| !ancestors(parents, d).any(|a| set.contains_key(a)))
         .collect()
 }
 
@@ -321,35 +334,41 @@ impl BlockList {
         if choice.is_empty() {
             return Ok(BlockList::default());
         }
-        let all = listed();
+        let mut all = listed();
         let parents = parents(&all);
-        let mut own: BTreeMap<EntityIndex, Vec<&'static str>> = BTreeMap::new();
-        let mut blocked: BTreeMap<EntityIndex, Vec<&'static str>> = BTreeMap::new();
+        let listed_names: Vec<&'static str> = all.iter().map(|d| d.domain).collect();
+        // By controller (stable: each controller's domains stay sorted).
+        all.sort_unstable_by(|a, b| a.controller.cmp(&b.controller).then(a.domain.cmp(b.domain)));
         let mut domains = Vec::new();
-        for d in &all {
-            own.entry(d.controller).or_default().push(d.domain);
-            if choice.blocks(d) {
-                blocked.entry(d.controller).or_default().push(d.domain);
-                domains.push(d.domain);
-            }
-        }
         // Controllers of one site share the first group; every other controller has its own.
         let mut groups = vec![RuleGroup {
             blocked: Vec::new(),
             initiators: Vec::new(),
         }];
-        for (controller, list) in blocked {
-            let mine = own.get(&controller).map(Vec::as_slice).unwrap_or(&[]);
-            let sites: BTreeSet<Option<String>> = mine.iter().map(|d| site_of(d)).collect();
-            let one_site = sites.len() == 1 && sites.iter().all(Option::is_some);
+        for mine in all.chunk_by(|a, b| a.controller == b.controller) {
+            let list: Vec<&'static str> = mine
+                .iter()
+                .filter(|d| choice.blocks(d))
+                .map(|d| d.domain)
+                .collect();
+            if list.is_empty() {
+                continue;
+            }
+            domains.extend(list.iter().copied());
+            let first = mine.first().and_then(|d| site_of(d.domain));
+            let one_site = first.is_some() && mine.iter().all(|d| site_of(d.domain) == first);
             match groups.first_mut() {
                 Some(shared) if one_site => shared.blocked.extend(list),
-                _ => groups.push(RuleGroup {
-                    blocked: list,
-                    initiators: covering(mine, &parents),
-                }),
+                _ => {
+                    let own: Vec<&'static str> = mine.iter().map(|d| d.domain).collect();
+                    groups.push(RuleGroup {
+                        blocked: list,
+                        initiators: covering(&own, &parents),
+                    })
+                }
             }
         }
+        domains.sort_unstable();
         let mut rules: Vec<Rule> = Vec::new();
         let mut id = 0u32;
         let mut next_id = || {
@@ -359,15 +378,14 @@ impl BlockList {
         for chunk in choice.trusted_sites.chunks(MAX_DOMAINS_PER_RULE) {
             rules.push(allow_all(next_id(), TRUST_PRIORITY, chunk));
         }
-        let listed_names: Vec<&'static str> = all.iter().map(|d| d.domain).collect();
         for group in groups.iter().filter(|g| !g.blocked.is_empty()) {
             for (request, excluded) in layers(group, &listed_names, &parents) {
                 for chunk in request.chunks(MAX_DOMAINS_PER_RULE) {
-                    let chunk_set: BTreeSet<&str> = chunk.iter().copied().collect();
+                    let chunk_set = set_of(chunk.iter().copied());
                     let excluded: Vec<&str> = excluded
                         .iter()
                         .copied()
-                        .filter(|e| ancestors(&parents, e).any(|a| chunk_set.contains(a)))
+                        .filter(|e| ancestors(&parents, e).any(|a| chunk_set.contains_key(a)))
                         .collect();
                     rules.push(Rule {
                         id: next_id(),
@@ -471,40 +489,41 @@ fn layers(
     listed_names: &[&'static str],
     parents: &FnvMap<&'static str, &'static str>,
 ) -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
-    let in_group: BTreeSet<&str> = group.blocked.iter().copied().collect();
+    let in_group = set_of(group.blocked.iter().copied());
     let mut pending: Vec<&'static str> = group.blocked.clone();
     pending.sort_unstable();
     let mut out = Vec::new();
     while !pending.is_empty() {
-        let now: BTreeSet<&str> = pending.iter().copied().collect();
+        let now = set_of(pending.iter().copied());
         // Below a domain of this layer, above it a listed domain the group does not block: a later layer.
         let (conflicts, layer): (Vec<&'static str>, Vec<&'static str>) =
             pending.iter().copied().partition(|d| {
                 let mut outside = false;
                 ancestors(parents, d).any(|a| {
-                    outside |= !in_group.contains(a);
-                    outside && now.contains(a)
+                    outside |= !in_group.contains_key(a);
+                    outside && now.contains_key(a)
                 })
             });
-        let layer_set: BTreeSet<&str> = layer.iter().copied().collect();
+        let layer_set = set_of(layer.iter().copied());
         let excluded: Vec<&'static str> = listed_names
             .iter()
             .copied()
             .filter(|e| {
-                !in_group.contains(e) && ancestors(parents, e).any(|a| layer_set.contains(a))
+                !in_group.contains_key(e)
+                    && ancestors(parents, e).any(|a| layer_set.contains_key(a))
             })
             .collect();
         // Only the outermost of the domains of each kind is needed (subdomains match).
         let excluded = covering(&excluded, parents);
-        let excluded_set: BTreeSet<&str> = excluded.iter().copied().collect();
+        let excluded_set = set_of(excluded.iter().copied());
         let request: Vec<&'static str> = layer
             .iter()
             .copied()
             .filter(|d| {
                 // Covered by a domain of the layer with no exclusion in between.
                 !ancestors(parents, d)
-                    .take_while(|a| !excluded_set.contains(a))
-                    .any(|a| layer_set.contains(a))
+                    .take_while(|a| !excluded_set.contains_key(a))
+                    .any(|a| layer_set.contains_key(a))
             })
             .collect();
         out.push((request, excluded));
@@ -517,38 +536,28 @@ fn layers(
 }
 
 /// The sites on which blocking is paused (storage.session, docs/blocking.md): until the person resumes it, or the
-/// browser restarts, or Whither is reloaded or updated (the browser forgets session rules then).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// browser restarts, or Whither is reloaded or updated (the browser forgets session rules then). Stored as text, one
+/// site a line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Paused {
-    pub v: u32,
     pub sites: Vec<String>,
 }
 
 impl Paused {
-    /// The paused sites of a stored value; anything malformed is none.
-    pub fn parse(json: &str) -> Paused {
-        serde_json::from_str::<Paused>(json)
-            .ok()
-            .filter(|p| p.v == 1)
-            .map(|p| {
-                let mut sites: Vec<String> = Vec::new();
-                for s in p.sites.iter().filter_map(|s| site_of(s)) {
-                    if !sites.contains(&s) && sites.len() < MAX_PAUSED_SITES {
-                        sites.push(s);
-                    }
-                }
-                Paused { v: 1, sites }
-            })
-            .unwrap_or(Paused {
-                v: 1,
-                sites: Vec::new(),
-            })
+    /// The paused sites of a stored value; lines that are not sites are left out.
+    pub fn parse(text: &str) -> Paused {
+        let mut sites: Vec<String> = Vec::new();
+        for s in text.lines().filter_map(site_of) {
+            if !sites.contains(&s) && sites.len() < MAX_PAUSED_SITES {
+                sites.push(s);
+            }
+        }
+        Paused { sites }
     }
 
     /// Pauses or resumes blocking on a site; an error for something that is not a site.
     pub fn set(&mut self, site: &str, paused: bool) -> Result<(), String> {
         let site = site_of(site).ok_or_else(|| format!("{site:?} is not a site"))?;
-        self.v = 1;
         let at = self.sites.iter().position(|s| *s == site);
         match (paused, at) {
             (true, None) if self.sites.len() < MAX_PAUSED_SITES => self.sites.push(site),
@@ -565,8 +574,9 @@ impl Paused {
         self.sites.iter().any(|s| s == site)
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The stored form: one site a line.
+    pub fn to_text(&self) -> String {
+        self.sites.join("\n")
     }
 
     /// The session rules: `allowAllRequests` for the paused sites' pages, above every dynamic rule.
@@ -626,361 +636,4 @@ impl Counts {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn choice(j: &[&str], g: &[&str], c: &[&str], k: &[&str], t: &[&str]) -> Choice {
-        match Choice::parse(j, g, c, k, t) {
-            Ok(c) => c,
-            Err(e) => panic!("{e:?}"),
-        }
-    }
-
-    fn compile(c: &Choice) -> BlockList {
-        match BlockList::compile(c) {
-            Ok(b) => b,
-            Err(e) => panic!("{e}"),
-        }
-    }
-
-    /// Whether the rules block a request to `host` from a frame of `initiator` (the top document of a tab on site
-    /// `top`), as the browsers match them: the highest priority wins, and `allowAllRequests` on the main frame allows
-    /// everything in the tab.
-    fn blocked(rules: &[Rule], host: &str, initiator: &str, top: &str) -> bool {
-        let under = |name: &str, list: &[String]| {
-            list.iter()
-                .any(|d| name == d || name.ends_with(&format!(".{d}")))
-        };
-        let site = |h: &str| site_of(h).unwrap_or_default();
-        let mut best: Option<(u32, bool)> = None;
-        for r in rules {
-            let c = &r.condition;
-            let matches = match r.action.kind.as_str() {
-                "allowAllRequests" => under(top, &c.request_domains),
-                _ => {
-                    under(host, &c.request_domains)
-                        && !under(host, &c.excluded_request_domains)
-                        && !under(initiator, &c.excluded_initiator_domains)
-                        && (c.domain_type.as_deref() != Some("thirdParty")
-                            || site(host) != site(initiator))
-                }
-            };
-            if matches && best.is_none_or(|(p, _)| r.priority > p) {
-                best = Some((r.priority, r.action.kind == "block"));
-            }
-        }
-        best.is_some_and(|(_, block)| block)
-    }
-
-    #[test]
-    fn blocking_alphabet_never_breaks_its_own_sites() {
-        let list = compile(&choice(&[], &[], &["alphabet"], &[], &[]));
-        let r = &list.rules;
-        assert!(blocked(
-            r,
-            "www.google-analytics.com",
-            "www.news.example",
-            "www.news.example"
-        ));
-        assert!(blocked(
-            r,
-            "stats.g.doubleclick.net",
-            "www.news.example",
-            "www.news.example"
-        ));
-        // youtube.com on google.com, and Google's analytics on YouTube: the same controller.
-        assert!(!blocked(
-            r,
-            "www.youtube.com",
-            "www.google.com",
-            "www.google.com"
-        ));
-        assert!(!blocked(
-            r,
-            "www.google-analytics.com",
-            "www.youtube.com",
-            "www.youtube.com"
-        ));
-        // The page's own site.
-        assert!(!blocked(
-            r,
-            "fonts.google.com",
-            "www.google.com",
-            "www.google.com"
-        ));
-        // Others are not touched.
-        assert!(!blocked(
-            r,
-            "mc.yandex.ru",
-            "www.news.example",
-            "www.news.example"
-        ));
-        for rule in r {
-            assert_eq!(
-                rule.condition.excluded_resource_types,
-                ["main_frame"],
-                "main frames are never blocked"
-            );
-            assert_eq!(rule.condition.domain_type.as_deref(), Some("thirdParty"));
-        }
-    }
-
-    #[test]
-    fn trusted_sites_allow_everything_on_them_only() {
-        let list = compile(&choice(&["RU"], &[], &[], &[], &["news.example"]));
-        let r = &list.rules;
-        assert!(blocked(
-            r,
-            "mc.yandex.ru",
-            "www.shop.example",
-            "www.shop.example"
-        ));
-        assert!(!blocked(
-            r,
-            "mc.yandex.ru",
-            "www.news.example",
-            "www.news.example"
-        ));
-        // Also from a third party's frame on the trusted site.
-        assert!(!blocked(
-            r,
-            "mc.yandex.ru",
-            "ads.example",
-            "www.news.example"
-        ));
-        let trust = r.first().map(|r| (r.action.kind.as_str(), r.priority));
-        assert_eq!(trust, Some(("allowAllRequests", TRUST_PRIORITY)));
-        assert_eq!(list.trusted_sites, ["news.example"]);
-        // Pausing a site: a session rule above everything.
-        let mut paused = Paused::default();
-        assert!(paused.set("https://www.shop.example/a", true).is_ok());
-        let mut all = r.clone();
-        all.extend(paused.rules());
-        assert!(!blocked(
-            &all,
-            "mc.yandex.ru",
-            "www.shop.example",
-            "www.shop.example"
-        ));
-        assert!(blocked(
-            &all,
-            "mc.yandex.ru",
-            "www.other.example",
-            "www.other.example"
-        ));
-        assert_eq!(Paused::parse(&paused.to_json()), paused);
-        assert_eq!(Paused::parse("{").sites.len(), 0);
-        assert!(paused.set("10.0.0.1", true).is_err());
-        assert!(paused.set("shop.example", false).is_ok() && paused.sites.is_empty());
-    }
-
-    #[test]
-    fn groups_and_categories_block_what_they_name() {
-        let outside = compile(&choice(&[], &["outside-eea"], &[], &[], &[]));
-        let r = &outside.rules;
-        assert!(blocked(
-            r,
-            "mc.yandex.ru",
-            "www.news.example",
-            "www.news.example"
-        ));
-        assert!(blocked(
-            r,
-            "connect.facebook.net",
-            "www.news.example",
-            "www.news.example"
-        ));
-        assert!(
-            !blocked(
-                r,
-                "static.criteo.net",
-                "www.news.example",
-                "www.news.example"
-            ),
-            "Criteo is French"
-        );
-        let ads = compile(&choice(&[], &[], &[], &["analytics"], &[]));
-        assert!(blocked(
-            &ads.rules,
-            "mc.yandex.ru",
-            "www.news.example",
-            "www.news.example"
-        ));
-        assert!(ads.domains.len() < outside.domains.len());
-        // The options page's counts agree with what the rules block.
-        let counts = Counts::new();
-        assert_eq!(counts.group(Group::OutsideEea), outside.domains.len());
-        assert_eq!(
-            counts.by_category.get("analytics").copied(),
-            Some(ads.domains.len())
-        );
-        let ru = compile(&choice(&["RU"], &[], &[], &[], &[]));
-        assert_eq!(counts.by_country.get("RU").copied(), Some(ru.domains.len()));
-        let Some(alphabet) = db::entity_by_id("alphabet") else {
-            panic!("alphabet")
-        };
-        let a = compile(&choice(&[], &[], &["alphabet"], &[], &[]));
-        assert_eq!(counts.entity(alphabet), a.domains.len());
-        assert!(BlockList::compile(&Choice::default()).is_ok_and(|b| b.rules.is_empty()));
-    }
-
-    #[test]
-    fn the_largest_choice_fits_both_browsers() {
-        // Everything outside the EU/EEA, with a thousand trusted sites.
-        let sites: Vec<String> = (0..MAX_DOMAINS_PER_RULE)
-            .map(|i| format!("site{i}.example"))
-            .collect();
-        let sites: Vec<&str> = sites.iter().map(String::as_str).collect();
-        let list = compile(&choice(
-            &[],
-            &["outside-eea", "no-adequacy"],
-            &[],
-            &[],
-            &sites,
-        ));
-        assert!(
-            list.rules.len() <= MAX_DYNAMIC_RULES,
-            "{} rules",
-            list.rules.len()
-        );
-        let mut ids: Vec<u32> = list.rules.iter().map(|r| r.id).collect();
-        ids.dedup();
-        assert_eq!(ids, (1..=list.rules.len() as u32).collect::<Vec<_>>());
-        for r in &list.rules {
-            let c = &r.condition;
-            assert!(
-                !c.request_domains.is_empty() && c.request_domains.len() <= MAX_DOMAINS_PER_RULE
-            );
-            for d in c
-                .request_domains
-                .iter()
-                .chain(&c.excluded_request_domains)
-                .chain(&c.excluded_initiator_domains)
-            {
-                assert!(
-                    d.is_ascii() && !d.is_empty() && d == &d.to_ascii_lowercase(),
-                    "{d:?}"
-                );
-            }
-        }
-        // Every blocked domain is blocked by the rules, and every other listed domain is not.
-        let blocked_set: BTreeSet<&str> = list.domains.iter().copied().collect();
-        for d in db::DOMAINS.iter() {
-            let host = format!("x.{}", d.domain);
-            let want = blocked_set.contains(d.domain)
-                && db::owner(&crate::host::parse(&host).unwrap_or_else(|_| panic!("{host}")))
-                    .map(|o| o.domain)
-                    == Some(d.domain);
-            if want {
-                assert!(
-                    blocked(
-                        &list.rules,
-                        &host,
-                        "www.elsewhere.example",
-                        "www.elsewhere.example"
-                    ),
-                    "{host}"
-                );
-            }
-        }
-        // The JSON the browsers receive.
-        let json = list.rules_json();
-        let back: Vec<Rule> = serde_json::from_str(&json).unwrap_or_default();
-        assert_eq!(back, list.rules);
-        assert!(json.len() < 2_000_000, "{} bytes", json.len());
-    }
-
-    #[test]
-    fn every_listed_domain_is_blocked_as_its_owner_decides() {
-        // Block each controller alone and check every listed domain's hosts against the owner lookup: nested domains
-        // of other owners are excluded, and a controller's domain below them is blocked again.
-        let all = listed();
-        let parents = parents(&all);
-        let nested: Vec<&Listed> = all
-            .iter()
-            .filter(|d| parents.contains_key(d.domain))
-            .collect();
-        for d in nested {
-            let Some(parent) = parents.get(d.domain) else {
-                continue;
-            };
-            let Some(p) = all.iter().find(|x| x.domain == *parent) else {
-                continue;
-            };
-            if p.controller == d.controller {
-                continue;
-            }
-            let Some(pc) = db::entity(p.controller) else {
-                continue;
-            };
-            let list = compile(&choice(&[], &[], &[pc.id], &[], &[]));
-            let host = format!("x.{}", d.domain);
-            let owner_blocked = d.chain.contains(&p.controller);
-            assert_eq!(
-                blocked(
-                    &list.rules,
-                    &host,
-                    "www.elsewhere.example",
-                    "www.elsewhere.example"
-                ),
-                owner_blocked,
-                "{host} under {parent} ({})",
-                pc.id
-            );
-            assert!(blocked(
-                &list.rules,
-                &format!("x.{parent}"),
-                "www.elsewhere.example",
-                "www.elsewhere.example"
-            ));
-        }
-    }
-
-    #[test]
-    fn unknown_entries_are_errors_that_name_them() {
-        let e = Choice::parse(
-            &["ZZ", "RU"],
-            &["nine-eyes"],
-            &["no-such-company-zz"],
-            &["astrology"],
-            &["a..b"],
-        )
-        .err();
-        let kinds: Vec<&str> = e.iter().flatten().map(|u| u.kind).collect();
-        assert_eq!(
-            kinds,
-            ["jurisdiction", "group", "company", "category", "site"]
-        );
-        let text = e
-            .iter()
-            .flatten()
-            .map(|u| u.to_string())
-            .collect::<Vec<_>>()
-            .join("; ");
-        assert!(
-            text.contains("\"ZZ\"") && text.contains("five-eyes"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn exports_name_every_blocked_domain_and_the_fingerprint_follows_the_rules() {
-        let list = compile(&choice(&["RU"], &[], &[], &[], &["news.example"]));
-        assert!(list.hosts().lines().any(|l| l == "0.0.0.0 yandex.ru"));
-        assert!(list.adblock().lines().any(|l| l == "||yandex.ru^"));
-        assert!(list
-            .adblock()
-            .lines()
-            .any(|l| l == "@@||news.example^$document"));
-        assert!(list.dnr().contains("\"requestDomains\""));
-        assert_eq!(list.export("dnr"), Some(list.dnr()));
-        assert_eq!(list.export("pdf"), None);
-        let other = compile(&choice(&["CN"], &[], &[], &[], &[]));
-        assert_ne!(list.fingerprint(), other.fingerprint());
-        assert_eq!(
-            list.fingerprint(),
-            compile(&choice(&["RU"], &[], &[], &[], &["news.example"])).fingerprint()
-        );
-        assert_eq!(BlockList::default().fingerprint().len(), 16);
-    }
-}
+mod tests;
