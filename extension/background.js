@@ -47,7 +47,7 @@ api.storage.onChanged.addListener((/** @type {Record<string, {newValue?: unknown
   }
 });
 // Dynamic rules persist across restarts; an update may bring a new database (new rules): check the fingerprint.
-api.runtime.onInstalled.addListener(() => { blocking.install().then(settingsLoaded); });
+api.runtime.onInstalled?.addListener(() => { blocking.install().then(settingsLoaded); });
 api.runtime.onStartup?.addListener(() => { blocking.install().then(settingsLoaded); });
 
 /** @param {string} name @param {string | string[]} [subs] @returns {string} */

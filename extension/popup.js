@@ -24,7 +24,7 @@
 
 import { MESSAGE, tabStateKey } from './protocol.js';
 import { loadSettings } from './settings.js';
-import { blockedPhrase, countPhrase, dataPhrase, summarySentence } from './text.js';
+import { blockedPhrase, countPhrase, dataPhrase, homeLineText, summarySentence } from './text.js';
 import { $, api, countryLabel, download, el, externalLink, flag, lang, localizePage, msg, rawMsg, showFlags }
   from './views.js';
 
@@ -501,12 +501,7 @@ function renderHomeLine(line) {
   node.dataset.kind = line.kind;
   node.dataset.outside = String(line.outside);
   node.dataset.further = String(line.further ?? '');
-  const kind = line.kind.replace(/-/g, '_');
-  const first = msg(`homeLine_${kind}`, [String(line.outside), requestsLabel(line.third_party_requests),
-    countryLabel(line.home)]);
-  const further = line.further !== null && line.further !== undefined
-    ? msg(`homeLineFurther_${kind}`, [String(line.further)]) : '';
-  node.textContent = first + further;
+  node.textContent = homeLineText(rawMsg, line, countryLabel(line.home), lang);
 }
 
 /**
