@@ -34,7 +34,7 @@ const blocking = createBlocking({
       pauseSite(p ?? undefined, site, on),
     pausedRules: (/** @type {string | null | undefined} */ p) => pausedRules(p ?? undefined),
   })),
-  locale: api.i18n.getUILanguage(),
+  locale: () => api.i18n.getUILanguage(),
 });
 /** The watchlist of the settings (badge), once read. @type {string[]} */
 let watchlist = [];

@@ -65,11 +65,12 @@ export function regionOfLocale(locale) {
  * @param {object} options
  * @param {BlockingApi} options.api
  * @param {Promise<BlockingCore>} options.core resolves once the wasm is initialised
- * @param {string} [options.locale] the browser's UI locale
+ * @param {() => string | undefined} [options.locale] the browser's UI locale (asked at each read: the default home
+ *   follows it)
  * @param {{error: (...args: unknown[]) => void}} [options.log]
  */
 export function createBlocking({ api, core, locale, log = console }) {
-  const home = regionOfLocale(locale);
+  const home = () => regionOfLocale(locale?.());
   /** @type {Promise<SettingsLike> | null} */
   let current = null;
   /** Why the latest stored value was ignored ('' when it was read). */
@@ -88,20 +89,20 @@ export function createBlocking({ api, core, locale, log = console }) {
   const read = async (value, before) => {
     const c = await core;
     try {
-      const s = value === undefined || value === null ? c.defaults(home) : c.load(JSON.stringify(value), home);
+      const s = value === undefined || value === null ? c.defaults(home()) : c.load(JSON.stringify(value), home());
       error = '';
       return s;
     } catch (e) {
       error = String(/** @type {{message?: unknown}} */ (e)?.message ?? e);
       log.error('whither: the stored settings were ignored:', error);
-      return before ?? c.defaults(home);
+      return before ?? c.defaults(home());
     }
   };
 
   /** @returns {Promise<SettingsLike>} */
   const settings = () => {
     current ??= api.storage.local.get(SETTINGS_KEY).then((items) => read(items?.[SETTINGS_KEY], null),
-      () => core.then((c) => c.defaults(home)));
+      () => core.then((c) => c.defaults(home())));
     return current;
   };
 

@@ -68,7 +68,7 @@ function setup() {
   /** @type {unknown[][]} */
   const errors = [];
   const api = { storage: { local, session: sessionArea }, declarativeNetRequest: dnr };
-  const blocking = createBlocking({ api, core, locale: 'de-DE', log: { error: (...a) => errors.push(a) } });
+  const blocking = createBlocking({ api, core, locale: () => 'de-DE', log: { error: (...a) => errors.push(a) } });
   return { local, sessionArea, dnr, errors, api, blocking };
 }
 
@@ -98,7 +98,7 @@ test('the rules of a change are installed in one update, and again only when the
 
   // A restarted background (or browser: dynamic rules persist) with the same settings does nothing.
   const again = createBlocking({ api: { storage: { local, session: area() }, declarativeNetRequest: dnr }, core,
-    locale: 'de-DE' });
+    locale: () => 'de-DE' });
   const before = dnr.updates.length;
   await again.install();
   assert.equal(dnr.updates.length, before, 'same fingerprint: no update');
