@@ -1,4 +1,6 @@
-// End to end in Firefox ESR: blocking by jurisdiction and company, trust and turning off (tests/e2e/blocking.mjs).
+// End to end in Firefox ESR: blocking by jurisdiction and company, trust and turning off, rules that survive the
+// suspension of the background (tests/e2e/blocking.mjs). (A restart with the same profile is not driven here:
+// geckodriver starts every session on a fresh copy of a profile, and a temporary add-on goes with the session.)
 //
 // Run: node --test --test-concurrency=1 tests/e2e/blocking-firefox.test.mjs   (needs `make build`, Firefox ESR and
 // geckodriver)
@@ -14,7 +16,8 @@ const { unmet, skip } = prerequisites('firefox', missingBuild());
 test('Firefox: blocking RU and a company, trust, off', { skip, timeout: 240_000 }, async (t) => {
   if (unmet) assert.fail(unmet);
   const server = await startServer();
-  const browser = await launchFirefox({ server, prefs: {} });
+  // A short idle timeout: Firefox suspends the background between the steps (woken by the next event or message).
+  const browser = await launchFirefox({ server, prefs: { 'extensions.background.idle.timeout': 1_000 } });
   t.after(async () => {
     await browser.close();
     await server.close();
@@ -43,6 +46,15 @@ test('Firefox: blocking RU and a company, trust, off', { skip, timeout: 240_000 
         return true;`, [selector]);
       await browser.execute('window.close(); return true;').catch(() => {});
     },
-    stopBackground: null,
+    stopBackground: async () => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const state = await browser.backgroundState();
+        if (state === 'stopped' || state === 'suspended') return;
+        if (Date.now() > deadline) throw new Error(`the background was not suspended: ${state}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    restart: null,
   }, server, 'Firefox');
 });

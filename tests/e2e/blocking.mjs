@@ -24,7 +24,8 @@ const BAIDU = 2;
  * @property {(url: string) => Promise<number>} tabId
  * @property {(tabId: number, requests: number, selector: string) => Promise<void>} clickInPopup opens the popup of
  *   the tab once it shows `requests` requests, clicks `selector` and waits until the popup reports the change done
- * @property {(() => Promise<void>) | null} stopBackground stops the background (null: not in this browser)
+ * @property {() => Promise<void>} stopBackground stops the background (Chromium: CDP; Firefox: its idle suspension)
+ * @property {(() => Promise<Driver>) | null} restart restarts the browser with the same profile (null: not there)
  */
 
 /**
@@ -89,10 +90,16 @@ export async function blockingScenario(d, server, browserName) {
   assert.equal(report.jurisdictions.find((/** @type {any} */ j) => j.country === 'RU')?.blocked_requests, YANDEX);
 
   // The rules survive a stop of the background (dynamic rules are the browser's).
-  if (d.stopBackground) {
-    await d.stopBackground();
-    ({ received } = await visit(YANDEX));
-    assert.ok(!hostsOf(received).has('mc.yandex.ru'), `${browserName}: still blocked after the background stopped`);
+  await d.stopBackground();
+  ({ received } = await visit(YANDEX));
+  assert.ok(!hostsOf(received).has('mc.yandex.ru'), `${browserName}: still blocked after the background stopped`);
+  // ... and a restart of the browser with the same profile, without a reinstallation.
+  if (d.restart) {
+    const updates = (await d.send({ type: 'whither:settings-state' })).applied;
+    d = await d.restart();
+    ({ received, tabId } = await visit(YANDEX));
+    assert.ok(!hostsOf(received).has('mc.yandex.ru'), `${browserName}: still blocked after a browser restart`);
+    assert.equal((await d.send({ type: 'whither:settings-state' })).applied, updates);
   }
 
   // "Block everywhere" on Baidu in the popup: blocked from the next load on.
