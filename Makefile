@@ -125,6 +125,7 @@ bench: build
 	node scripts/bench/coldstart.mjs
 	node scripts/bench/memory.mjs
 	node scripts/bench/pageload.mjs
+	node scripts/bench/blocking.mjs
 	node scripts/bench/views.mjs
 	node scripts/bench/dashboard.mjs
 

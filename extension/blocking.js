@@ -77,6 +77,8 @@ export function createBlocking({ api, core, locale, log = console }) {
   let error = '';
   /** Why the latest rules could not be installed ('' when they were). */
   let rulesError = '';
+  /** The JSON of the value this background wrote last (its own storage.onChanged echo is skipped). */
+  let written = '';
   /** @type {Promise<unknown>} every installation after the one before: never two at once */
   let chain = Promise.resolve();
 
@@ -155,6 +157,8 @@ export function createBlocking({ api, core, locale, log = console }) {
      * @param {unknown} value
      */
     async changed(value) {
+      // The value this background just wrote itself (a change message): read and installed already.
+      if (value !== undefined && JSON.stringify(value) === written) return;
       const before = current ? await current.catch(() => null) : null;
       current = read(value, before);
       await current;
@@ -176,7 +180,9 @@ export function createBlocking({ api, core, locale, log = console }) {
       }
       current = Promise.resolve(next);
       error = '';
-      await api.storage.local.set({ [SETTINGS_KEY]: JSON.parse(next.json()) });
+      const value = JSON.parse(next.json());
+      written = JSON.stringify(value);
+      await api.storage.local.set({ [SETTINGS_KEY]: value });
       await install();
       return { ok: true };
     },

@@ -336,7 +336,14 @@ impl BlockList {
         }
         let mut all = listed();
         let parents = parents(&all);
-        let listed_names: Vec<&'static str> = all.iter().map(|d| d.domain).collect();
+        // Only the listed domains below another listed domain can be excluded from a rule (the others have no
+        // ancestor in any rule): the layers look at those only.
+        let mut listed_names: Vec<&'static str> = all
+            .iter()
+            .map(|d| d.domain)
+            .filter(|d| parents.contains_key(d))
+            .collect();
+        listed_names.sort_unstable();
         // By controller (stable: each controller's domains stay sorted).
         all.sort_unstable_by(|a, b| a.controller.cmp(&b.controller).then(a.domain.cmp(b.domain)));
         let mut domains = Vec::new();
