@@ -9,7 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PAGE_URL } from '../../scripts/lib/site-server.mjs';
 import { launchFirefox, missingBuild, prerequisites } from './harness.mjs';
-import { blockingScenario } from './blocking.mjs';
+import { OPTIONS_DOM, blockingScenario } from './blocking.mjs';
 
 const { unmet, skip } = prerequisites('firefox', missingBuild());
 
@@ -45,6 +45,11 @@ test('Firefox: blocking RU and a company, trust, off', { skip, timeout: 240_000 
         }
         return true;`, [selector]);
       await browser.execute('window.close(); return true;').catch(() => {});
+    },
+    options: async () => {
+      await browser.openExtensionTab(`${browser.base}extension/options.html`);
+      return browser.executeInLoadedPage(`const r = await (async () => { ${OPTIONS_DOM} })();
+        return JSON.parse(JSON.stringify(r));`);
     },
     stopBackground: async () => {
       const deadline = Date.now() + 20_000;

@@ -17,6 +17,27 @@ const YANDEX = 3;
 const BAIDU = 2;
 
 /**
+ * What the options page shows of blocking (read in the page by {@link OPTIONS_DOM}).
+ * @typedef {{enabled: boolean, domains: number, rules: number, applied: string, checked: string[], notices: number,
+ *   notice: string}} OptionsDom
+ */
+
+/** The body of an async function, run in the options page once it is ready: what it shows of blocking. */
+export const OPTIONS_DOM = `const deadline = Date.now() + 15000;
+  while (document.body.dataset.state !== 'ready' || !document.body.dataset.blockingRendered) {
+    if (Date.now() > deadline) throw new Error('options not ready: ' + document.body.dataset.state);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const summary = document.querySelector('#blocking-summary');
+  return {
+    enabled: document.querySelector('#blocking-enabled').checked,
+    domains: Number(summary.dataset.domains), rules: Number(summary.dataset.rules), applied: summary.dataset.applied,
+    checked: Array.from(document.querySelectorAll('#blocking input[type=checkbox]:checked'), (b) => b.id),
+    notices: Number(document.body.dataset.notices),
+    notice: document.querySelector('#settings-notices').textContent,
+  };`;
+
+/**
  * @typedef {object} Driver
  * @property {(message: object) => Promise<any>} send a runtime message from an extension page
  * @property {(items: object) => Promise<void>} setLocal storage.local.set from an extension page
@@ -24,6 +45,7 @@ const BAIDU = 2;
  * @property {(url: string) => Promise<number>} tabId
  * @property {(tabId: number, requests: number, selector: string) => Promise<void>} clickInPopup opens the popup of
  *   the tab once it shows `requests` requests, clicks `selector` and waits until the popup reports the change done
+ * @property {() => Promise<OptionsDom>} options opens the options page and reads its blocking section
  * @property {() => Promise<void>} stopBackground stops the background (Chromium: CDP; Firefox: its idle suspension)
  * @property {(() => Promise<Driver>) | null} restart restarts the browser with the same profile (null: not there)
  */
@@ -45,11 +67,12 @@ export async function blockingScenario(d, server, browserName) {
     }
   };
   /** Loads the page; resolves with the hosts the server received and the report once it counts what it should. */
-  const visit = async (/** @type {number} */ blocked) => {
+  const visit = async (/** @type {number} */ blocked, { report = true } = {}) => {
     server.reset();
     await d.load();
     await server.waitFor(isDone);
     const received = server.siteRequests();
+    if (!report) return { received, report: null, tabId: -1 };
     const tabId = await d.tabId(`${PAGE_URL}*`);
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -88,16 +111,27 @@ export async function blockingScenario(d, server, browserName) {
   assert.deepEqual([yandex?.requests, yandex?.blocked_requests], [0, YANDEX], `${browserName}: Yandex marked blocked`);
   assert.equal(hostOf(report, 'mc.yandex.ru')?.blocked_requests, YANDEX);
   assert.equal(report.jurisdictions.find((/** @type {any} */ j) => j.country === 'RU')?.blocked_requests, YANDEX);
+  // The options page shows the choice, what it blocks, and that its rules are the installed ones.
+  const options = await d.options();
+  assert.deepEqual(options.checked, ['blocking-enabled', 'block-jurisdictions-RU']);
+  assert.ok(options.domains > 10 && options.rules > 0, JSON.stringify(options));
+  assert.equal(options.applied, 'true');
+  assert.equal(options.notices, 0);
 
   // The rules survive a stop of the background (dynamic rules are the browser's).
+  // The page loads while the background is stopped (it wakes on the page's first request, and may miss the
+  // requests made while it starts: only the server's record is checked here).
   await d.stopBackground();
-  ({ received } = await visit(YANDEX));
+  ({ received } = await visit(YANDEX, { report: false }));
   assert.ok(!hostsOf(received).has('mc.yandex.ru'), `${browserName}: still blocked after the background stopped`);
+  assert.equal(received.length, ALL - YANDEX);
+  // A load with the background awake again: counted in full.
+  ({ received, report, tabId } = await visit(YANDEX));
   // ... and a restart of the browser with the same profile, without a reinstallation.
   if (d.restart) {
     const updates = (await d.send({ type: 'whither:settings-state' })).applied;
     d = await d.restart();
-    ({ received, tabId } = await visit(YANDEX));
+    ({ received, report, tabId } = await visit(YANDEX));
     assert.ok(!hostsOf(received).has('mc.yandex.ru'), `${browserName}: still blocked after a browser restart`);
     assert.equal((await d.send({ type: 'whither:settings-state' })).applied, updates);
   }
@@ -135,4 +169,14 @@ export async function blockingScenario(d, server, browserName) {
   const off = await d.send({ type: 'whither:settings-state' });
   assert.notEqual(ru.applied, off.applied);
   assert.equal(off.installedRules, 0, `${browserName}: no rule left`);
+
+  // A malformed value written by some page is ignored with a clear message; the settings and rules in force stay.
+  await d.setLocal({ settings: { v: 99, blocking: { enabled: true, jurisdictions: ['US'] } } });
+  const shown = await d.options();
+  assert.equal(shown.notices, 1, JSON.stringify(shown));
+  assert.match(shown.notice, /version 99/);
+  assert.equal(shown.enabled, false);
+  const kept = await d.send({ type: 'whither:settings-state' });
+  assert.deepEqual(JSON.parse(kept.settings).blocking.companies, ['baidu']);
+  assert.equal(kept.installedRules, 0);
 }

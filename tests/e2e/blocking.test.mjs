@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, PAGE_URL } from '../../scripts/lib/site-server.mjs';
 import { launchChromium, missingBuild, prerequisites } from './harness.mjs';
-import { blockingScenario } from './blocking.mjs';
+import { OPTIONS_DOM, blockingScenario } from './blocking.mjs';
 
 const { unmet, skip } = prerequisites('chromium', missingBuild());
 
@@ -41,6 +41,13 @@ test('Chromium: blocking RU and a company, trust, off; worker stop and browser r
           await popup.click(selector);
           await popup.waitForSelector('body[data-blocking-changed]', { state: 'attached', timeout: 10_000 });
           await popup.close();
+        },
+        options: async () => {
+          const p = await b.context.newPage();
+          await p.goto(`${b.base}extension/options.html`);
+          const dom = await p.evaluate(`(async () => { ${OPTIONS_DOM} })()`);
+          await p.close();
+          return dom;
         },
         stopBackground: () => b.stopServiceWorker(),
         restart: async () => {
