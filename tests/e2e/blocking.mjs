@@ -2,7 +2,8 @@
 // through a small adapter per browser: with RU blocked (stored under `settings` from an extension page, as any page
 // may), the local server never receives the requests to RU-controlled hosts (mc.yandex.ru) while the page's own and
 // the other third-party requests arrive; the report marks them blocked with the right counts; the rules survive a
-// stop of the background; "block everywhere" in the popup (Baidu) takes effect on the next load; trusting another
+// stop of the background; "block everywhere" in the popup (Baidu) takes effect on the next load; pausing and
+// resuming in the popup too; trusting another
 // site changes nothing here, trusting this one (the popup's button) lets everything through; turning blocking off
 // restores everything.
 
@@ -144,6 +145,14 @@ export async function blockingScenario(d, server, browserName) {
   const settings = JSON.parse((await d.send({ type: 'whither:settings-state' })).settings);
   assert.deepEqual(settings.blocking.companies, ['baidu']);
   assert.deepEqual(settings.watchlist, ['CN'], 'the other settings were kept');
+
+  // "Pause blocking on this site" in the popup: everything arrives from the next load on, until resumed.
+  await d.clickInPopup(tabId, ALL - YANDEX - BAIDU, '#pause-site');
+  ({ received, report, tabId } = await visit(0));
+  assert.equal(received.length, ALL, `${browserName}: everything arrives while blocking is paused`);
+  await d.clickInPopup(tabId, ALL, '#pause-site');
+  ({ received, report, tabId } = await visit(YANDEX + BAIDU));
+  assert.ok(!hostsOf(received).has('mc.yandex.ru'), `${browserName}: blocked again once resumed`);
 
   // Trusting another site changes nothing on this one.
   assert.deepEqual(await d.send({ type: 'whither:change-settings',
