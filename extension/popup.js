@@ -481,7 +481,8 @@ function controllerItem(c, blocking) {
     blocked: c.blocked_requests, requests: c.requests } },
   el('span', { className: 'controller-name', text: c.name }),
   blockedBy ? el('span', { className: 'blocked-tag', text: msg(`blockedBy_${blockedBy}`) }) : null,
-  c.blocked_requests ? el('span', { className: 'count', text: msg('blockedTag', [requestsLabel(c.blocked_requests)]) })
+  c.blocked_requests ? el('span', { className: 'count',
+    text: blockedBy ? requestsLabel(c.blocked_requests) : msg('blockedTag', [requestsLabel(c.blocked_requests)]) })
     : null,
   action);
 }
