@@ -183,3 +183,19 @@ test('pause: session rules above the dynamic ones, replaced whole', async () => 
   assert.equal(dnr.session.size, 0);
   await assert.rejects(blocking.pause('10.0.0.1', true));
 });
+
+test('the options page\'s exports are the installed rules and their domains', () => {
+  const value = JSON.stringify({ v: 2, blocking: { enabled: true, jurisdictions: ['RU'], trustedSites: ['news.example'] } });
+  const installed = JSON.parse(shipped.Settings.load(value, 'DE').rules()).rules;
+  assert.deepEqual(JSON.parse(pages.exportBlockList(value, 'dnr')), installed);
+  const adblock = pages.exportBlockList(value, 'adblock').split('\n');
+  assert.ok(adblock.includes('||yandex.ru^'));
+  assert.ok(!adblock.includes('||google.com^'));
+  const hosts = pages.exportBlockList(value, 'hosts').split('\n');
+  assert.ok(hosts.includes('0.0.0.0 yandex.ru'), hosts.slice(0, 5).join('\n'));
+  assert.throws(() => pages.exportBlockList(value, 'pdf'), /pdf/);
+  // Blocking off: the export is still what the choices would block (the options page exports before turning on).
+  const off = JSON.stringify({ v: 2, blocking: { enabled: false, jurisdictions: ['RU'] } });
+  assert.ok(pages.exportBlockList(off, 'adblock').includes('||yandex.ru^'));
+  assert.deepEqual(JSON.parse(shipped.Settings.load(off, 'DE').rules()).rules, []);
+});
