@@ -21,7 +21,8 @@ const ready = init({ module_or_path: new URL('../pkg/whither_bg.wasm', import.me
 ready.catch((error) => console.error('whither: the wasm core failed to load', error));
 
 // The history (src/history/).
-const recorder = createRecorder({ api, ready: ready.then(() => new History()) });
+const recorder = createRecorder({ api, ready: ready.then(() => new History()),
+  settings: () => blocking.settings().then((s) => JSON.parse(s.json())) });
 
 // The settings as the core reads them, and the blocking rules they compile to (read on first use; installed on
 // install/update/browser start and on every change of the settings key, from any extension page).
@@ -43,7 +44,8 @@ settingsLoaded(); // as before: the badge's watchlist (the storage read waits fo
 api.storage.onChanged.addListener((/** @type {Record<string, {newValue?: unknown}>} */ changes,
   /** @type {string} */ area) => {
   if (area === 'local' && SETTINGS_KEY in changes) {
-    blocking.changed(changes[SETTINGS_KEY].newValue).then(settingsLoaded);
+    blocking.changed(changes[SETTINGS_KEY].newValue).then(() => Promise.all([settingsLoaded(),
+      recorder.settingsChanged()]));
   }
 });
 // Dynamic rules persist across restarts; an update may bring a new database (new rules): check the fingerprint.

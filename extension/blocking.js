@@ -5,8 +5,9 @@
 // between storage, the core and the browser. Nothing runs at the background's start: the settings are read on first
 // use, the rules are checked on install/update/browser start and on every change of the key.
 
-/** Key of the settings in storage.local (docs/settings.md). */
-export const SETTINGS_KEY = 'settings';
+import { SETTINGS_KEY } from './settings.js';
+
+export { SETTINGS_KEY };
 /** Key in storage.local of the fingerprint of the installed dynamic rules (src/rules.rs `BlockList::fingerprint`). */
 export const RULES_FINGERPRINT_KEY = 'rules-fingerprint';
 /** Key in storage.session of the paused sites (the core's text: one site a line). */

@@ -12,7 +12,7 @@
 // #jurisdictions tr[data-jurisdiction], #companies tr[data-company], #sites tr[data-site], #map path[data-country],
 // #flow [data-flow].
 
-import { loadSettings } from './settings.js';
+import { MESSAGE } from './protocol.js';
 import { $, api, countryLabel, download, el, flag, lang, localizePage, msg, number, openHistory, rawMsg }
   from './views.js';
 import { blockedPhrase, homeLineText } from './text.js';
@@ -362,7 +362,11 @@ async function main() {
     return days.length ? history.load(from, to) : undefined;
   });
   const world = fetch('vendor/countries-110m.json').then((r) => r.json()).catch(() => null);
-  const [settings] = await Promise.all([loadSettings(api), history.days]);
+  // The settings in force, as the background's core reads them.
+  /** @type {[{settings?: string} | null, number[]]} */
+  const [answer] = await Promise.all([api.runtime.sendMessage({ type: MESSAGE.settingsState }), history.days]);
+  /** @type {{home: string, watchlist: string[], history: boolean}} */
+  const settings = JSON.parse(answer?.settings ?? '{"home":"","watchlist":[],"history":true}');
   performance.mark('whither:settings');
   state.watchlist = settings.watchlist;
   state.home = settings.home;

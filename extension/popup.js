@@ -23,7 +23,6 @@
 // #watch-alert, .laws[data-laws].
 
 import { MESSAGE, tabStateKey } from './protocol.js';
-import { loadSettings } from './settings.js';
 import { blockedPhrase, countPhrase, dataPhrase, homeLineText, summarySentence } from './text.js';
 import { $, api, countryLabel, download, el, externalLink, flag, lang, localizePage, msg, rawMsg, showFlags }
   from './views.js';
@@ -646,7 +645,9 @@ async function main() {
   }
   document.body.dataset.tabId = String(tabId);
 
-  const settings = loadSettings(api);
+  // The settings in force, as the background's core reads them (the home jurisdiction's tag).
+  const settings = api.runtime.sendMessage({ type: MESSAGE.settingsState })
+    .then((/** @type {{settings?: string} | null} */ s) => /** @type {{home: string}} */ (JSON.parse(s?.settings ?? '{"home":""}')));
   refreshNow = () => refresh(tabId, settings);
   await refresh(tabId, settings);
   document.body.dataset.enriched = 'true';
