@@ -122,7 +122,17 @@ function renderBlocking(view) {
     remove.addEventListener('click', () => changeSettings(change('trust-site', { text: site, on: false })));
     return el('li', { data: { site } }, el('span', { text: site }), remove);
   }));
+  applyFilter();
   document.body.dataset.blockingRendered = String(Number(document.body.dataset.blockingRendered ?? '0') + 1);
+}
+
+/** Shows only the countries and categories whose label contains the filter's text (and opens the countries). */
+function applyFilter() {
+  const text = /** @type {HTMLInputElement} */ ($('#block-filter')).value.trim().toLocaleLowerCase(lang);
+  for (const label of document.querySelectorAll('#block-countries label, #block-categories label')) {
+    /** @type {HTMLElement} */ (label).hidden = !!text && !(label.textContent ?? '').toLocaleLowerCase(lang).includes(text);
+  }
+  if (text) /** @type {HTMLDetailsElement} */ ($('#block-countries-details')).open = true;
 }
 
 /** @param {HTMLSelectElement} select @param {string[]} list @param {string} [empty] */
@@ -199,6 +209,7 @@ async function main() {
   renderBlocking(blockingView);
   const enabled = /** @type {HTMLInputElement} */ ($('#blocking-enabled'));
   enabled.addEventListener('change', () => changeSettings(change('set-blocking', { on: enabled.checked })));
+  $('#block-filter').addEventListener('input', applyFilter);
   const searchBox = /** @type {HTMLInputElement} */ ($('#block-search'));
   searchBox.addEventListener('input', async () => {
     search = searchBox.value;
