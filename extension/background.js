@@ -9,6 +9,7 @@ import init, { History, Settings, Tracker, optionsView, pauseSite, pausedRules }
 import { SETTINGS_KEY, createBlocking } from './blocking.js';
 import { STAGES } from './events.js';
 import { MESSAGE } from './protocol.js';
+import { collect } from './reconcile.js';
 import { createRecorder } from './recorder.js';
 import { blockedPhrase, dataPhrase, summarySentence } from './text.js';
 import { createWhither } from './state.js';
@@ -77,6 +78,9 @@ const whither = createWhither({
   defaultTitle: msg('actionTitle'),
   // After a failure of the core (a panic, reported on the console by its panic hook): a fresh Tracker.
   createTracker: () => new Tracker(),
+  // At the start, the pages' own record of their loads (extension/resources.js), for what the background missed.
+  readPage: (tabId) => api.scripting.executeScript({ target: { tabId, allFrames: true }, func: collect }),
+  queryTabs: () => api.tabs.query({}),
   answers: {
     // The popup's view (report, laws, watched jurisdictions, groups) as one JSON string from the core.
     [MESSAGE.popup]: async (tracker, { tabId }) => {

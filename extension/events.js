@@ -14,7 +14,11 @@
  * @property {string} [documentUrl]
  * @property {number} [frameId]
  * @property {number} [timeStamp]
- * @property {string} [error] onErrorOccurred's error (a blocked request: src/tracker.rs `BLOCKED_ERRORS`)
+ * @property {string} [error] onErrorOccurred's error (`net::ERR_CACHE_MISS`, …; a request blocked by a rule:
+ *   src/tracker `BLOCKED_ERRORS`)
+ * @property {number} [statusCode] a redirect's status code
+ * @property {string} [statusLine] a redirect's status line
+ * @property {boolean} [fromCache] true when the response came from the browser's cache
  */
 
 /** @typedef {"before" | "redirect" | "response" | "completed" | "error"} Stage */
@@ -52,5 +56,12 @@ export function eventFromDetails(stage, details) {
     const value = details[field];
     if (value !== undefined && value !== null) event[field] = value;
   }
+  // What became of the request (src/tracker/mod.rs `Event::outcome`): a redirect's status (Chromium's "307 Internal
+  // Redirect" never reached a server), and a load from the cache. Passed only where they say something.
+  if (stage === 'redirect') {
+    if (typeof details.statusCode === 'number') event.statusCode = details.statusCode;
+    if (typeof details.statusLine === 'string') event.statusLine = details.statusLine;
+  }
+  if (details.fromCache === true) event.fromCache = true;
   return /** @type {RequestEvent} */ (event);
 }

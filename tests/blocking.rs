@@ -21,7 +21,7 @@ fn event(stage: Stage, id: &str, url: &str, type_name: &str, error: Option<&str>
         ip: None,
         document_url: None,
         error: error.map(String::from),
-        time_stamp: None,
+        ..Event::default()
     }
 }
 

@@ -428,7 +428,7 @@ mod tests {
             ip: None,
             document_url: None,
             error: error.map(String::from),
-            time_stamp: None,
+            ..Event::default()
         };
         let mut t = Tracker::new();
         let mut h = History::new();

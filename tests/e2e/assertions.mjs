@@ -50,7 +50,7 @@ function assertOrdered(list, tie, what) {
  */
 export function assertReport(report, browser) {
   assert.ok(report, 'no report');
-  assert.equal(report.schema, 1);
+  assert.equal(report.schema, 2);
   assert.deepEqual(report.page, EXPECTED.page, 'page');
   for (const [field, want] of Object.entries(EXPECTED.totals)) assert.equal(report.totals[field], want, `totals.${field}`);
 

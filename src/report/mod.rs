@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Version of the report format (`docs/report-format.md`).
-pub const SCHEMA: u32 = 1;
-/// Version of the persisted visit format (`Visit::export`).
-pub const STATE_VERSION: u32 = 1;
+pub const SCHEMA: u32 = 2;
+/// Version of the persisted visit format (`Visit::export`); version 1 (without fetches, cached and redirected
+/// counts) is still read.
+pub const STATE_VERSION: u32 = 2;
 /// Distinct hosts kept per visit; requests to further hosts are counted in `overflow_requests`.
 pub const MAX_HOSTS: usize = 5_000;
 
@@ -74,15 +75,47 @@ pub enum Party {
 struct HostStat {
     host: Host,
     owner: Option<Owner>,
+    /// Requests this host's server received (redirect hops included; see [`Outcome`]).
     requests: u32,
     data_requests: u32,
     types: [u32; TYPES.len()],
     ip: Option<String>,
     /// Requests the browser blocked (never sent; not in `requests`).
     blocked: u32,
+    /// Of the requests, those the host answered with a redirect.
+    redirects: u32,
+    /// Loads served from the browser's cache: the host's server received nothing.
+    cached: u32,
+}
+
+/// What became of a request hop after it was counted (the tracker learns it from its last webRequest event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It never left the browser: an internal redirect (HSTS or an upgrade to https: "307 Internal Redirect"), or
+    /// Chromium's attempt to load a font from the cache only (`net::ERR_CACHE_MISS`). Not a request to the host.
+    NotSent,
+    /// Served from the browser's cache: not a request to the host either, but counted as `cached`.
+    Cached,
+    /// The host's server answered with a redirect: a request to it, and one more hop follows.
+    Redirected,
+    /// A content blocker's rule stopped it (Whither's declarativeNetRequest rules, or another extension's): it never
+    /// left the browser; counted as `blocked`.
+    Blocked,
 }
 
 impl HostStat {
+    /// Takes back a request counted with [`HostStat::count`].
+    fn uncount(&mut self, type_name: &str, method: &str) {
+        let type_idx = type_index(type_name);
+        self.requests = self.requests.saturating_sub(1);
+        if let Some(n) = self.types.get_mut(type_idx) {
+            *n = n.saturating_sub(1);
+        }
+        if carries_data(method, type_idx) {
+            self.data_requests = self.data_requests.saturating_sub(1);
+        }
+    }
+
     /// Counts one more request to this host.
     fn count(&mut self, req: &Request<'_>) {
         let type_idx = type_index(req.type_name);
@@ -98,19 +131,6 @@ impl HostStat {
                 self.ip = Some(ip.to_string());
             }
         }
-    }
-
-    /// A request counted as sent was blocked after all: it moves from the sent requests to the blocked ones.
-    fn count_blocked_after_all(&mut self, req: &Request<'_>) {
-        let type_idx = type_index(req.type_name);
-        self.requests = self.requests.saturating_sub(1);
-        if let Some(n) = self.types.get_mut(type_idx) {
-            *n = n.saturating_sub(1);
-        }
-        if carries_data(req.method, type_idx) {
-            self.data_requests = self.data_requests.saturating_sub(1);
-        }
-        self.blocked = self.blocked.saturating_add(1);
     }
 }
 
@@ -137,6 +157,10 @@ pub struct Visit {
     overflow: u32,
     /// Blocked requests that are not itemised (unparseable URLs, hosts beyond [`MAX_HOSTS`]).
     blocked_other: u32,
+    /// Distinct fetches (a redirect chain is one fetch), as the tracker counts them.
+    fetches: u32,
+    /// Of the requests, those recovered from the page's own record (Resource Timing) instead of webRequest.
+    recovered: u32,
 }
 
 /// A request as the report needs it.
@@ -162,11 +186,118 @@ impl Visit {
             unparseable: 0,
             overflow: 0,
             blocked_other: 0,
+            fetches: 0,
+            recovered: 0,
         }
     }
 
     pub fn page_url(&self) -> &str {
         &self.page_url
+    }
+
+    /// The page is now `url`: the main document was redirected (`site.example` → `www.site.example`). The hosts it
+    /// went through stay counted; party and owner are those of the document's final host.
+    pub fn set_page(&mut self, url: &str) {
+        if url == self.page_url {
+            return;
+        }
+        let fresh = Visit::new(url);
+        self.page_url = fresh.page_url;
+        self.page = fresh.page;
+        self.page_owner = fresh.page_owner;
+    }
+
+    /// One more request was recovered from the page's own record (counted with [`Visit::record`] too).
+    /// (With `false`: one fewer, its webRequest event came after all, see [`Visit::amend`].)
+    pub fn count_recovered(&mut self, more: bool) {
+        self.recovered = if more {
+            self.recovered.saturating_add(1)
+        } else {
+            self.recovered.saturating_sub(1)
+        };
+    }
+
+    /// Replaces what a request was counted with (`recorded`: same URL) by what is now known of it (`seen`: its
+    /// type, method and server address); returns whether it was found.
+    pub fn amend(&mut self, recorded: &Request<'_>, seen: &Request<'_>) -> bool {
+        let stat = match host::authority(recorded.url) {
+            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => {
+                self.hosts.get_mut(raw)
+            }
+            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
+                Ok(parsed) => self.hosts.get_mut(&parsed.name),
+                Err(_) => None,
+            },
+            _ => None,
+        };
+        let Some(stat) = stat.filter(|s| s.requests > 0) else {
+            return false;
+        };
+        stat.uncount(recorded.type_name, recorded.method);
+        stat.count(seen);
+        true
+    }
+
+    /// One more (or, with `false`, one fewer) distinct fetch of the page.
+    pub fn count_fetch(&mut self, more: bool) {
+        self.fetches = if more {
+            self.fetches.saturating_add(1)
+        } else {
+            self.fetches.saturating_sub(1)
+        };
+    }
+
+    /// What became of a hop counted with [`Visit::record`] (same URL, type and method); returns whether anything
+    /// changed. A host left with nothing counted drops out of the report.
+    pub fn settle(&mut self, req: &Request<'_>, outcome: Outcome) -> bool {
+        let key = match host::authority(req.url) {
+            Ok(host::Authority::NonNetwork(_)) => return false,
+            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => raw.to_string(),
+            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
+                Ok(parsed) if self.hosts.contains_key(&parsed.name) => parsed.name,
+                Ok(_) if outcome != Outcome::Redirected => {
+                    // Counted as overflow (beyond MAX_HOSTS) when it was recorded.
+                    let before = self.overflow;
+                    self.overflow = self.overflow.saturating_sub(1);
+                    self.count_blocked_other(outcome);
+                    return before != self.overflow;
+                }
+                Ok(_) => return false,
+                Err(_) if outcome != Outcome::Redirected => {
+                    let before = self.unparseable;
+                    self.unparseable = self.unparseable.saturating_sub(1);
+                    self.count_blocked_other(outcome);
+                    return before != self.unparseable;
+                }
+                Err(_) => return false,
+            },
+            Err(_) if outcome != Outcome::Redirected => {
+                let before = self.unparseable;
+                self.unparseable = self.unparseable.saturating_sub(1);
+                self.count_blocked_other(outcome);
+                return before != self.unparseable;
+            }
+            Err(_) => return false,
+        };
+        let Some(stat) = self.hosts.get_mut(&key) else {
+            return false;
+        };
+        match outcome {
+            Outcome::Redirected => stat.redirects = stat.redirects.saturating_add(1),
+            Outcome::NotSent | Outcome::Cached | Outcome::Blocked => {
+                stat.uncount(req.type_name, req.method);
+                if outcome == Outcome::Cached {
+                    stat.cached = stat.cached.saturating_add(1);
+                }
+                if outcome == Outcome::Blocked {
+                    stat.blocked = stat.blocked.saturating_add(1);
+                }
+                if stat.requests == 0 && stat.cached == 0 && stat.blocked == 0 {
+                    self.hosts.remove(&key);
+                }
+            }
+        }
+        true
     }
 
     /// The slot of a request's host, created when first seen (the host's owner looked up once).
@@ -200,6 +331,8 @@ impl Visit {
                 types: [0; TYPES.len()],
                 ip: None,
                 blocked: 0,
+                redirects: 0,
+                cached: 0,
             };
             self.hosts.insert(parsed.name.clone(), stat);
         }
@@ -234,36 +367,11 @@ impl Visit {
         true
     }
 
-    /// A request already counted with [`Visit::record`] was blocked after all (Chromium and Firefox report the
-    /// start of a request before their blocking rules stop it): it moves to the blocked requests.
-    pub fn record_blocked_after_all(&mut self, req: &Request<'_>) -> bool {
-        self.unsend(req, true)
-    }
-
-    /// A request already counted with [`Visit::record`] was blocked after all, and it is the retry of a blocked
-    /// request counted already: it is no longer counted at all.
-    pub fn forget_blocked_retry(&mut self, req: &Request<'_>) -> bool {
-        self.unsend(req, false)
-    }
-
-    fn unsend(&mut self, req: &Request<'_>, count_blocked: bool) -> bool {
-        let add = u32::from(count_blocked);
-        match self.slot(req.url) {
-            Slot::NonNetwork => return false,
-            Slot::Unparseable => {
-                self.unparseable = self.unparseable.saturating_sub(1);
-                self.blocked_other = self.blocked_other.saturating_add(add);
-            }
-            Slot::Overflow => {
-                self.overflow = self.overflow.saturating_sub(1);
-                self.blocked_other = self.blocked_other.saturating_add(add);
-            }
-            Slot::Host(stat) => {
-                stat.count_blocked_after_all(req);
-                stat.blocked = stat.blocked.saturating_sub(1 - add);
-            }
+    /// A blocked request that is not itemised (an unparseable URL, or a host beyond [`MAX_HOSTS`]).
+    fn count_blocked_other(&mut self, outcome: Outcome) {
+        if outcome == Outcome::Blocked {
+            self.blocked_other = self.blocked_other.saturating_add(1);
         }
-        true
     }
 
     /// Counts a request that could not be classified (the shell's fallback after the core failed on it): it is
@@ -335,10 +443,17 @@ impl Visit {
         };
         let mut companies: Vec<db::EntityIndex> = Vec::new();
         let mut jurisdictions: BTreeMap<&'static str, u64> = BTreeMap::new();
+        totals.fetches = u64::from(self.fetches);
+        totals.recovered = u64::from(self.recovered);
         for stat in self.hosts.values() {
             let requests = u64::from(stat.requests);
             totals.data_requests += u64::from(stat.data_requests);
             totals.blocked_requests += u64::from(stat.blocked);
+            totals.redirects += u64::from(stat.redirects);
+            totals.cached += u64::from(stat.cached);
+            if requests == 0 {
+                continue; // only loaded from the cache: no company received anything
+            }
             if self.party(stat) == Party::Third {
                 totals.third_party_requests += requests;
             }
@@ -387,7 +502,9 @@ impl Visit {
             let entity = stat.owner.and_then(|o| db::entity(o.entity));
             let controller = stat.owner.and_then(|o| db::entity(o.controller));
             let jurisdiction = controller.map(|c| c.country);
-            if let (Some(owner), Some(e)) = (stat.owner, entity) {
+            if let (Some(owner), Some(e)) =
+                (stat.owner.filter(|_| requests > 0 || blocked > 0), entity)
+            {
                 let row = companies.entry(owner.entity).or_insert_with(|| CompanyRow {
                     id: e.id,
                     name: e.name,
@@ -433,6 +550,8 @@ impl Visit {
                 blocked_requests: blocked,
                 types,
                 ip: stat.ip.clone(),
+                redirects: u64::from(stat.redirects),
+                cached: u64::from(stat.cached),
             });
         }
         hosts.sort_by(|a, b| {
@@ -487,13 +606,10 @@ impl Visit {
 
     /// Compact persisted form (JSON): enough to rebuild the visit exactly; owners are looked up again on import.
     pub fn export(&self) -> String {
-        let mut hosts: Vec<&HostStat> = self.hosts.values().collect();
-        hosts.sort_by(|a, b| a.host.name.cmp(&b.host.name));
         let state = VisitState {
             v: STATE_VERSION,
             page: self.page_url.clone(),
-            hosts: hosts
-                .into_iter()
+            hosts: hosts_sorted(&self.hosts)
                 .map(|s| {
                     let mut types: BTreeMap<String, u32> = TYPES
                         .iter()
@@ -516,6 +632,12 @@ impl Visit {
             bad: self.unparseable,
             overflow: self.overflow,
             blocked_other: self.blocked_other,
+            fetches: self.fetches,
+            recovered: self.recovered,
+            outcomes: hosts_sorted(&self.hosts)
+                .filter(|s| s.redirects > 0 || s.cached > 0)
+                .map(|s| (s.host.name.clone(), s.redirects, s.cached))
+                .collect(),
         };
         serde_json::to_string(&state).unwrap_or_default()
     }
@@ -524,9 +646,9 @@ impl Visit {
     pub fn import(text: &str) -> Result<Visit, String> {
         let state: VisitState =
             serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
-        if state.v != STATE_VERSION {
+        if state.v != STATE_VERSION && state.v != 1 {
             return Err(format!(
-                "visit state version {} is not {STATE_VERSION}",
+                "visit state version {} is not 1 or {STATE_VERSION}",
                 state.v
             ));
         }
@@ -540,6 +662,8 @@ impl Visit {
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
         visit.blocked_other = state.blocked_other;
+        visit.fetches = state.fetches;
+        visit.recovered = state.recovered;
         for (name, requests, data_requests, mut types, ip) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
@@ -567,8 +691,17 @@ impl Visit {
                     types: counts,
                     ip,
                     blocked,
+                    redirects: 0,
+                    cached: 0,
                 },
             );
+        }
+        for (name, redirects, cached) in state.outcomes {
+            let stat = visit.hosts.get_mut(&name).ok_or_else(|| {
+                format!("visit state: outcomes of {name:?}, a host it does not list")
+            })?;
+            stat.redirects = redirects;
+            stat.cached = cached;
         }
         Ok(visit)
     }
@@ -581,6 +714,13 @@ type HostState = (String, u32, u32, BTreeMap<String, u32>, Option<String>);
 /// The key of a persisted host's blocked requests in its type counts.
 const BLOCKED_KEY: &str = "(blocked)";
 
+/// The hosts of a visit in the order they are persisted (by name).
+fn hosts_sorted(hosts: &HashMap<String, HostStat>) -> impl Iterator<Item = &HostStat> {
+    let mut all: Vec<&HostStat> = hosts.values().collect();
+    all.sort_by(|a, b| a.host.name.cmp(&b.host.name));
+    all.into_iter()
+}
+
 #[derive(Serialize, Deserialize)]
 struct VisitState {
     v: u32,
@@ -592,6 +732,13 @@ struct VisitState {
     overflow: u32,
     #[serde(default, skip_serializing_if = "is_zero")]
     blocked_other: u32,
+    /// Since version 2: distinct fetches, and (host, redirects, cached) of the hosts with any.
+    #[serde(default)]
+    fetches: u32,
+    #[serde(default)]
+    recovered: u32,
+    #[serde(default)]
+    outcomes: Vec<(String, u32, u32)>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -619,6 +766,7 @@ pub struct PageInfo {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
+    /// Requests that reached a server: every host's, plus those of unparseable URLs and beyond the host cap.
     pub requests: u64,
     pub hosts: u64,
     pub companies: u64,
@@ -629,6 +777,15 @@ pub struct Totals {
     pub overflow_requests: u64,
     /// Requests the browser blocked (never sent; not in `requests`).
     pub blocked_requests: u64,
+    /// Distinct fetches of the page: a redirect chain (a → b → c) is one fetch and three requests.
+    pub fetches: u64,
+    /// Requests answered with a redirect.
+    pub redirects: u64,
+    /// Loads served from the browser's cache (no server received them; not in `requests`).
+    pub cached: u64,
+    /// Of `requests`, those recovered from the page's own record of its loads (Resource Timing) because the
+    /// background missed their webRequest events (it was stopped, or not started yet).
+    pub recovered: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -666,235 +823,11 @@ pub struct HostRow {
     pub blocked_requests: u64,
     pub types: BTreeMap<&'static str, u32>,
     pub ip: Option<String>,
-}
-
-impl Report {
-    /// The report as readable text (`whither report --format text`, the demo).
-    pub fn to_text(&self) -> String {
-        use std::fmt::Write as _;
-        let mut out = String::new();
-        let name_of = |id: Option<&str>| {
-            id.and_then(db::entity_by_id)
-                .and_then(db::entity)
-                .map(|e| e.name)
-        };
-        let _ = writeln!(out, "Page: {}", self.page.url);
-        let _ = writeln!(
-            out,
-            "Site: {} — controlled by {} ({})",
-            self.page
-                .domain
-                .as_deref()
-                .or(self.page.host.as_deref())
-                .unwrap_or("?"),
-            name_of(self.page.controller).unwrap_or("unknown"),
-            self.page.jurisdiction.unwrap_or("?")
-        );
-        let t = &self.totals;
-        let _ = writeln!(
-            out,
-            "{} requests to {} companies under {} jurisdictions; {} to third parties, {} carried data, {} unattributed.",
-            t.requests, t.companies, t.jurisdictions, t.third_party_requests, t.data_requests, t.unattributed_requests
-        );
-        if t.blocked_requests > 0 {
-            let _ = writeln!(out, "{} requests blocked.", t.blocked_requests);
-        }
-        for j in &self.jurisdictions {
-            let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
-            let _ = writeln!(
-                out,
-                "\n{} ({}): {} requests",
-                country, j.country, j.requests
-            );
-            for c in self
-                .companies
-                .iter()
-                .filter(|c| c.jurisdiction == Some(j.country))
-            {
-                let chain: Vec<String> = c
-                    .chain
-                    .iter()
-                    .map(|l| format!("{} ({})", l.name, l.country))
-                    .collect();
-                let blocked = if c.blocked_requests > 0 {
-                    format!(" ({} blocked)", c.blocked_requests)
-                } else {
-                    String::new()
-                };
-                let _ = writeln!(out, "  {:>5}  {}{blocked}", c.requests, chain.join(" → "));
-                let _ = writeln!(out, "         {}", c.hosts.join(", "));
-            }
-        }
-        let unattributed: Vec<String> = self
-            .hosts
-            .iter()
-            .filter(|h| h.entity.is_none())
-            .map(|h| format!("{} ({})", h.host, h.requests))
-            .collect();
-        if !unattributed.is_empty() {
-            let _ = writeln!(out, "\nUnattributed: {}", unattributed.join(", "));
-        }
-        out
-    }
+    /// Of `requests`, those the host answered with a redirect.
+    pub redirects: u64,
+    /// Loads of this host's resources served from the browser's cache (not in `requests`).
+    pub cached: u64,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn req(url: &str, type_name: &str) -> Request<'static> {
-        let url: &'static str = Box::leak(url.to_string().into_boxed_str());
-        let type_name: &'static str = Box::leak(type_name.to_string().into_boxed_str());
-        Request {
-            url,
-            type_name,
-            method: "GET",
-            ip: None,
-        }
-    }
-
-    #[test]
-    fn aggregates_hosts_companies_and_jurisdictions() {
-        let mut v = Visit::new("https://www.youtube.com/watch?v=1");
-        v.record(&req("https://www.youtube.com/watch?v=1", "main_frame"));
-        v.record(&req("https://www.google-analytics.com/g/collect", "ping"));
-        v.record(&req(
-            "https://www.google-analytics.com/analytics.js",
-            "script",
-        ));
-        v.record(&req("https://cdn.nobody-owns-this.example/x.js", "script"));
-        v.record(&req("data:image/png;base64,xx", "image"));
-        v.record(&req("https://a..b/", "image"));
-        let r = v.report();
-        assert_eq!(r.totals.requests, 5);
-        assert_eq!(r.totals.hosts, 3);
-        assert_eq!(r.totals.unattributed_requests, 2);
-        assert_eq!(r.totals.data_requests, 1);
-        assert_eq!(r.page.controller, Some("alphabet"));
-        let ga = r
-            .hosts
-            .iter()
-            .find(|h| h.host == "www.google-analytics.com");
-        assert_eq!(ga.map(|h| h.party), Some(Party::SameOwner));
-        assert_eq!(ga.map(|h| h.requests), Some(2));
-        let yt = r.hosts.iter().find(|h| h.host == "www.youtube.com");
-        assert_eq!(yt.map(|h| h.party), Some(Party::First));
-        assert_eq!(r.jurisdictions.first().map(|j| j.country), Some("US"));
-        assert_eq!(r.companies.first().map(|c| c.id), Some("google"));
-        assert_eq!(r.totals.third_party_requests, 1);
-    }
-
-    #[test]
-    fn export_import_round_trip() {
-        let mut v = Visit::new("https://example.org/");
-        v.record(&req("https://example.org/", "main_frame"));
-        v.record(&Request {
-            url: "https://doubleclick.net/x",
-            type_name: "beacon",
-            method: "POST",
-            ip: Some("10.0.0.1"),
-        });
-        let text = v.export();
-        let back = Visit::import(&text);
-        let back = back.as_ref().map(Visit::export);
-        assert_eq!(back.as_deref(), Ok(text.as_str()));
-        assert!(Visit::import("{").is_err());
-        assert!(
-            Visit::import(r#"{"v":1,"page":"x","hosts":[["Not Normal",1,0,{},null]]}"#).is_err()
-        );
-        assert!(Visit::import(r#"{"v":9,"page":"x","hosts":[]}"#).is_err());
-    }
-
-    #[test]
-    fn hosts_are_capped_with_an_overflow_counter() {
-        let mut v = Visit::new("https://example.org/");
-        for i in 0..(MAX_HOSTS + 10) {
-            v.record(&req(&format!("https://h{i}.example.org/"), "image"));
-        }
-        let r = v.report();
-        assert_eq!(r.totals.hosts, MAX_HOSTS as u64);
-        assert_eq!(r.totals.overflow_requests, 10);
-        assert_eq!(r.totals.requests, (MAX_HOSTS + 10) as u64);
-    }
-
-    /// A visit with first parties, a same-owner host, several jurisdictions, unattributed and unparseable requests,
-    /// and hosts written in several ways.
-    fn mixed_visit() -> Visit {
-        let mut v = Visit::new("https://www.youtube.com/");
-        for (url, type_name) in [
-            ("https://www.youtube.com/", "main_frame"),
-            ("https://i.ytimg.com/vi/1.jpg", "image"),
-            ("https://www.google-analytics.com/g/collect", "ping"),
-            (
-                "https://WWW.Google-Analytics.COM.:443/analytics.js",
-                "script",
-            ),
-            ("https://user@www.google-analytics.com/x", "xmlhttprequest"),
-            ("https://mc.yandex.ru/watch/1", "script"),
-            ("https://mc.yandex.ru/watch/2", "image"),
-            ("https://sf16-scmcdn-sg.ibytedtos.com/a.js", "script"),
-            ("https://connect.facebook.net/en_US/fbevents.js", "script"),
-            ("https://cdn.nobody-owns-this.example/x.js", "script"),
-            ("https://a..b/", "image"),
-            ("https://bad.example:99999/", "image"),
-            ("data:image/png;base64,xx", "image"),
-            ("https://[::1]:8080/", "xmlhttprequest"),
-        ] {
-            v.record(&req(url, type_name));
-        }
-        v
-    }
-
-    #[test]
-    fn summary_is_the_reports_totals_and_jurisdictions() {
-        let v = mixed_visit();
-        let r = v.report();
-        let (totals, jurisdictions) = v.summary();
-        assert_eq!(totals, r.totals);
-        // The totals agree with the report's rows.
-        let sum = |f: &dyn Fn(&HostRow) -> u64| r.hosts.iter().map(f).sum::<u64>();
-        assert_eq!(totals.hosts, r.hosts.len() as u64);
-        assert_eq!(totals.companies, r.companies.len() as u64);
-        assert_eq!(totals.jurisdictions, r.jurisdictions.len() as u64);
-        assert_eq!(totals.data_requests, sum(&|h| h.data_requests));
-        assert_eq!(
-            totals.third_party_requests,
-            sum(&|h| if h.party == Party::Third {
-                h.requests
-            } else {
-                0
-            })
-        );
-        assert_eq!(
-            totals.unattributed_requests,
-            totals.requests - sum(&|h| if h.entity.is_some() { h.requests } else { 0 })
-        );
-        let from_report: Vec<(&str, u64)> = r
-            .jurisdictions
-            .iter()
-            .map(|j| (j.country, j.requests))
-            .collect();
-        assert_eq!(jurisdictions, from_report);
-        assert!(jurisdictions.len() >= 3, "{jurisdictions:?}");
-        assert_eq!(Visit::new("https://example.org/").summary().0.requests, 0);
-    }
-
-    #[test]
-    fn a_host_counts_the_same_however_it_is_written() {
-        let v = mixed_visit();
-        let r = v.report();
-        let ga = r
-            .hosts
-            .iter()
-            .find(|h| h.host == "www.google-analytics.com");
-        assert_eq!(ga.map(|h| h.requests), Some(3));
-        assert_eq!(
-            r.totals.requests, 13,
-            "the data: URL is not a request to a host"
-        );
-        assert_eq!(
-            r.totals.unattributed_requests, 4,
-            "2 unparseable, the unknown host, ::1"
-        );
-    }
-}
+mod tests;
