@@ -132,6 +132,7 @@ bench: build
 	node scripts/bench/memory.mjs
 	node scripts/bench/pageload.mjs
 	PAGE_KIND=observe FIREFOX=0 node scripts/bench/pageload.mjs
+	node scripts/bench/blocking.mjs
 	node scripts/bench/views.mjs
 	node scripts/bench/dashboard.mjs
 

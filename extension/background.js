@@ -1,17 +1,17 @@
 // Whither background (Chrome: MV3 service worker; Firefox: event page), an ES module: it wires the browser's events
-// to the state (extension/state.js), the history recorder and the settings.
+// to the state (extension/state.js), the history recorder, the settings and the blocking rules (extension/blocking.js).
 // Rules: every listener is registered synchronously at top level, and there is NO top-level await (a top-level await
 // stops Chrome's service worker from ever starting, silently). The wasm core is initialised once into `ready`; the
 // queue in state.js awaits it (and the restore of the stored state) before applying any event or answering any
 // message.
 
-import init, { History, Tracker, optionsView } from '../pkg/whither.js';
+import init, { History, Settings, Tracker, optionsView, pauseSite, pausedRules } from '../pkg/whither.js';
+import { SETTINGS_KEY, createBlocking } from './blocking.js';
 import { STAGES } from './events.js';
 import { MESSAGE } from './protocol.js';
 import { collect } from './reconcile.js';
 import { createRecorder } from './recorder.js';
-import { dataPhrase, summarySentence } from './text.js';
-import { SETTINGS_KEY, loadSettings, normalizeSettings } from './settings.js';
+import { blockedPhrase, dataPhrase, summarySentence } from './text.js';
 import { createWhither } from './state.js';
 
 /** The browser's extension API (`browser` in Firefox, `chrome` in Chrome; both have Chrome's shape for what is used). */
@@ -21,17 +21,37 @@ const api = /** @type {{browser?: typeof chrome}} */ (globalThis).browser ?? chr
 const ready = init({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) }).then(() => new Tracker());
 ready.catch((error) => console.error('whither: the wasm core failed to load', error));
 
-// The history (src/history/) and the watchlist of the settings (options page).
-const recorder = createRecorder({ api, ready: ready.then(() => new History()) });
-/** @type {string[]} */
+// The history (src/history/).
+const recorder = createRecorder({ api, ready: ready.then(() => new History()),
+  settings: () => blocking.settings().then((s) => JSON.parse(s.json())) });
+
+// The settings as the core reads them, and the blocking rules they compile to (read on first use; installed on
+// install/update/browser start and on every change of the settings key, from any extension page).
+const blocking = createBlocking({
+  api: /** @type {import('./blocking.js').BlockingApi} */ (/** @type {unknown} */ (api)),
+  core: ready.then(() => ({
+    load: (/** @type {string} */ json, /** @type {string} */ home) => Settings.load(json, home),
+    defaults: (/** @type {string} */ home) => Settings.defaults(home),
+    pauseSite: (/** @type {string | null | undefined} */ p, /** @type {string} */ site, /** @type {boolean} */ on) =>
+      pauseSite(p ?? undefined, site, on),
+    pausedRules: (/** @type {string | null | undefined} */ p) => pausedRules(p ?? undefined),
+  })),
+  locale: () => api.i18n.getUILanguage(),
+});
+/** The watchlist of the settings (badge), once read. @type {string[]} */
 let watchlist = [];
-const settingsLoaded = loadSettings(api).then((s) => { watchlist = s.watchlist; }, () => {});
+const settingsLoaded = () => blocking.watchlist().then((w) => { watchlist = w; }, () => {});
+settingsLoaded(); // as before: the badge's watchlist (the storage read waits for the core)
 api.storage.onChanged.addListener((/** @type {Record<string, {newValue?: unknown}>} */ changes,
   /** @type {string} */ area) => {
   if (area === 'local' && SETTINGS_KEY in changes) {
-    watchlist = normalizeSettings(changes[SETTINGS_KEY].newValue).watchlist;
+    blocking.changed(changes[SETTINGS_KEY].newValue).then(() => Promise.all([settingsLoaded(),
+      recorder.settingsChanged()]));
   }
 });
+// Dynamic rules persist across restarts; an update may bring a new database (new rules): check the fingerprint.
+api.runtime.onInstalled?.addListener(() => { blocking.install().then(settingsLoaded); });
+api.runtime.onStartup?.addListener(() => { blocking.install().then(settingsLoaded); });
 
 /** @param {string} name @param {string | string[]} [subs] @returns {string} */
 const msg = (name, subs) => api.i18n.getMessage(name, subs);
@@ -41,14 +61,18 @@ const whither = createWhither({
   ready,
   log: console,
   title: (summary) => msg('badgeTitle', [summarySentence(msg, summary, api.i18n.getUILanguage())
-    + dataPhrase(msg, summary.data_requests ?? 0, api.i18n.getUILanguage())]),
+    + dataPhrase(msg, summary.data_requests ?? 0, api.i18n.getUILanguage())
+    + blockedPhrase(msg, summary.blocked_requests ?? 0, api.i18n.getUILanguage())]),
   onTabChanged: (tracker, tabId, details) => recorder.record(tracker, tabId, details),
   onTabClosed: (tracker, tabId) => recorder.closeTab(tracker, tabId),
   onTabMoved: (tracker, from, to) => recorder.moveTab(tracker, from, to),
-  // Watchlisted jurisdictions, if any were contacted, in a warning colour; else all of them.
+  // Watchlisted jurisdictions, if any were contacted, in a warning colour; else the blocked requests, if any; else
+  // all jurisdictions.
   badgeView: (tracker, tabId, summary) => {
     const watched = watchlist.length ? tracker.watched?.(tabId, watchlist) ?? [] : [];
-    return watched.length ? { text: `${watched.length}!`, color: '#b3261e' }
+    if (watched.length) return { text: `${watched.length}!`, color: '#b3261e' };
+    const blocked = summary.blocked_requests ?? 0;
+    return blocked ? { text: `⊘${blocked > 999 ? '1k+' : blocked}`, color: '#4a5560' }
       : { text: String(summary.jurisdictions), color: '#1e6fb8' };
   },
   defaultTitle: msg('actionTitle'),
@@ -60,8 +84,15 @@ const whither = createWhither({
   answers: {
     // The popup's view (report, laws, watched jurisdictions, groups) as one JSON string from the core.
     [MESSAGE.popup]: async (tracker, { tabId }) => {
-      await settingsLoaded;
-      return tracker.popupView?.(tabId, watchlist) ?? null;
+      const [settings, paused] = await Promise.all([blocking.settings(), blocking.paused(), settingsLoaded()]);
+      return /** @type {Tracker} */ (/** @type {unknown} */ (tracker)).popupViewFor(tabId,
+        /** @type {Settings} */ (/** @type {unknown} */ (settings)), paused) ?? null;
+    },
+    [MESSAGE.changeSettings]: (_, { change }) => (change ? blocking.change(change) : { ok: false }),
+    [MESSAGE.settingsState]: () => blocking.state(),
+    [MESSAGE.pauseSite]: (tracker, { tabId, on }) => {
+      const site = /** @type {Tracker} */ (/** @type {unknown} */ (tracker)).site(tabId);
+      return site ? blocking.pause(site, on === true) : false;
     },
     [MESSAGE.optionsView]: () => optionsView(),
     // The options page's "clear all data": the history, in memory and in storage.

@@ -12,8 +12,10 @@
 // #jurisdictions tr[data-jurisdiction], #companies tr[data-company], #sites tr[data-site], #map path[data-country],
 // #flow [data-flow].
 
-import { loadSettings } from './settings.js';
-import { $, api, countryLabel, download, el, flag, lang, localizePage, msg, number, openHistory } from './views.js';
+import { MESSAGE } from './protocol.js';
+import { $, api, countryLabel, download, el, flag, lang, localizePage, msg, number, openHistory, rawMsg }
+  from './views.js';
+import { blockedPhrase, homeLineText } from './text.js';
 
 performance.mark('whither:script');
 
@@ -122,6 +124,16 @@ function markDay() {
   $('#day-note-text').textContent = state.day === null ? '' : msg('dayShown', [dayString(state.day)]);
 }
 
+/**
+ * " · 1,204 blocked" after a count of requests, or nothing.
+ * @param {number} blocked
+ * @returns {HTMLElement | null}
+ */
+function blockedNote(blocked) {
+  return blocked ? el('span', { className: 'blocked muted', data: { blocked },
+    text: ` · ${msg('blockedTag', [number(blocked)])}` }) : null;
+}
+
 /** @param {import('./views.js').Overview} o */
 function renderJurisdictions(o) {
   const total = o.totals.requests;
@@ -130,7 +142,8 @@ function renderJurisdictions(o) {
   },
   el('td', {}, flag(j.country), countryLabel(j.country), watched(j.country) ? el('span', { className: 'watch', text: ` · ${msg('watchTag')}` }) : null,
     j.country === state.home ? el('span', { className: 'muted', text: ` · ${msg('homeTag')}` }) : null),
-  el('td', { className: 'num', text: number(j.requests) }),
+  el('td', { className: 'num', text: number(j.requests) },
+    blockedNote(/** @type {{blocked_requests?: number}} */ (j).blocked_requests ?? 0)),
   el('td', { className: 'num', text: percent(j.requests, total) }),
   el('td', { className: 'num', text: number(j.companies) }),
   el('td', { className: 'num', text: number(j.sites) }))));
@@ -262,7 +275,8 @@ function renderCompanies(o) {
   },
   el('td', {}, el('button', { className: 'site-link', text: c.name, attrs: { type: 'button', 'data-search': c.name } })),
   el('td', {}, flag(c.jurisdiction), `${c.controller_name} (${c.jurisdiction})`),
-  el('td', { className: 'num', text: number(c.requests) }),
+  el('td', { className: 'num', text: number(c.requests) },
+    blockedNote(/** @type {{blocked_requests?: number}} */ (c).blocked_requests ?? 0)),
   el('td', { className: 'num', text: number(c.sites) }))));
   $('#companies-more').hidden = o.companies.length <= state.companiesLimit && o.totals.companies <= rows.length;
 }
@@ -293,7 +307,8 @@ async function render() {
   let o;
   let answer;
   try {
-    answer = await /** @type {import('./views.js').StoredHistory} */ (state.history).view(from, to, search, limit, state.watchlist);
+    answer = await /** @type {import('./views.js').StoredHistory} */ (state.history).view(from, to, search, limit, state.watchlist,
+      state.home);
     performance.mark('whither:query');
     o = answer.overview;
     answer.dates.forEach((/** @type {string} */ date, /** @type {number} */ i) => state.dates.set(from + i, date));
@@ -312,6 +327,13 @@ async function render() {
     number(t.jurisdictions), number(t.data_requests), dayString(from), dayString(to)]);
   totals.dataset.requests = String(t.requests);
   totals.dataset.sites = String(t.sites);
+  const blocked = /** @type {{blocked_requests?: number}} */ (t).blocked_requests ?? 0;
+  totals.dataset.blocked = String(blocked);
+  if (blocked) totals.append(' ', blockedPhrase(rawMsg, blocked, lang));
+  const homeLine = $('#home-line');
+  homeLine.hidden = !answer.home_line;
+  homeLine.textContent = answer.home_line ? homeLineText(rawMsg, answer.home_line, countryLabel(answer.home_line.home), lang)
+    : '';
   if (state.day === null) renderDays(o, from, to);
   markDay();
   renderJurisdictions(o);
@@ -342,7 +364,11 @@ async function main() {
     return days.length ? history.load(from, to) : undefined;
   });
   const world = fetch('vendor/countries-110m.json').then((r) => r.json()).catch(() => null);
-  const [settings] = await Promise.all([loadSettings(api), history.days]);
+  // The settings in force, as the background's core reads them.
+  /** @type {[{settings?: string} | null, number[]]} */
+  const [answer] = await Promise.all([api.runtime.sendMessage({ type: MESSAGE.settingsState }), history.days]);
+  /** @type {{home: string, watchlist: string[], history: boolean}} */
+  const settings = JSON.parse(answer?.settings ?? '{"home":"","watchlist":[],"history":true}');
   performance.mark('whither:settings');
   state.watchlist = settings.watchlist;
   state.home = settings.home;

@@ -14,7 +14,8 @@
  * @property {string} [documentUrl]
  * @property {number} [frameId]
  * @property {number} [timeStamp]
- * @property {string} [error] onErrorOccurred's error (`net::ERR_CACHE_MISS`, …)
+ * @property {string} [error] onErrorOccurred's error (`net::ERR_CACHE_MISS`, …; a request blocked by a rule:
+ *   src/tracker `BLOCKED_ERRORS`)
  * @property {number} [statusCode] a redirect's status code
  * @property {string} [statusLine] a redirect's status line
  * @property {boolean} [fromCache] true when the response came from the browser's cache

@@ -23,8 +23,7 @@
 // #watch-alert, .laws[data-laws], a.ask (a company's "Ask what they hold", in its details), #ask-all.
 
 import { MESSAGE, tabStateKey } from './protocol.js';
-import { loadSettings } from './settings.js';
-import { countPhrase, dataPhrase, summarySentence } from './text.js';
+import { blockedPhrase, countPhrase, dataPhrase, homeLineText, summarySentence } from './text.js';
 import { $, api, countryLabel, download, el, externalLink, flag, lang, localizePage, msg, rawMsg, showFlags }
   from './views.js';
 
@@ -33,7 +32,7 @@ performance.mark('whither:popup-start');
 /**
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, unverified?: string[]}} ChainLink
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, jurisdiction: string | null,
- *   chain: ChainLink[], categories?: string[], requests: number, hosts: string[]}} Company
+ *   chain: ChainLink[], categories?: string[], requests: number, blocked_requests?: number, hosts: string[]}} Company
  * @typedef {{host: string, domain: string | null, entity: string | null, controller: string | null,
  *   jurisdiction: string | null, party: "first" | "same-owner" | "probably-own" | "third", requests: number, data_requests?: number,
  *   types?: Record<string, number>, ip?: string | null}} Host
@@ -44,10 +43,17 @@ performance.mark('whither:popup-start');
  *   controller: string | null, jurisdiction: string | null}, totals: Totals, jurisdictions: Jurisdiction[],
  *   companies: Company[], hosts: Host[]}} Report
  * @typedef {{name: string, year?: number | null, summary: string, reference: string}} Law
- * @typedef {{country: string | null, requests: number, watched: boolean, companies: string[]}} Group
+ * @typedef {{id: string, name: string, requests: number, blocked_requests: number, companies: string[],
+ *   blocked_by: "company" | "jurisdiction" | "category" | null, unblock: string | null}} Controller
+ * @typedef {{country: string | null, requests: number, blocked_requests?: number, watched: boolean,
+ *   companies: string[], controllers?: Controller[]}} Group
+ * @typedef {{enabled: boolean, site: string | null, trusted: boolean, paused: boolean}} PageBlocking
+ * @typedef {{kind: string, home: string, third_party_requests: number, outside: number, further: number | null}}
+ *   HomeLine
  * @typedef {{country: string | null, requests: number, watched: boolean}} BarSegment
  * @typedef {{report: Report, laws: Record<string, Law[]>, watched: string[], site_controller_name: string | null,
- *   own: string[], groups: Group[], bar: BarSegment[], unattributed: string[]}} PopupView
+ *   own: string[], groups: Group[], bar: BarSegment[], unattributed: string[], blocking?: PageBlocking,
+ *   home_line?: HomeLine | null}} PopupView
  */
 
 /** Colour-blind-safe palette (Okabe–Ito, then Tol's muted), by rank of the jurisdiction in the report. */
@@ -88,11 +94,13 @@ function hostItem(host, name) {
   const ip = host?.ip ? msg('hostIp', [host.ip]) : '';
   const requests = host?.requests ?? 0;
   const data = host?.data_requests ?? 0;
+  const blocked = /** @type {{blocked_requests?: number}} */ (host ?? {}).blocked_requests ?? 0;
   return el('li', {
     className: 'host',
     title: [types, ip].filter(Boolean).join(' · '),
-    data: { host: name, requests, party: host?.party ?? '' },
+    data: { host: name, requests, party: host?.party ?? '', blocked },
   },
+  blocked ? el('span', { className: 'blocked-tag', text: msg('blockedTag', [requestsLabel(blocked)]) }) : null,
   el('span', { className: 'host-name', text: name }),
   el('span', { className: 'count' },
     data ? el('span', { className: 'data-tag', text: msg('hostData', [String(data)]) }) : null,
@@ -133,9 +141,14 @@ const expanded = new Set();
  */
 function companyItem(company, party, hostByName, hostRank) {
   const chain = company.chain?.length ? company.chain : [{ id: company.id, name: company.name, country: company.country }];
+  const controller = chain[chain.length - 1];
+  const blocked = company.blocked_requests ?? 0;
   const details = /** @type {HTMLDetailsElement} */ (el('details', {},
     el('summary', {},
-      el('span', { className: 'company-name', text: company.name }),
+      // "TikTok Pte. Ltd. — ByteDance Ltd.": the ultimate controller when it is not the direct owner.
+      el('span', { className: 'company-name',
+        text: controller.id !== company.id ? msg('companyOfController', [company.name, controller.name]) : company.name }),
+      blocked ? el('span', { className: 'blocked-tag', text: msg('blockedTag', [requestsLabel(blocked)]) }) : null,
       chain.some((l) => l.unverified?.length) ? unverifiedTag({ ...chain[0], unverified: [...new Set(chain.flatMap((l) => l.unverified ?? []))] }) : null,
       el('span', { className: 'count company-requests', text: requestsLabel(company.requests) }))));
   companyDetails.set(details, { company, hostByName, hostRank });
@@ -145,8 +158,8 @@ function companyItem(company, party, hostByName, hostRank) {
   }
   return el('li', {
     className: 'company',
-    data: { company: company.id, party, requests: company.requests, controller: chain[chain.length - 1].id,
-      country: company.country ?? '' },
+    data: { company: company.id, party, requests: company.requests, controller: controller.id,
+      country: company.country ?? '', blocked },
   }, details);
 }
 
@@ -352,6 +365,12 @@ function render(view, first) {
     requestsLabel(totals.third_party_requests), requestsLabel(totals.unattributed_requests),
   ]);
 
+  const blockedTotal = /** @type {{blocked_requests?: number}} */ (totals).blocked_requests ?? 0;
+  summary.dataset.blocked = String(blockedTotal);
+  $('#summary-blocked').textContent = blockedPhrase(rawMsg, blockedTotal, lang);
+  renderHomeLine(view.home_line ?? null);
+  renderPageBlocking(view.blocking);
+
   // The bar of requests by controlling jurisdiction (and unattributed), with a legend.
   const total = Math.max(1, totals.requests);
   const segments = view.bar.map((s, i) => ({ ...s, colour: s.country ? PALETTE[i % PALETTE.length] : UNKNOWN_COLOUR }));
@@ -374,7 +393,13 @@ function render(view, first) {
   /** @param {Group} g */
   const groupNode = (g) => {
     const list = el('ul', { className: 'companies' });
-    fill(list, companiesOf(g.companies), 'third');
+    const controllers = g.controllers ?? [];
+    if (!controllers.length) fill(list, companiesOf(g.companies), 'third');
+    // A controller's companies together, under a line that blocks (or unblocks) the controller everywhere.
+    for (const c of controllers) {
+      list.append(controllerItem(c, view.blocking));
+      fill(list, companiesOf(c.companies), 'third');
+    }
     return el('section', { className: 'jurisdiction', data: { jurisdiction: g.country ?? 'unknown', requests: g.requests, watched: String(g.watched) } },
       el('h3', {},
         el('span', {}, flag(g.country, flagOptions),
@@ -424,6 +449,100 @@ function render(view, first) {
   };
   if (!first) complete();
   return complete;
+}
+
+/**
+ * Sends one change of the settings to the background (which stores it and installs its rules) and shows the result.
+ * @param {import('./protocol.js').SettingsChange} change
+ */
+async function changeSettings(change) {
+  const answer = /** @type {{ok?: boolean, error?: string} | null} */ (
+    await api.runtime.sendMessage({ type: MESSAGE.changeSettings, change }));
+  const status = $('#blocking-status');
+  status.textContent = answer?.ok ? msg('blockingChanged') : msg('statusError', [answer?.error ?? '?']);
+  document.body.dataset.blockingChanged = String(Number(document.body.dataset.blockingChanged ?? '0') + 1);
+  await refreshNow?.();
+}
+
+/** Renders the popup again at once (set by main). @type {(() => Promise<void>) | null} */
+let refreshNow = null;
+
+/**
+ * The line of a controller in a jurisdiction's list: its name, its blocked requests, and "block everywhere" (or
+ * "unblock" when the person blocked it by company; "blocked by your rules" otherwise).
+ * @param {Controller} c
+ * @param {PageBlocking | undefined} blocking
+ * @returns {HTMLElement}
+ */
+function controllerItem(c, blocking) {
+  const blockedBy = blocking?.enabled ? c.blocked_by : null;
+  /** @type {HTMLElement | null} */
+  let action = null;
+  if (blockedBy === 'company' && c.unblock) {
+    const unblock = c.unblock;
+    action = el('button', { className: 'unblock', text: msg('unblockCompany'), attrs: { type: 'button' } });
+    action.addEventListener('click', () => changeSettings({ op: 'list', list: 'companies', text: unblock, on: false,
+      number: 0 }));
+  } else if (!blockedBy) {
+    action = el('button', { className: 'block', text: msg('blockCompany'), attrs: { type: 'button' },
+      title: msg('blockCompanyHelp', [c.name]) });
+    action.addEventListener('click', () => changeSettings({ op: 'block-company', list: '', text: c.id, on: true,
+      number: 0 }));
+  }
+  return el('li', { className: 'controller', data: { controller: c.id, blockedBy: blockedBy ?? '',
+    blocked: c.blocked_requests, requests: c.requests } },
+  el('span', { className: 'controller-name', text: c.name }),
+  blockedBy ? el('span', { className: 'blocked-tag', text: msg(`blockedBy_${blockedBy}`) }) : null,
+  c.blocked_requests ? el('span', { className: 'count',
+    text: blockedBy ? requestsLabel(c.blocked_requests) : msg('blockedTag', [requestsLabel(c.blocked_requests)]) })
+    : null,
+  action);
+}
+
+/**
+ * The first line for the person's home: "41 of 60 third-party requests went to companies controlled from outside
+ * the EU/EEA; 12 of them to countries without an EU adequacy decision."
+ * @param {HomeLine | null} line
+ */
+function renderHomeLine(line) {
+  const node = $('#home-line');
+  node.hidden = !line;
+  if (!line) {
+    node.textContent = '';
+    return;
+  }
+  node.dataset.kind = line.kind;
+  node.dataset.outside = String(line.outside);
+  node.dataset.further = String(line.further ?? '');
+  node.textContent = homeLineText(rawMsg, line, countryLabel(line.home), lang);
+}
+
+/**
+ * "Trust this site" and "Pause blocking on this site" for the page's site (when blocking is on).
+ * @param {PageBlocking | undefined} blocking
+ */
+function renderPageBlocking(blocking) {
+  const section = $('#page-blocking');
+  const on = !!blocking?.enabled && !!blocking.site;
+  section.hidden = !on;
+  section.dataset.enabled = String(!!blocking?.enabled);
+  section.dataset.trusted = String(!!blocking?.trusted);
+  section.dataset.paused = String(!!blocking?.paused);
+  if (!on || !blocking?.site) return;
+  const site = blocking.site;
+  const trust = /** @type {HTMLButtonElement} */ ($('#trust-site'));
+  trust.textContent = blocking.trusted ? msg('untrustSite', [site]) : msg('trustSite', [site]);
+  trust.onclick = () => changeSettings({ op: 'trust-site', list: '', text: site, on: !blocking.trusted, number: 0 });
+  const pause = /** @type {HTMLButtonElement} */ ($('#pause-site'));
+  pause.textContent = blocking.paused ? msg('resumeSite') : msg('pauseSite');
+  pause.onclick = async () => {
+    await api.runtime.sendMessage({ type: MESSAGE.pauseSite, tabId: Number(document.body.dataset.tabId),
+      on: !blocking.paused });
+    $('#blocking-status').textContent = blocking.paused ? msg('blockingResumed') : msg('blockingPaused');
+    document.body.dataset.blockingChanged = String(Number(document.body.dataset.blockingChanged ?? '0') + 1);
+    await refreshNow?.();
+  };
+  $('#blocking-note').textContent = blocking.paused ? msg('pausedNote') : blocking.trusted ? msg('trustedNote') : '';
 }
 
 /** Renderings so far (a completion left over from an older one does nothing). */
@@ -540,7 +659,10 @@ async function main() {
   document.body.dataset.tabId = String(tabId);
   $('#ask-all').setAttribute('href', `request.html?${new URLSearchParams({ tabId: String(tabId) })}`);
 
-  const settings = loadSettings(api);
+  // The settings in force, as the background's core reads them (the home jurisdiction's tag).
+  const settings = api.runtime.sendMessage({ type: MESSAGE.settingsState })
+    .then((/** @type {{settings?: string} | null} */ s) => /** @type {{home: string}} */ (JSON.parse(s?.settings ?? '{"home":""}')));
+  refreshNow = () => refresh(tabId, settings);
   await refresh(tabId, settings);
   document.body.dataset.enriched = 'true';
 

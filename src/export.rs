@@ -44,7 +44,8 @@ pub fn report_csv(report: &Report) -> String {
         .or(report.page.host.as_deref())
         .unwrap_or("");
     let mut out = String::from(
-        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests\n",
+        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests,\
+         blocked_requests\n",
     );
     let name = |id: Option<&str>| {
         id.and_then(db::entity_by_id)
@@ -72,6 +73,7 @@ pub fn report_csv(report: &Report) -> String {
                 h.jurisdiction.unwrap_or(""),
                 &h.requests.to_string(),
                 &h.data_requests.to_string(),
+                &h.blocked_requests.to_string(),
             ],
         );
     }
@@ -106,6 +108,9 @@ pub fn report_text(report: &Report) -> String {
         "{} requests to {} companies under {} jurisdictions; {} to third parties, {} carried data, {} unattributed.",
         t.requests, t.companies, t.jurisdictions, t.third_party_requests, t.data_requests, t.unattributed_requests
     );
+    if t.blocked_requests > 0 {
+        let _ = writeln!(out, "{} requests blocked.", t.blocked_requests);
+    }
     for j in &report.jurisdictions {
         let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
         let _ = writeln!(
@@ -123,7 +128,12 @@ pub fn report_text(report: &Report) -> String {
                 .iter()
                 .map(|l| format!("{} ({})", l.name, l.country))
                 .collect();
-            let _ = writeln!(out, "  {:>5}  {}", c.requests, chain.join(" → "));
+            let blocked = if c.blocked_requests > 0 {
+                format!(" ({} blocked)", c.blocked_requests)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {:>5}  {}{blocked}", c.requests, chain.join(" → "));
             let _ = writeln!(out, "         {}", c.hosts.join(", "));
         }
     }
@@ -147,7 +157,8 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
     let dates: FnvMap<u32, String> = days.iter().map(|d| (d.day, day_string(d.day))).collect();
     let date = |day: u32| dates.get(&day).map_or("", String::as_str);
     let mut out = String::from(
-        "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts\n",
+        "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts,\
+         blocked_requests\n",
     );
     for group in pairs.chunk_by(Pair::same_site) {
         let site = group
@@ -196,6 +207,7 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                     &r.count.requests.to_string(),
                     &r.count.data.to_string(),
                     &r.hosts.join(" "),
+                    &r.count.blocked.to_string(),
                 ],
             );
         }
@@ -289,7 +301,7 @@ mod tests {
             csv.contains("1970-01-11,1970-01-12,news.example,yandex,"),
             "{csv}"
         );
-        assert!(csv.contains(",,,,,2,0,www.news.example\n"), "{csv}");
+        assert!(csv.contains(",,,,,2,0,www.news.example,0\n"), "{csv}");
     }
 
     #[test]
@@ -309,10 +321,12 @@ mod tests {
                 let mut rows: Vec<String> = history_csv(h, day, day)
                     .lines()
                     .map(|row| {
+                        // The hosts, then the blocked requests.
+                        let (row, blocked) = row.rsplit_once(',').unwrap_or((row, ""));
                         let (head, hosts) = row.rsplit_once(',').unwrap_or((row, ""));
                         let mut hosts: Vec<&str> = hosts.split(' ').collect();
                         hosts.sort_unstable();
-                        format!("{head},{}", hosts.join(" "))
+                        format!("{head},{},{blocked}", hosts.join(" "))
                     })
                     .collect();
                 rows.sort();

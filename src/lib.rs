@@ -2,9 +2,10 @@
 //!
 //! Modules, each using only those before it (no module imports one that imports it back):
 //! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`db`] → [`entity`], [`jurisdiction`] →
-//! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
-//! [`stats`] → data-access requests: [`calendar`] → [`contact`] → [`authority`] → [`letter`] → [`request`] →
-//! [`request_list`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
+//! [`watchlist`] → [`settings`] → [`attribution`] → [`rules`] → [`report`] → [`tracker`], [`har`] → [`history`] →
+//! [`export`], [`options`], [`view`] → [`stats`] → data-access requests: [`calendar`] → [`contact`] → [`authority`]
+//! → [`letter`] → [`request`] → [`request_list`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on
+//! input.
 //!
 //! Features: `details` (notes, history and references of every entity, for the CLI); `background` and `pages` (the
 //! bindings of the two shipped wasm modules: src/wasm/) and `requests` (the request page's module); `testing` (all
@@ -21,8 +22,11 @@ pub mod entity;
 pub mod jurisdiction;
 pub mod watchlist;
 
+pub mod settings;
+
 pub mod attribution;
 pub mod report;
+pub mod rules;
 
 pub mod har;
 pub mod tracker;
@@ -30,6 +34,7 @@ pub mod tracker;
 pub mod history;
 
 pub mod export;
+pub mod options;
 pub mod view;
 
 pub mod stats;

@@ -6,7 +6,9 @@ use crate::db;
 use crate::history::{day_string, History, Overview};
 use crate::jurisdiction::{self, Law};
 use crate::report::{CompanyRow, Party, Report};
-use crate::watchlist::{self, GroupView, Watchlist};
+use crate::rules::{Choice, Paused};
+use crate::settings::Settings;
+use crate::watchlist::{self, Group, GroupView, Watchlist};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,15 +34,204 @@ pub struct PopupView {
     pub bar: Vec<BarSegment>,
     /// Hosts that no company in the database owns, most requests first.
     pub unattributed: Vec<String>,
+    /// Blocking on the page's site (`PopupView::for_settings`; off without settings).
+    pub blocking: PageBlocking,
+    /// The first line for the person's home jurisdiction, when there is a home and a third-party request.
+    pub home_line: Option<HomeLine>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct JurisdictionGroup {
     pub country: Option<&'static str>,
+    /// Requests sent, and requests blocked, to its companies.
     pub requests: u64,
+    pub blocked_requests: u64,
     pub watched: bool,
-    /// Company ids, most requests first.
+    /// Company ids, a controller's companies together (the controllers in the order of `controllers`), most
+    /// requests first.
     pub companies: Vec<&'static str>,
+    /// The companies grouped by their ultimate controller, most requests first: a person decides about the
+    /// controller.
+    pub controllers: Vec<ControllerGroup>,
+}
+
+/// The companies of one ultimate controller on the page.
+#[derive(Clone, Debug, Serialize)]
+pub struct ControllerGroup {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub requests: u64,
+    pub blocked_requests: u64,
+    /// Company ids (direct owners), most requests first.
+    pub companies: Vec<&'static str>,
+    /// Why the person's rules block it elsewhere: `company`, `jurisdiction` or `category`; none when they do not
+    /// (or blocking is off).
+    pub blocked_by: Option<&'static str>,
+    /// The entry of the blocked companies that blocks it (what "unblock" removes), when `blocked_by` is `company`.
+    pub unblock: Option<&'static str>,
+}
+
+/// Blocking on the page's site, for the popup's buttons.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PageBlocking {
+    pub enabled: bool,
+    /// The page's site (registrable domain), which "trust" and "pause" act on.
+    pub site: Option<String>,
+    pub trusted: bool,
+    pub paused: bool,
+}
+
+/// The first line of the popup and the dashboard for the person's home (docs/report-format.md, "Home line"): of
+/// the third-party requests, how many went to companies controlled from outside the home (the EU/EEA for a home in
+/// it), and how many of those further away (`kind` says what).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HomeLine {
+    /// `eea` (outside the EU/EEA; further: to countries without an EU adequacy decision), `five-eyes` (outside the
+    /// home; further: outside the Five Eyes), `adequacy` (outside the home, which has an EU adequacy decision;
+    /// further: without one) or `country` (outside the home; no further figure).
+    pub kind: &'static str,
+    pub home: &'static str,
+    pub third_party_requests: u64,
+    pub outside: u64,
+    pub further: Option<u64>,
+}
+
+impl HomeLine {
+    /// The line for `home` from the third-party requests and those per controlling jurisdiction; none without a
+    /// known home or without third-party requests.
+    pub fn new<'a>(
+        home: &str,
+        third_party_requests: u64,
+        by_jurisdiction: impl IntoIterator<Item = (&'a str, u64)>,
+    ) -> Option<HomeLine> {
+        let record = db::jurisdiction(home)?;
+        if third_party_requests == 0 {
+            return None;
+        }
+        let home = record.code;
+        let kind = if !Group::OutsideEea.contains(home) {
+            "eea"
+        } else if Group::FiveEyes.contains(home) {
+            "five-eyes"
+        } else if !Group::NoAdequacy.contains(home) {
+            "adequacy"
+        } else {
+            "country"
+        };
+        let (mut outside, mut further) = (0u64, 0u64);
+        for (code, requests) in by_jurisdiction {
+            let out = match kind {
+                "eea" => Group::OutsideEea.contains(code),
+                _ => code != home,
+            };
+            if !out {
+                continue;
+            }
+            outside += requests;
+            let far = match kind {
+                "eea" | "adequacy" => Group::NoAdequacy.contains(code),
+                "five-eyes" => !Group::FiveEyes.contains(code),
+                _ => false,
+            };
+            if far {
+                further += requests;
+            }
+        }
+        Some(HomeLine {
+            kind,
+            home,
+            third_party_requests,
+            outside,
+            further: (kind != "country").then_some(further),
+        })
+    }
+}
+
+impl JurisdictionGroup {
+    /// A group of companies (in the report's order) with their controllers, a controller's companies together.
+    fn of(
+        country: Option<&'static str>,
+        watched: bool,
+        members: &[&CompanyRow],
+    ) -> JurisdictionGroup {
+        let mut controllers: Vec<ControllerGroup> = Vec::new();
+        for c in members {
+            let top = c.chain.last();
+            let (id, name) = top.map_or((c.id, c.name), |l| (l.id, l.name));
+            let at = match controllers.iter().position(|g| g.id == id) {
+                Some(i) => i,
+                None => {
+                    controllers.push(ControllerGroup {
+                        id,
+                        name,
+                        requests: 0,
+                        blocked_requests: 0,
+                        companies: Vec::new(),
+                        blocked_by: None,
+                        unblock: None,
+                    });
+                    controllers.len() - 1
+                }
+            };
+            if let Some(g) = controllers.get_mut(at) {
+                g.requests += c.requests;
+                g.blocked_requests += c.blocked_requests;
+                g.companies.push(c.id);
+            }
+        }
+        // Controllers with equal requests keep the order of their first company (the report's).
+        let first = |g: &ControllerGroup| {
+            members
+                .iter()
+                .position(|c| g.companies.first() == Some(&c.id))
+        };
+        controllers.sort_unstable_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then(b.blocked_requests.cmp(&a.blocked_requests))
+                .then(first(a).cmp(&first(b)))
+        });
+        JurisdictionGroup {
+            country,
+            requests: members.iter().map(|c| c.requests).sum(),
+            blocked_requests: members.iter().map(|c| c.blocked_requests).sum(),
+            watched,
+            companies: controllers
+                .iter()
+                .flat_map(|g| g.companies.iter().copied())
+                .collect(),
+            controllers,
+        }
+    }
+}
+
+/// Why a choice blocks a controller's companies, and the blocked company entry that does (to unblock it).
+fn blocked_by(
+    choice: &Choice,
+    settings: &Settings,
+    rows: &[&CompanyRow],
+) -> (Option<&'static str>, Option<&'static str>) {
+    for row in rows {
+        for link in row.chain.iter().rev() {
+            if let Some(entry) = settings.blocking.companies.iter().find(|c| *c == link.id) {
+                let entry = db::entity_by_id(entry).and_then(db::entity).map(|e| e.id);
+                return (Some("company"), entry);
+            }
+        }
+    }
+    if rows.iter().any(|r| {
+        r.jurisdiction
+            .is_some_and(|j| choice.jurisdictions.contains(j))
+    }) {
+        return (Some("jurisdiction"), None);
+    }
+    if rows
+        .iter()
+        .any(|r| r.categories.iter().any(|c| choice.categories.contains(c)))
+    {
+        return (Some("category"), None);
+    }
+    (None, None)
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -59,7 +250,14 @@ impl PopupView {
             .filter(|j| !j.laws.is_empty())
             .map(|j| (j.code, j.laws))
             .collect();
-        let watched = watchlist.filter(report.jurisdictions.iter().map(|j| j.country));
+        // Watched jurisdictions that received requests (not those whose every request was blocked).
+        let watched = watchlist.filter(
+            report
+                .jurisdictions
+                .iter()
+                .filter(|j| j.requests > 0)
+                .map(|j| j.country),
+        );
         let site_controller_name = report
             .page
             .controller
@@ -97,12 +295,11 @@ impl PopupView {
                 continue;
             }
             placed.extend(members.iter().map(|c| c.id));
-            groups.push(JurisdictionGroup {
-                country: Some(j.country),
-                requests: members.iter().map(|c| c.requests).sum(),
-                watched: watched.contains(&j.country),
-                companies: members.iter().map(|c| c.id).collect(),
-            });
+            groups.push(JurisdictionGroup::of(
+                Some(j.country),
+                watchlist.contains(j.country),
+                &members,
+            ));
         }
         let rest: Vec<&CompanyRow> = third
             .iter()
@@ -110,17 +307,13 @@ impl PopupView {
             .copied()
             .collect();
         if !rest.is_empty() {
-            groups.push(JurisdictionGroup {
-                country: None,
-                requests: rest.iter().map(|c| c.requests).sum(),
-                watched: false,
-                companies: rest.iter().map(|c| c.id).collect(),
-            });
+            groups.push(JurisdictionGroup::of(None, false, &rest));
         }
 
         let mut bar: Vec<BarSegment> = report
             .jurisdictions
             .iter()
+            .filter(|j| j.requests > 0)
             .map(|j| BarSegment {
                 country: Some(j.country),
                 requests: j.requests,
@@ -148,8 +341,50 @@ impl PopupView {
             groups,
             bar,
             unattributed,
+            blocking: PageBlocking::default(),
+            home_line: None,
             report,
         }
+    }
+
+    /// The view for the person's settings: their watchlist, their home's first line, and blocking on the page's
+    /// site (what the rules block elsewhere, whether the site is trusted or paused).
+    pub fn for_settings(report: Report, settings: &Settings, paused: &Paused) -> PopupView {
+        let mut view = PopupView::new(report, &settings.watchlist());
+        let report = &view.report;
+        view.home_line = HomeLine::new(
+            &settings.home,
+            report.totals.third_party_requests,
+            report
+                .hosts
+                .iter()
+                .filter(|h| h.party == Party::Third)
+                .filter_map(|h| Some((h.jurisdiction?, h.requests))),
+        );
+        let site = report.page.domain.clone().or(report.page.host.clone());
+        view.blocking = PageBlocking {
+            enabled: settings.blocking.enabled,
+            trusted: site
+                .as_ref()
+                .is_some_and(|s| settings.blocking.trusted_sites.contains(s)),
+            paused: site.as_deref().is_some_and(|s| paused.contains(s)),
+            site,
+        };
+        if settings.blocking.enabled {
+            let choice = Choice::of(settings);
+            for group in &mut view.groups {
+                for controller in &mut group.controllers {
+                    let rows: Vec<&CompanyRow> = report
+                        .companies
+                        .iter()
+                        .filter(|c| controller.companies.contains(&c.id))
+                        .collect();
+                    (controller.blocked_by, controller.unblock) =
+                        blocked_by(&choice, settings, &rows);
+                }
+            }
+        }
+        view
     }
 
     /// The view as JSON.
@@ -173,6 +408,8 @@ pub struct DashboardView {
     pub dates: Vec<String>,
     pub watched: Vec<&'static str>,
     pub flow: FlowDiagram,
+    /// The first line for the person's home ([`DashboardView::with_home`]).
+    pub home_line: Option<HomeLine>,
 }
 
 /// Day labels a dashboard view carries at most (its chart shows 400 days at most).
@@ -241,7 +478,21 @@ impl DashboardView {
             dates,
             watched,
             flow,
+            home_line: None,
         }
+    }
+
+    /// The view with the first line for the person's home (none for an unknown home).
+    pub fn with_home(mut self, home: &str) -> DashboardView {
+        let o = &self.overview;
+        self.home_line = HomeLine::new(
+            home,
+            o.totals.third_party_requests,
+            o.jurisdictions
+                .iter()
+                .map(|j| (j.country, j.third_party_requests)),
+        );
+        self
     }
 }
 

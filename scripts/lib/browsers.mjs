@@ -95,14 +95,15 @@ export function chromiumExtensionFlags(dir) {
  * Launches Chromium with the unpacked extension on a fresh profile.
  * @param {{ server: { chromiumArgs(): string[] }, extensionDir?: string, headless?: boolean,
  *           recordHar?: { path: string }, viewport?: { width: number, height: number },
- *           args?: string[], locale?: string }} options   (locale: the browser's UI language, e.g. 'de-DE')
+ *           args?: string[], locale?: string, profile?: string }} options   (locale: the browser's UI language,
+ *           e.g. 'de-DE'; profile: a profile directory to use and keep, for a restart with the same profile)
  */
 export async function launchChromium(options) {
   const { chromium } = await import('playwright-core');
   const extensionDir = options.extensionDir ?? CHROME_DIR;
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium not found (apt-get install chromium)');
-  const profile = await mkdtemp(path.join(tmpdir(), 'whither-chromium-'));
+  const profile = options.profile ?? await mkdtemp(path.join(tmpdir(), 'whither-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: options.headless ?? true,
@@ -260,7 +261,7 @@ export async function launchChromium(options) {
     },
     async close() {
       await context.close();
-      await rm(profile, { recursive: true, force: true, maxRetries: 5 });
+      if (!options.profile) await rm(profile, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

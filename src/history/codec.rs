@@ -16,7 +16,11 @@ struct DayChunk {
     sites: Vec<(u32, u32, Vec<u64>, u64, u64)>,
 }
 
-/// Stored open visits: a name table and `[tab, visit seq, site index, [host index, requests, data requests, …]]`.
+/// Version of the open visits' markers: 2 counts blocked requests too.
+const OPEN_VERSION: u32 = 2;
+
+/// Stored open visits: a name table and `[tab, visit seq, site index, [host index, requests, data requests,
+/// blocked requests, …]]` (version 1: without the blocked requests).
 #[derive(Serialize, Deserialize)]
 struct OpenChunk {
     v: u32,
@@ -43,7 +47,18 @@ impl Table {
         i
     }
 
+    /// `[index, requests, data, blocked, …]` (the open visits' version 2; the days' first format has no blocked).
     fn flat(&mut self, history: &History, hosts: &[(u32, Count)]) -> Vec<u64> {
+        let mut flat = Vec::with_capacity(hosts.len() * 4);
+        for &(h, c) in hosts {
+            flat.extend([self.add(history, h), c.requests, c.data, c.blocked]);
+        }
+        flat
+    }
+
+    /// `[index, requests, data, …]`: the first day format's host list.
+    #[cfg(test)]
+    fn flat_v1(&mut self, history: &History, hosts: &[(u32, Count)]) -> Vec<u64> {
         let mut flat = Vec::with_capacity(hosts.len() * 3);
         for &(h, c) in hosts {
             flat.extend([self.add(history, h), c.requests, c.data]);
@@ -52,20 +67,31 @@ impl Table {
     }
 }
 
-/// `(id, count)` pairs from a flat `[index, requests, data, …]` list over a chunk's interned name table.
-fn unflatten(ids: &[u32], flat: &[u64]) -> Result<Vec<(u32, Count)>, String> {
-    if flat.len() % 3 != 0 || flat.len() / 3 > MAX_HOSTS_PER_SITE {
+/// `(id, count)` pairs from a flat `[index, requests, data, …]` list (`width` 3), or `[index, requests, data,
+/// blocked, …]` (`width` 4), over a chunk's interned name table.
+fn unflatten(ids: &[u32], flat: &[u64], width: usize) -> Result<Vec<(u32, Count)>, String> {
+    if flat.len() % width != 0 || flat.len() / width > MAX_HOSTS_PER_SITE {
         return Err("malformed host list".to_string());
     }
-    let mut out: Vec<(u32, Count)> = Vec::with_capacity(flat.len() / 3);
-    for t in flat.chunks_exact(3) {
-        let [i, requests, data] = [t.first(), t.get(1), t.get(2)].map(|x| x.copied().unwrap_or(0));
+    let mut out: Vec<(u32, Count)> = Vec::with_capacity(flat.len() / width);
+    for t in flat.chunks_exact(width) {
+        let [i, requests, data, blocked] = [
+            t.first(),
+            t.get(1),
+            t.get(2),
+            t.get(3).filter(|_| width == 4),
+        ]
+        .map(|x| x.copied().unwrap_or(0));
         let id = usize::try_from(i)
             .ok()
             .and_then(|i| ids.get(i))
             .copied()
             .ok_or_else(|| format!("host index {i} out of range"))?;
-        let c = Count { requests, data };
+        let c = Count {
+            requests,
+            data,
+            blocked,
+        };
         match out.iter_mut().find(|(h, _)| *h == id) {
             Some((_, have)) => have.add(c),
             None => out.push((id, c)),
@@ -252,6 +278,10 @@ impl History {
                 push_base36(&mut out, s.other.requests);
                 out.push('.');
                 push_base36(&mut out, s.other.data);
+                if s.other.blocked > 0 {
+                    out.push('.');
+                    push_base36(&mut out, s.other.blocked);
+                }
             }
             hosts.clear();
             hosts.extend(s.hosts.iter().enumerate().map(|(k, h)| (at(h.0), k as u64)));
@@ -266,9 +296,13 @@ impl History {
                 last = i;
                 out.push('.');
                 push_base36(&mut out, c.requests);
-                if c.data > 0 {
+                if c.data > 0 || c.blocked > 0 {
                     out.push('.');
                     push_base36(&mut out, c.data);
+                }
+                if c.blocked > 0 {
+                    out.push('.');
+                    push_base36(&mut out, c.blocked);
                 }
             }
         }
@@ -318,10 +352,11 @@ impl History {
             sites.push(SiteDay {
                 site,
                 visits,
-                hosts: unflatten(&ids, &flat).map_err(|e| format!("history day: {e}"))?,
+                hosts: unflatten(&ids, &flat, 3).map_err(|e| format!("history day: {e}"))?,
                 other: Count {
                     requests: other_requests,
                     data: other_data,
+                    blocked: 0,
                 },
             });
         }
@@ -421,6 +456,9 @@ impl History {
                     return Err("other requests without data requests".to_string());
                 }
                 other.data = c.number()?;
+                if c.eat(b'.') {
+                    other.blocked = c.number()?;
+                }
             }
             let mut hosts: Vec<(u32, Count)> = Vec::new();
             let mut host: u64 = 0;
@@ -438,7 +476,15 @@ impl History {
                 }
                 let requests = c.number()?;
                 let data = if c.eat(b'.') { c.number()? } else { 0 };
-                hosts.push((table_id(&ids, host)?, Count { requests, data }));
+                let blocked = if c.eat(b'.') { c.number()? } else { 0 };
+                hosts.push((
+                    table_id(&ids, host)?,
+                    Count {
+                        requests,
+                        data,
+                        blocked,
+                    },
+                ));
             }
             sites.push(SiteDay {
                 site,
@@ -466,7 +512,7 @@ impl History {
             .collect();
         tabs.sort_unstable_by_key(|t| t.0);
         serde_json::to_string(&OpenChunk {
-            v: HISTORY_VERSION,
+            v: OPEN_VERSION,
             hosts: table.names,
             tabs,
         })
@@ -477,8 +523,14 @@ impl History {
     pub fn import_open(&mut self, text: &str) -> Result<(), String> {
         let chunk: OpenChunk =
             serde_json::from_str(text).map_err(|e| format!("malformed open visits: {e}"))?;
-        if chunk.v != HISTORY_VERSION || chunk.tabs.len() > MAX_OPEN_TABS {
-            return Err("open visits: wrong version or too many tabs".to_string());
+        // Version 1 counts (requests, data) per host; version 2 also blocked requests.
+        let width = match chunk.v {
+            HISTORY_VERSION => 3,
+            OPEN_VERSION => 4,
+            _ => return Err("open visits: wrong version".to_string()),
+        };
+        if chunk.tabs.len() > MAX_OPEN_TABS {
+            return Err("open visits: too many tabs".to_string());
         }
         let ids = self.intern_all(&chunk.hosts)?;
         let mut open = FnvMap::default();
@@ -487,7 +539,7 @@ impl History {
                 .get(site as usize)
                 .copied()
                 .ok_or_else(|| format!("open visits: site index {site} out of range"))?;
-            let hosts = unflatten(&ids, &flat).map_err(|e| format!("open visits: {e}"))?;
+            let hosts = unflatten(&ids, &flat, width).map_err(|e| format!("open visits: {e}"))?;
             open.insert(tab, Open { seq, site, hosts });
         }
         self.open = open;
@@ -506,7 +558,7 @@ pub(crate) fn export_day_v1(h: &History, day: u32) -> String {
         .iter()
         .map(|s| {
             let site = table.add(h, s.site) as u32;
-            let flat = table.flat(h, &s.hosts);
+            let flat = table.flat_v1(h, &s.hosts);
             (site, s.visits, flat, s.other.requests, s.other.data)
         })
         .collect();
@@ -697,7 +749,7 @@ mod tests {
             "2 1\n0/a.example 0/a.example\n0.1",
             "2 1\n0/a.example 99/b\n0.1",
             "2 1\n0/a.example a.example\n0.1",
-            "2 1\n0/a.example\n0.1 0.1.2.3",
+            "2 1\n0/a.example\n0.1 0.1.2.3.4",
             "2 1\n0/a.example\n0.1 0.A",
             "2 1\n0/a.example\n0.1 0.zzzzzzzzzzzzzz",
             "2 1\n0/a.example\n0.1 0.-1",

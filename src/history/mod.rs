@@ -37,12 +37,29 @@ pub const MAX_LIMIT: usize = 2_000;
 pub(crate) struct Count {
     pub(crate) requests: u64,
     pub(crate) data: u64,
+    /// Requests the browser blocked (not in `requests`).
+    pub(crate) blocked: u64,
 }
 
 impl Count {
+    pub(crate) const ZERO: Count = Count {
+        requests: 0,
+        data: 0,
+        blocked: 0,
+    };
+
     pub(crate) fn add(&mut self, other: Count) {
         self.requests = self.requests.saturating_add(other.requests);
         self.data = self.data.saturating_add(other.data);
+        self.blocked = self.blocked.saturating_add(other.blocked);
+    }
+
+    /// Takes away what a visit counted before and no longer does (a request counted as sent that the browser then
+    /// blocked).
+    pub(crate) fn sub(&mut self, other: Count) {
+        self.requests = self.requests.saturating_sub(other.requests);
+        self.data = self.data.saturating_sub(other.data);
+        self.blocked = self.blocked.saturating_sub(other.blocked);
     }
 }
 
@@ -173,6 +190,7 @@ impl History {
                 let c = Count {
                     requests: h.requests,
                     data: h.data_requests,
+                    blocked: h.blocked_requests,
                 };
                 hosts.push((id, c));
             }
@@ -221,11 +239,18 @@ impl History {
                 .iter()
                 .find(|(h, _)| *h == id)
                 .map_or(Count::default(), |(_, c)| *c);
-            let delta = Count {
+            let grown = Count {
                 requests: now.requests.saturating_sub(before.requests),
                 data: now.data.saturating_sub(before.data),
+                blocked: now.blocked.saturating_sub(before.blocked),
             };
-            if delta == Count::default() {
+            // A request counted as sent and then blocked: the visit's sent requests went down.
+            let shrunk = Count {
+                requests: before.requests.saturating_sub(now.requests),
+                data: before.data.saturating_sub(now.data),
+                blocked: before.blocked.saturating_sub(now.blocked),
+            };
+            if grown == Count::default() && shrunk == Count::default() {
                 continue;
             }
             changed = true;
@@ -233,8 +258,14 @@ impl History {
                 Some((_, c)) => *c = now,
                 None => open.hosts.push((id, now)),
             }
-            if !add_host(&mut entry.hosts, id, delta) {
-                entry.other.add(delta);
+            if !add_host(&mut entry.hosts, id, grown) {
+                entry.other.add(grown);
+            }
+            if shrunk != Count::default() {
+                match entry.hosts.iter_mut().find(|(h, _)| *h == id) {
+                    Some((_, c)) => c.sub(shrunk),
+                    None => entry.other.sub(shrunk),
+                }
             }
         }
         changed
@@ -383,6 +414,78 @@ mod tests {
         assert_eq!(o.totals.visits, 2);
         assert_eq!(o.totals.requests, 4);
         assert_eq!(o.days.len(), 1);
+    }
+
+    #[test]
+    fn a_request_recorded_as_sent_and_then_blocked_counts_as_blocked() {
+        use crate::tracker::{Event, Stage, Tracker};
+        let ev = |stage, id: &str, url: &str, type_name: &str, error: Option<&str>| Event {
+            stage,
+            request_id: id.into(),
+            url: url.into(),
+            type_name: type_name.into(),
+            method: "GET".into(),
+            ip: None,
+            document_url: None,
+            error: error.map(String::from),
+            ..Event::default()
+        };
+        let mut t = Tracker::new();
+        let mut h = History::new();
+        let report = |t: &Tracker| t.report(1).unwrap_or_else(|| panic!("no report"));
+        t.event(1, &ev(Stage::Before, "1", PAGE, "main_frame", None));
+        t.event(
+            1,
+            &ev(
+                Stage::Before,
+                "2",
+                "https://mc.yandex.ru/watch/1",
+                "image",
+                None,
+            ),
+        );
+        assert!(h.record(1, 1, &report(&t), 100));
+        t.event(
+            1,
+            &ev(
+                Stage::Error,
+                "2",
+                "https://mc.yandex.ru/watch/1",
+                "image",
+                Some("net::ERR_BLOCKED_BY_CLIENT"),
+            ),
+        );
+        assert!(h.record(1, 1, &report(&t), 100));
+        let o = h.query(100, 100, "", 10);
+        assert_eq!((o.totals.requests, o.totals.blocked_requests), (1, 1));
+        let ru = o.jurisdictions.iter().find(|j| j.country == "RU");
+        assert_eq!(ru.map(|j| (j.requests, j.blocked_requests)), Some((0, 1)));
+        assert_eq!(o.totals.jurisdictions, 0, "nothing was sent to RU");
+        assert_eq!(
+            o.blocked_jurisdictions
+                .first()
+                .map(|b| (b.id, b.blocked_requests)),
+            Some(("RU", 1))
+        );
+        assert_eq!(
+            o.blocked_companies
+                .first()
+                .map(|b| (b.id, b.blocked_requests)),
+            Some(("yandex", 1))
+        );
+        assert!(o.flows.is_empty(), "no flow of blocked requests");
+        // Both stored forms keep the blocked requests.
+        let mut back = History::new();
+        assert_eq!(
+            back.import_day(&h.export_day(100).unwrap_or_default()),
+            Ok(100)
+        );
+        assert_eq!(back.query(100, 100, "", 10).totals.blocked_requests, 1);
+        assert_eq!(back.import_open(&h.export_open()), Ok(()));
+        assert!(
+            !back.record(1, 1, &report(&t), 100),
+            "the open visit knows what was recorded"
+        );
     }
 
     #[test]

@@ -20,6 +20,18 @@ pub const SAVED_DONE: usize = 256;
 /// Earlier hops remembered per request (its redirect chain).
 pub const MAX_CHAIN: usize = 16;
 
+/// The errors with which the browsers report a request that a content blocker's rule stopped (Whither's
+/// declarativeNetRequest rules, or another extension's): Chromium's `net::ERR_BLOCKED_BY_CLIENT` and Firefox's
+/// `NS_ERROR_ABORT` (Firefox reports loads that a page or a navigation cancels as `NS_BINDING_ABORTED`).
+pub const BLOCKED_ERRORS: [&str; 2] = ["net::ERR_BLOCKED_BY_CLIENT", "NS_ERROR_ABORT"];
+
+/// How long after a blocked request another blocked request of the same URL and type is the same one tried again
+/// (Firefox's speculative preload of a script or image is blocked, and then the document's own load of it).
+pub const BLOCKED_RETRY_MS: f64 = 2_000.0;
+
+/// Blocked requests remembered per tab to recognise a retry.
+const RECENT_BLOCKED: usize = 64;
+
 /// Which webRequest listener an event came from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -89,9 +101,15 @@ impl Event {
                     Outcome::Redirected
                 })
             }
-            Stage::Error => {
-                (self.error.as_deref() == Some("net::ERR_CACHE_MISS")).then_some(Outcome::NotSent)
-            }
+            Stage::Error => match self.error.as_deref() {
+                Some("net::ERR_CACHE_MISS") => Some(Outcome::NotSent),
+                // Main frames are never blocked by Whither's rules (whatever another blocker does to one, it starts
+                // the visit as before).
+                Some(e) if BLOCKED_ERRORS.contains(&e) && self.type_name != "main_frame" => {
+                    Some(Outcome::Blocked)
+                }
+                _ => None,
+            },
             Stage::Response | Stage::Completed if cached => Some(Outcome::Cached),
             _ => None,
         }
@@ -134,6 +152,8 @@ struct Tab {
     next_order: u64,
     /// The visit's fetches by first hop, for reconciliation with the page's own record (recovery.rs).
     fetches: recovery::Fetches,
+    /// The latest blocked requests of the visit: (hash of URL and type, time stamp).
+    recent_blocked: Vec<(u64, f64)>,
 }
 
 impl Tab {
@@ -142,6 +162,24 @@ impl Tab {
         self.seq = self.seq.wrapping_add(1);
         self.main = None;
         self.fetches = recovery::Fetches::default();
+        self.recent_blocked.clear();
+    }
+
+    /// Whether a blocked request is the retry of one blocked just before (it is not counted again); remembers it.
+    fn blocked_retry(&mut self, ev: &Event) -> bool {
+        let Some(at) = ev.time_stamp.filter(|t| t.is_finite()) else {
+            return false;
+        };
+        let key = crate::hash::fnv1a(format!("{}\n{}", ev.type_name, ev.url).as_bytes());
+        let retry = self
+            .recent_blocked
+            .iter()
+            .any(|&(k, t)| k == key && (at - t).abs() <= BLOCKED_RETRY_MS);
+        if self.recent_blocked.len() >= RECENT_BLOCKED {
+            self.recent_blocked.remove(0);
+        }
+        self.recent_blocked.push((key, at));
+        retry
     }
 
     fn request<'a>(ev: &'a Event) -> Request<'a> {
@@ -282,7 +320,14 @@ impl Tab {
             }
         }
         let last_stage = matches!(ev.stage, Stage::Redirect | Stage::Completed | Stage::Error);
-        let outcome = ev.outcome();
+        let mut outcome = ev.outcome();
+        if outcome == Some(Outcome::Blocked)
+            && !self.known(ev).is_some_and(|s| s.done)
+            && self.blocked_retry(ev)
+        {
+            // The retry of a request blocked just before: not a request, and not another blocked one.
+            outcome = Some(Outcome::NotSent);
+        }
         if let Some(seen) = self.known(ev) {
             let done = seen.done;
             seen.done |= last_stage;
@@ -300,13 +345,18 @@ impl Tab {
             .get(&ev.request_id)
             .filter(|s| s.seq == seq)
             .map_or(0, |s| s.hops);
-        if outcome == Some(Outcome::NotSent) {
-            // Never reached a server and was not counted before (its start was lost): remember it, count nothing.
+        if matches!(outcome, Some(Outcome::NotSent | Outcome::Blocked)) {
+            // Never reached a server and was not counted before (its start was lost, or the browser reports a
+            // blocked request by its error only): remember it; a blocked one is counted as blocked.
             if self.visit.is_none() {
                 self.start_visit(ev.document_url.as_deref().unwrap_or(""));
             }
             self.remember(ev, last_stage, false, earlier);
-            return false;
+            return outcome == Some(Outcome::Blocked)
+                && self
+                    .visit
+                    .as_mut()
+                    .is_some_and(|v| v.record_blocked(&Tab::request(ev)));
         }
         if earlier == 0 && self.absorbs(ev) {
             // The late event of a request already recovered from the page: counted then, now amended.
@@ -438,6 +488,16 @@ impl Tracker {
             .and_then(|t| t.visit.as_ref().map(|_| t.seq))
     }
 
+    /// The site of the tab's page ([`Visit::site`]).
+    pub fn site(&self, tab: i64) -> Option<String> {
+        self.tabs
+            .get(&tab)?
+            .visit
+            .as_ref()?
+            .site()
+            .map(String::from)
+    }
+
     pub fn remove_tab(&mut self, tab: i64) {
         self.tabs.remove(&tab);
     }
@@ -541,6 +601,7 @@ impl Tracker {
                 seen,
                 next_order,
                 fetches: recovery::Fetches::import(state.urls, state.absorb, state.urls_full),
+                recent_blocked: Vec::new(),
             },
         );
         Ok(())

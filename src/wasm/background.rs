@@ -14,6 +14,7 @@ struct Summary {
     jurisdictions: u64,
     third_party_requests: u64,
     data_requests: u64,
+    blocked_requests: u64,
 }
 
 /// Every tab's state (see `src/tracker.rs`).
@@ -63,6 +64,7 @@ impl Tracker {
                 jurisdictions: totals.jurisdictions,
                 third_party_requests: totals.third_party_requests,
                 data_requests: totals.data_requests,
+                blocked_requests: totals.blocked_requests,
             }),
             None => Ok(JsValue::NULL),
         }
@@ -193,7 +195,7 @@ impl History {
 }
 
 /// JS numbers to tab ids; NaN and fractions map to -1 (ignored).
-fn tab_id(tab: f64) -> i64 {
+pub(crate) fn tab_id(tab: f64) -> i64 {
     if tab.is_finite() && tab.fract() == 0.0 && tab.abs() < 9.0e15 {
         tab as i64
     } else {

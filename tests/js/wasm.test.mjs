@@ -278,7 +278,7 @@ test('popupView: the report as t.report gives it, the laws of its jurisdictions,
   const text = t.popupView(1, ['RU', 'five-eyes']);
   assert.equal(typeof text, 'string');
   const view = JSON.parse(text);
-  assert.deepEqual(Object.keys(view).sort(), ['bar', 'groups', 'laws', 'own', 'report', 'site_controller_name', 'unattributed', 'watched']);
+  assert.deepEqual(Object.keys(view).sort(), ['bar', 'blocking', 'groups', 'home_line', 'laws', 'own', 'report', 'site_controller_name', 'unattributed', 'watched']);
   assert.deepEqual(view.report, plain(t.report(1)), 'the same report as the report message');
   const countries = view.report.jurisdictions.map((/** @type {any} */ j) => j.country);
   /** @type {Record<string, unknown>} */
