@@ -113,6 +113,7 @@ fn aggregation(c: &mut Criterion) {
                         type_name: "script",
                         method: "GET",
                         ip: None,
+                        proxy: false,
                     });
                 }
                 v
@@ -127,6 +128,7 @@ fn aggregation(c: &mut Criterion) {
             type_name: "script",
             method: "GET",
             ip: None,
+            proxy: false,
         });
     }
     g.throughput(Throughput::Elements(1));

@@ -89,6 +89,7 @@ pub fn visit(text: &str) -> Result<Visit, HarError> {
             type_name,
             method,
             ip: ip.filter(|s| !s.is_empty()),
+            proxy: false,
         });
     }
     Ok(visit)

@@ -1,7 +1,7 @@
 //! Whither's core: which companies receive a page's requests, who controls them, and under which jurisdiction.
 //!
 //! Modules, each using only those before it (no module imports one that imports it back):
-//! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`db`] → [`entity`], [`jurisdiction`] →
+//! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`iptable`] → [`ipwriter`] → [`ip`] → [`servers`] → [`db`] → [`entity`], [`jurisdiction`] →
 //! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
 //! [`stats`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
 //!
@@ -14,6 +14,12 @@ pub mod hash;
 mod suffix_list;
 
 pub mod host;
+
+pub mod iptable;
+pub mod ipwriter;
+
+pub mod ip;
+pub mod servers;
 
 pub mod db;
 pub mod entity;

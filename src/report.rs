@@ -5,13 +5,17 @@ use crate::attribution::{self, Owner};
 use crate::db;
 use crate::entity::{self, ChainLink};
 use crate::host::{self, Host, HostKind};
+use crate::ip;
+use crate::servers::{
+    self, PlaceRow, PlaceSums, ServerRow, ServerState, ServerSummaryRow, Servers,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Version of the report format (`docs/report-format.md`).
-pub const SCHEMA: u32 = 1;
-/// Version of the persisted visit format (`Visit::export`).
-pub const STATE_VERSION: u32 = 1;
+/// Version of the report format (`docs/report-format.md`). 2: the server addresses and places (`servers`).
+pub const SCHEMA: u32 = 2;
+/// Version of the persisted visit format (`Visit::export`); [`Visit::import`] still reads version 1 (no servers).
+pub const STATE_VERSION: u32 = 2;
 /// Distinct hosts kept per visit; requests to further hosts are counted in `overflow_requests`.
 pub const MAX_HOSTS: usize = 5_000;
 
@@ -77,7 +81,7 @@ struct HostStat {
     requests: u32,
     data_requests: u32,
     types: [u32; TYPES.len()],
-    ip: Option<String>,
+    servers: Servers,
 }
 
 impl HostStat {
@@ -91,10 +95,8 @@ impl HostStat {
         if carries_data(req.method, type_idx) {
             self.data_requests = self.data_requests.saturating_add(1);
         }
-        if let Some(ip) = req.ip.filter(|ip| !ip.is_empty()) {
-            if self.ip.as_deref() != Some(ip) {
-                self.ip = Some(ip.to_string());
-            }
+        if let Some(ip) = req.ip {
+            self.servers.attribute(ip, req.proxy);
         }
     }
 }
@@ -118,7 +120,10 @@ pub struct Request<'a> {
     pub url: &'a str,
     pub type_name: &'a str,
     pub method: &'a str,
+    /// The server address that answered the request, if known (none for a response from the cache).
     pub ip: Option<&'a str>,
+    /// Whether `ip` is a proxy's (the browser said so).
+    pub proxy: bool,
 }
 
 impl Visit {
@@ -176,7 +181,7 @@ impl Visit {
                 requests: 0,
                 data_requests: 0,
                 types: [0; TYPES.len()],
-                ip: None,
+                servers: Servers::default(),
             };
             self.hosts.insert(parsed.name.clone(), stat);
         }
@@ -192,8 +197,9 @@ impl Visit {
         self.unparseable = self.unparseable.saturating_add(1);
     }
 
-    /// Notes the server address of a host already counted; returns whether it changed.
-    pub fn set_ip(&mut self, url: &str, ip: &str) -> bool {
+    /// Attributes a request already counted to the server address that answered it (`proxy`: a proxy's address);
+    /// returns whether anything changed.
+    pub fn set_ip(&mut self, url: &str, ip: &str, proxy: bool) -> bool {
         if ip.is_empty() {
             return false;
         }
@@ -207,13 +213,7 @@ impl Visit {
             },
             _ => None,
         };
-        match stat {
-            Some(stat) if stat.ip.as_deref() != Some(ip) => {
-                stat.ip = Some(ip.to_string());
-                true
-            }
-            _ => false,
-        }
+        stat.is_some_and(|stat| stat.servers.attribute(ip, proxy))
     }
 
     pub fn requests(&self) -> u64 {
@@ -288,9 +288,12 @@ impl Visit {
         // The totals are the summary's (one definition of what they count; a test checks the rows agree).
         let (totals, _) = self.summary();
 
+        let mut company_places: BTreeMap<db::EntityIndex, PlaceSums> = BTreeMap::new();
         for stat in self.hosts.values() {
             let party = self.party(stat);
             let requests = u64::from(stat.requests);
+            let servers = stat.servers.rows();
+            let no_ip_requests = requests.saturating_sub(stat.servers.requests());
             let entity = stat.owner.and_then(|o| db::entity(o.entity));
             let controller = stat.owner.and_then(|o| db::entity(o.controller));
             let jurisdiction = controller.map(|c| c.country);
@@ -305,9 +308,14 @@ impl Visit {
                     categories: Vec::new(),
                     requests: 0,
                     hosts: Vec::new(),
+                    servers: Vec::new(),
                 });
                 row.requests += requests;
                 row.hosts.push(stat.host.name.clone());
+                company_places
+                    .entry(owner.entity)
+                    .or_default()
+                    .add(&servers, no_ip_requests);
                 for c in owner.categories {
                     if !row.categories.contains(c) {
                         row.categories.push(c);
@@ -335,7 +343,9 @@ impl Visit {
                 requests,
                 data_requests: u64::from(stat.data_requests),
                 types,
-                ip: stat.ip.clone(),
+                ip: stat.servers.last(),
+                servers,
+                no_ip_requests,
             });
         }
         hosts.sort_by(|a, b| {
@@ -343,6 +353,11 @@ impl Visit {
                 .cmp(&a.requests)
                 .then_with(|| a.host.cmp(&b.host))
         });
+        for (entity, places) in company_places {
+            if let Some(row) = companies.get_mut(&entity) {
+                row.servers = places.rows();
+            }
+        }
         let mut companies: Vec<CompanyRow> = companies.into_values().collect();
         for c in &mut companies {
             c.hosts.sort();
@@ -375,6 +390,18 @@ impl Visit {
             },
             totals,
             jurisdictions,
+            servers: servers::summary(
+                hosts
+                    .iter()
+                    .map(|h| (&h.servers[..], h.no_ip_requests, h.entity)),
+            ),
+            ip_data: ip::table().map(|t| {
+                let info = t.info();
+                IpData {
+                    date: info.date,
+                    source: info.source,
+                }
+            }),
             companies,
             hosts,
         }
@@ -396,12 +423,13 @@ impl Visit {
                         .filter(|(_, &n)| n > 0)
                         .map(|(&t, &n)| (t.to_string(), n))
                         .collect();
-                    (
+                    HostState(
                         s.host.name.clone(),
                         s.requests,
                         s.data_requests,
                         types,
-                        s.ip.clone(),
+                        s.servers.last(),
+                        s.servers.export(),
                     )
                 })
                 .collect(),
@@ -415,9 +443,9 @@ impl Visit {
     pub fn import(text: &str) -> Result<Visit, String> {
         let state: VisitState =
             serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
-        if state.v != STATE_VERSION {
+        if state.v != STATE_VERSION && state.v != 1 {
             return Err(format!(
-                "visit state version {} is not {STATE_VERSION}",
+                "visit state version {} is not {STATE_VERSION} (or 1)",
                 state.v
             ));
         }
@@ -430,7 +458,7 @@ impl Visit {
         let mut visit = Visit::new(&state.page);
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
-        for (name, requests, data_requests, types, ip) in state.hosts {
+        for HostState(name, requests, data_requests, types, ip, servers) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
             if parsed.name != name || parsed.kind == HostKind::NonNetwork {
@@ -446,6 +474,8 @@ impl Visit {
                 }
             }
             let owner = attribution::owner(&parsed);
+            let servers = Servers::import(servers, ip.as_deref())
+                .map_err(|e| format!("visit state host {name:?}: {e}"))?;
             visit.hosts.insert(
                 name,
                 HostStat {
@@ -454,7 +484,7 @@ impl Visit {
                     requests,
                     data_requests,
                     types: counts,
-                    ip,
+                    servers,
                 },
             );
         }
@@ -462,8 +492,16 @@ impl Visit {
     }
 }
 
-/// A persisted host: (host, requests, data requests, {type: count}, ip).
-type HostState = (String, u32, u32, BTreeMap<String, u32>, Option<String>);
+/// A persisted host: (host, requests, data requests, {type: count}, last ip, servers); version 1 has no servers.
+#[derive(Serialize, Deserialize)]
+struct HostState(
+    String,
+    u32,
+    u32,
+    BTreeMap<String, u32>,
+    Option<String>,
+    #[serde(default)] Vec<ServerState>,
+);
 
 #[derive(Serialize, Deserialize)]
 struct VisitState {
@@ -482,8 +520,19 @@ pub struct Report {
     pub page: PageInfo,
     pub totals: Totals,
     pub jurisdictions: Vec<JurisdictionRow>,
+    /// Where the servers are: requests per place (a server's country, the local network, a proxy, unknown).
+    pub servers: Vec<ServerSummaryRow>,
+    /// The IP data the places come from; null when none is loaded (then no server is located).
+    pub ip_data: Option<IpData>,
     pub companies: Vec<CompanyRow>,
     pub hosts: Vec<HostRow>,
+}
+
+/// The IP table in use: its data's date and where it comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct IpData {
+    pub date: String,
+    pub source: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -525,6 +574,8 @@ pub struct CompanyRow {
     pub categories: Vec<&'static str>,
     pub requests: u64,
     pub hosts: Vec<String>,
+    /// Where its hosts' servers are: requests per place, with the networks.
+    pub servers: Vec<PlaceRow>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -538,7 +589,12 @@ pub struct HostRow {
     pub requests: u64,
     pub data_requests: u64,
     pub types: BTreeMap<&'static str, u32>,
+    /// The last server address seen, if any (schema 1's field; `servers` has them all).
     pub ip: Option<String>,
+    /// The server addresses that answered its requests (at most 8), most requests first.
+    pub servers: Vec<ServerRow>,
+    /// Requests that no (kept) server address answered: from the cache, blocked, failed, in flight.
+    pub no_ip_requests: u64,
 }
 
 impl Report {
@@ -615,6 +671,7 @@ mod tests {
             type_name,
             method: "GET",
             ip: None,
+            proxy: false,
         }
     }
 
@@ -658,6 +715,7 @@ mod tests {
             type_name: "beacon",
             method: "POST",
             ip: Some("10.0.0.1"),
+            proxy: false,
         });
         let text = v.export();
         let back = Visit::import(&text);

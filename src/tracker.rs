@@ -44,6 +44,23 @@ pub struct Event {
     pub ip: Option<String>,
     #[serde(default)]
     pub document_url: Option<String>,
+    /// The request went through a proxy (Firefox's `proxyInfo`): `ip` is the proxy's.
+    #[serde(default)]
+    pub proxy: bool,
+    /// The response came from the browser's cache: it went to no server.
+    #[serde(default)]
+    pub from_cache: bool,
+}
+
+impl Event {
+    /// The server address that answered the request hop, given once, at its end (redirect, completion, error).
+    fn server_ip(&self) -> Option<&str> {
+        let end = matches!(
+            self.stage,
+            Stage::Redirect | Stage::Completed | Stage::Error
+        );
+        self.ip.as_deref().filter(|_| end && !self.from_cache)
+    }
 }
 
 /// What the tab remembers of one request, so that each is counted once whatever stages arrive, and in whatever
@@ -85,7 +102,8 @@ impl Tab {
             url: &ev.url,
             type_name: &ev.type_name,
             method: &ev.method,
-            ip: ev.ip.as_deref(),
+            ip: ev.server_ip(),
+            proxy: ev.proxy,
         };
         self.visit.as_mut().is_some_and(|v| v.record(&req))
     }
@@ -123,8 +141,8 @@ impl Tab {
     }
 
     fn set_ip(&mut self, ev: &Event) -> bool {
-        match (&mut self.visit, ev.ip.as_deref()) {
-            (Some(v), Some(ip)) => v.set_ip(&ev.url, ip),
+        match (&mut self.visit, ev.server_ip()) {
+            (Some(v), Some(ip)) => v.set_ip(&ev.url, ip, ev.proxy),
             _ => false,
         }
     }
@@ -142,8 +160,10 @@ impl Tab {
         }
         let last_stage = matches!(ev.stage, Stage::Redirect | Stage::Completed | Stage::Error);
         if let Some(seen) = self.known(ev) {
+            // The hop's server is attributed at its first end only.
+            let ends = last_stage && !seen.done;
             seen.done |= last_stage;
-            return self.set_ip(ev);
+            return ends && self.set_ip(ev);
         }
         // First sight of this hop, whatever the stage (an earlier one may have been lost with a stopped worker).
         let changed = self.count(ev);
@@ -314,6 +334,8 @@ mod tests {
             method: "GET".into(),
             ip: None,
             document_url: None,
+            proxy: false,
+            from_cache: false,
         }
     }
 

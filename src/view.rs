@@ -395,6 +395,7 @@ mod tests {
                 type_name: if *url == page { "main_frame" } else { "script" },
                 method: "GET",
                 ip: None,
+                proxy: false,
             });
         }
         v

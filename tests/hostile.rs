@@ -268,6 +268,7 @@ fn hostile_inputs_are_counted_not_lost_in_a_report() {
             type_name: "<img src=x onerror=alert(1)>",
             method: "\0",
             ip: Some(input),
+            proxy: false,
         });
         match want {
             Host(NonNetwork, _) => {}
@@ -307,6 +308,8 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
         method: "GET".into(),
         ip: None,
         document_url: None,
+        proxy: false,
+        from_cache: false,
     };
     t.event(1, &main);
     for (i, (input, _)) in table.iter().enumerate() {
@@ -319,6 +322,8 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
                 method: input.chars().take(10).collect(),
                 ip: Some(input.chars().take(50).collect()),
                 document_url: Some(input.clone()),
+                proxy: false,
+                from_cache: false,
             };
             t.event(1, &ev);
         }

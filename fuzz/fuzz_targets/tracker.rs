@@ -1,5 +1,5 @@
 //! Fuzz target: report aggregation through the tracker. Arbitrary sequences of webRequest events (any stage, tab,
-//! request id, URL, type, method, IP), interleaved with persisting and restoring tabs (as a stopped service worker
+//! request id, URL, type, method, IP, proxy, cache), interleaved with persisting and restoring tabs (as a stopped service worker
 //! does) and with arbitrary stored state. Checks: never panics; a restored tab gives the same report as the tab it
 //! was saved from.
 #![no_main]
@@ -19,6 +19,8 @@ enum Op {
         post: bool,
         ip: Option<String>,
         document_url: Option<String>,
+        proxy: bool,
+        from_cache: bool,
     },
     /// Export a tab and import it into a fresh tracker; the reports must agree.
     RoundTrip {
@@ -58,6 +60,9 @@ const URLS: [&str; 4] = [
     "https://[::1]:8443/x",
 ];
 
+/// Server addresses: public, local, mapped, special (short arbitrary strings are replaced by these).
+const IPS: [&str; 6] = ["8.8.8.8", "127.0.0.1", "2001:4860:4860::8888", "::ffff:1.1.1.1", "[::1]", "fe80::1%lo"];
+
 fn report_json(t: &Tracker, tab: i64) -> Option<String> {
     t.report(tab).and_then(|r| serde_json::to_string(&r).ok())
 }
@@ -75,6 +80,8 @@ fuzz_target!(|ops: Vec<Op>| {
                 post,
                 ip,
                 document_url,
+                proxy,
+                from_cache,
             } => {
                 // Mostly real URLs (so that de-duplication and visits are exercised), sometimes arbitrary ones.
                 let url = match URLS.get(usize::from(request_id % 8)) {
@@ -87,8 +94,13 @@ fuzz_target!(|ops: Vec<Op>| {
                     url,
                     type_name: TYPES[usize::from(type_name) % TYPES.len()].to_string(),
                     method: if post { "POST" } else { "GET" }.to_string(),
-                    ip,
+                    ip: ip.map(|ip| match IPS.get(ip.len()) {
+                        Some(real) if ip.len() < IPS.len() => (*real).to_string(),
+                        _ => ip,
+                    }),
                     document_url,
+                    proxy,
+                    from_cache,
                 };
                 t.event(i64::from(tab), &ev);
             }

@@ -298,6 +298,7 @@ pub(crate) mod test_support {
                 type_name,
                 method,
                 ip: None,
+                proxy: false,
             });
         }
         v
@@ -358,6 +359,7 @@ mod tests {
             type_name: "ping",
             method: "POST",
             ip: None,
+            proxy: false,
         });
         assert!(h.record(1, 1, &v.report(), 100));
         let o = h.query(100, 100, "", 10);
