@@ -33,7 +33,8 @@ setup-test:
 # The two shipped wasm modules and their JS glue in pkg/ (src/wasm/): the background's (`whither.js`, feature
 # `background`: the Tracker, recording the history, the popup's view) and the pages' (`whither_pages.js`, feature
 # `pages`: the dashboard's views and the history's exports, for the history worker). Each has its own target directory
-# so that neither rebuild undoes the other. The name section (function names for stack traces) is left out: the size
+# so that neither rebuild undoes the other. The IP table (`pkg/whither_ip.bin`, src/iptable.rs) is the one build.rs
+# compiled into the CLI from the npm IP data, written out by it; the background fetches it on first use. The name section (function names for stack traces) is left out: the size
 # budget is 350 KB gzip for the background's module (docs/performance.md).
 WASM_BINDGEN := wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir pkg
 wasm:
@@ -42,6 +43,7 @@ wasm:
 	CARGO_TARGET_DIR=target/pages cargo rustc --lib --release --target $(WASM_TARGET) --no-default-features \
 	  --features pages --crate-type cdylib
 	$(WASM_BINDGEN) --out-name whither_pages target/pages/$(WASM_TARGET)/release/whither.wasm
+	cargo run --release --quiet --bin whither -- ip --write-table pkg/whither_ip.bin
 
 # The same core with both modules' exports and those that only tests and benchmarks call (feature `testing`), in
 # pkg-test/.

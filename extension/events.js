@@ -14,6 +14,8 @@
  * @property {string} [documentUrl]
  * @property {number} [frameId]
  * @property {number} [timeStamp]
+ * @property {boolean} [fromCache] the response came from the browser's cache (it went to no server)
+ * @property {boolean} [proxy] the request went through a proxy (Firefox's `proxyInfo`): `ip` is the proxy's
  */
 
 /** @typedef {"before" | "redirect" | "response" | "completed" | "error"} Stage */
@@ -35,11 +37,12 @@ export const STAGES = Object.freeze({
 
 /** Fields of webRequest details that the core reads (docs/wasm-api.md). */
 const EVENT_FIELDS = /** @type {const} */ ([
-  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp',
+  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp', 'fromCache',
 ]);
 
 /**
- * Copies the fields the core reads from webRequest details (Chrome's or Firefox's), leaving out absent ones.
+ * Copies the fields the core reads from webRequest details (Chrome's or Firefox's), leaving out absent ones, and
+ * whether a proxy was used.
  * @param {Stage} stage
  * @param {Record<string, unknown>} details
  * @returns {RequestEvent}
@@ -51,5 +54,8 @@ export function eventFromDetails(stage, details) {
     const value = details[field];
     if (value !== undefined && value !== null) event[field] = value;
   }
+  // Firefox says which proxy a request went through (null or type "direct": none); Chrome does not say.
+  const proxy = /** @type {{type?: unknown} | null | undefined} */ (details.proxyInfo);
+  if (proxy && typeof proxy === 'object' && proxy.type !== 'direct') event.proxy = true;
   return /** @type {RequestEvent} */ (event);
 }

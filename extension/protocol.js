@@ -19,6 +19,8 @@ export const MESSAGE = Object.freeze({
   optionsView: 'whither:options-view',
   /** `{}` → true once the history is cleared in memory and in storage, false on failure. */
   clearHistory: 'whither:clear-history',
+  /** `{}` → the IP data's figures `{version, date, source, bytes, …}` (loading the table if needed), or null. */
+  ipData: 'whither:ip-data',
 });
 
 /** @typedef {typeof MESSAGE[keyof typeof MESSAGE]} MessageType */

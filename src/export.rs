@@ -6,6 +6,7 @@ use crate::hash::FnvMap;
 use crate::history::query::{Pair, Pairs};
 use crate::history::{day_string, Count, History, Overview};
 use crate::report::Report;
+use crate::servers::PlaceKind;
 use serde::Serialize;
 
 /// Appends one CSV row (RFC 4180 quoting). Cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
@@ -44,7 +45,8 @@ pub fn report_csv(report: &Report) -> String {
         .or(report.page.host.as_deref())
         .unwrap_or("");
     let mut out = String::from(
-        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests\n",
+        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests,\
+         server_countries,server_networks,server_ips,no_ip_requests\n",
     );
     let name = |id: Option<&str>| {
         id.and_then(db::entity_by_id)
@@ -57,6 +59,22 @@ pub fn report_csv(report: &Report) -> String {
             crate::report::Party::SameOwner => "same-owner",
             crate::report::Party::Third => "third",
         };
+        // Where its servers are: countries (or the kind of place: local, proxy, …), networks, addresses.
+        let mut places: Vec<&str> = Vec::new();
+        let mut networks: Vec<String> = Vec::new();
+        for s in &h.servers {
+            let place = s.country.unwrap_or_else(|| place_name(s.kind));
+            if !places.contains(&place) {
+                places.push(place);
+            }
+            if let (Some(asn), Some(name)) = (s.asn, s.network) {
+                let network = format!("AS{asn} {name}");
+                if !networks.contains(&network) {
+                    networks.push(network);
+                }
+            }
+        }
+        let ips: Vec<&str> = h.servers.iter().map(|s| s.ip.as_str()).collect();
         csv_row(
             &mut out,
             &[
@@ -71,10 +89,25 @@ pub fn report_csv(report: &Report) -> String {
                 h.jurisdiction.unwrap_or(""),
                 &h.requests.to_string(),
                 &h.data_requests.to_string(),
+                &places.join(" "),
+                &networks.join("; "),
+                &ips.join(" "),
+                &h.no_ip_requests.to_string(),
             ],
         );
     }
     out
+}
+
+/// A place that is no country, as the CSV exports name it.
+fn place_name(kind: PlaceKind) -> &'static str {
+    match kind {
+        PlaceKind::Country | PlaceKind::Unlocated => "unlocated",
+        PlaceKind::Local => "local",
+        PlaceKind::Special => "special",
+        PlaceKind::Proxy => "proxy",
+        PlaceKind::Unknown => "unknown",
+    }
 }
 
 /// The days `from..=to` of a history as CSV, one row per site × company (hosts of unknown owner as one row per site

@@ -288,7 +288,7 @@ impl Visit {
         // The totals are the summary's (one definition of what they count; a test checks the rows agree).
         let (totals, _) = self.summary();
 
-        let mut company_places: BTreeMap<db::EntityIndex, PlaceSums> = BTreeMap::new();
+        let mut company_places: Vec<(db::EntityIndex, PlaceSums)> = Vec::new();
         for stat in self.hosts.values() {
             let party = self.party(stat);
             let requests = u64::from(stat.requests);
@@ -312,10 +312,14 @@ impl Visit {
                 });
                 row.requests += requests;
                 row.hosts.push(stat.host.name.clone());
-                company_places
-                    .entry(owner.entity)
-                    .or_default()
-                    .add(&servers, no_ip_requests);
+                match company_places.iter_mut().find(|(e, _)| *e == owner.entity) {
+                    Some((_, sums)) => sums.add(&servers, no_ip_requests),
+                    None => {
+                        let mut sums = PlaceSums::default();
+                        sums.add(&servers, no_ip_requests);
+                        company_places.push((owner.entity, sums));
+                    }
+                }
                 for c in owner.categories {
                     if !row.categories.contains(c) {
                         row.categories.push(c);

@@ -6,8 +6,29 @@
 use crate::ip::{self, Location, Scope};
 use serde::Serialize;
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
 use std::net::IpAddr;
+
+/// Sorts a short list in place, stable (an insertion sort: the lists here hold a few entries, and each instance of
+/// the standard sorts costs the background's wasm kilobytes).
+fn sort_short<T>(v: &mut [T], order: impl Fn(&T, &T) -> Ordering) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0
+            && v.get(j - 1)
+                .zip(v.get(j))
+                .is_some_and(|(a, b)| order(a, b).is_gt())
+        {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+/// Most requests first, then by kind and country.
+fn by_requests(a: (u64, PlaceKind, Option<&str>), b: (u64, PlaceKind, Option<&str>)) -> Ordering {
+    b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+}
 
 /// Server addresses kept per host; requests answered by further addresses count as of an unknown server.
 pub const MAX_SERVERS: usize = 8;
@@ -143,6 +164,8 @@ impl Servers {
         let Ok(addr) = ip::parse(ip) else {
             return false;
         };
+        // `::ffff:a.b.c.d` is the IPv4 server a.b.c.d: one server, however it is written.
+        let addr = crate::iptable::canonical(addr);
         self.last = Some(addr);
         if let Some(s) = self
             .list
@@ -203,7 +226,9 @@ impl Servers {
                 }
             })
             .collect();
-        rows.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.ip.cmp(&b.ip)));
+        sort_short(&mut rows, |a, b| {
+            b.requests.cmp(&a.requests).then_with(|| a.ip.cmp(&b.ip))
+        });
         rows
     }
 
@@ -221,7 +246,9 @@ impl Servers {
         }
         let mut list: Vec<Server> = Vec::with_capacity(state.len());
         for (ip, requests, proxy) in state {
-            let addr = ip::parse(&ip).map_err(|e| format!("server address {ip:?}: {e}"))?;
+            let addr = ip::parse(&ip)
+                .map(crate::iptable::canonical)
+                .map_err(|e| format!("server address {ip:?}: {e}"))?;
             if proxy > 1 || list.iter().any(|s| s.ip == addr && s.proxy == (proxy == 1)) {
                 return Err(format!(
                     "server address {ip:?} is malformed or listed twice"
@@ -242,47 +269,66 @@ impl Servers {
 /// Sums requests by place (the rows of hosts, with their requests of no known server); networks per place.
 #[derive(Default)]
 pub struct PlaceSums {
-    places: BTreeMap<Place, (u64, BTreeMap<(u32, &'static str), u64>)>,
+    /// (place, requests, [(AS number, name, requests)])
+    places: Vec<(Place, u64, Vec<(u32, &'static str, u64)>)>,
 }
 
 impl PlaceSums {
+    fn entry(&mut self, place: Place) -> Option<&mut (Place, u64, Vec<(u32, &'static str, u64)>)> {
+        let i = match self.places.iter().position(|p| p.0 == place) {
+            Some(i) => i,
+            None => {
+                self.places.push((place, 0, Vec::new()));
+                self.places.len() - 1
+            }
+        };
+        self.places.get_mut(i)
+    }
+
     /// Adds a host's servers and its `unknown` requests (those no kept address answered).
     pub fn add(&mut self, servers: &[ServerRow], unknown: u64) {
         for s in servers {
-            let entry = self.places.entry(s.place()).or_default();
-            entry.0 += s.requests;
+            let Some(entry) = self.entry(s.place()) else {
+                continue;
+            };
+            entry.1 += s.requests;
             if let (Some(asn), Some(name)) = (s.asn, s.network) {
-                *entry.1.entry((asn, name)).or_default() += s.requests;
+                match entry.2.iter_mut().find(|n| n.0 == asn) {
+                    Some(n) => n.2 += s.requests,
+                    None => entry.2.push((asn, name, s.requests)),
+                }
             }
         }
         if unknown > 0 {
-            self.places.entry(Place::UNKNOWN).or_default().0 += unknown;
+            if let Some(entry) = self.entry(Place::UNKNOWN) {
+                entry.1 += unknown;
+            }
         }
     }
 
-    /// The places, most requests first, then by kind and country.
+    /// The places, most requests first, then by kind and country; their networks most requests first.
     pub fn rows(self) -> Vec<PlaceRow> {
         let mut rows: Vec<PlaceRow> = self
             .places
             .into_iter()
-            .map(|(place, (requests, networks))| {
-                let mut networks: Vec<((u32, &'static str), u64)> = networks.into_iter().collect();
-                networks.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            .map(|(place, requests, mut networks)| {
+                sort_short(&mut networks, |a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
                 PlaceRow {
                     kind: place.kind,
                     country: place.country,
                     requests,
                     networks: networks
                         .into_iter()
-                        .map(|((asn, name), _)| NetworkRef { asn, name })
+                        .map(|(asn, name, _)| NetworkRef { asn, name })
                         .collect(),
                 }
             })
             .collect();
-        rows.sort_by(|a, b| {
-            b.requests
-                .cmp(&a.requests)
-                .then_with(|| (a.kind, a.country).cmp(&(b.kind, b.country)))
+        sort_short(&mut rows, |a, b| {
+            by_requests(
+                (a.requests, a.kind, a.country),
+                (b.requests, b.kind, b.country),
+            )
         });
         rows
     }
@@ -293,12 +339,28 @@ impl PlaceSums {
 pub fn summary<'a>(
     hosts: impl Iterator<Item = (&'a [ServerRow], u64, Option<&'static str>)>,
 ) -> Vec<ServerSummaryRow> {
-    let mut places: BTreeMap<Place, (u64, Vec<&'static str>)> = BTreeMap::new();
+    let mut rows: Vec<ServerSummaryRow> = Vec::new();
     let mut add = |place: Place, requests: u64, company: Option<&'static str>| {
-        let entry = places.entry(place).or_default();
-        entry.0 += requests;
-        if let Some(c) = company.filter(|c| !entry.1.contains(c)) {
-            entry.1.push(c);
+        let i = match rows
+            .iter()
+            .position(|r| r.kind == place.kind && r.country == place.country)
+        {
+            Some(i) => i,
+            None => {
+                rows.push(ServerSummaryRow {
+                    kind: place.kind,
+                    country: place.country,
+                    requests: 0,
+                    companies: Vec::new(),
+                });
+                rows.len() - 1
+            }
+        };
+        if let Some(row) = rows.get_mut(i) {
+            row.requests += requests;
+            if let Some(c) = company.filter(|c| !row.companies.contains(c)) {
+                row.companies.push(c);
+            }
         }
     };
     for (servers, unknown, company) in hosts {
@@ -309,22 +371,14 @@ pub fn summary<'a>(
             add(Place::UNKNOWN, unknown, company);
         }
     }
-    let mut rows: Vec<ServerSummaryRow> = places
-        .into_iter()
-        .map(|(place, (requests, mut companies))| {
-            companies.sort_unstable();
-            ServerSummaryRow {
-                kind: place.kind,
-                country: place.country,
-                requests,
-                companies,
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.requests
-            .cmp(&a.requests)
-            .then_with(|| (a.kind, a.country).cmp(&(b.kind, b.country)))
+    for row in &mut rows {
+        sort_short(&mut row.companies, |a, b| a.cmp(b));
+    }
+    sort_short(&mut rows, |a, b| {
+        by_requests(
+            (a.requests, a.kind, a.country),
+            (b.requests, b.kind, b.country),
+        )
     });
     rows
 }

@@ -6,6 +6,7 @@ use crate::db;
 use crate::history::{day_string, History, Overview};
 use crate::jurisdiction::{self, Law};
 use crate::report::{CompanyRow, Party, Report};
+use crate::servers::PlaceKind;
 use crate::watchlist::{self, GroupView, Watchlist};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,7 +33,49 @@ pub struct PopupView {
     pub bar: Vec<BarSegment>,
     /// Hosts that no company in the database owns, most requests first.
     pub unattributed: Vec<String>,
+    /// The second bar, "where the servers are": requests by place (the report's `servers`), most first.
+    pub server_bar: Vec<ServerSegment>,
+    /// Server countries that are no controlling jurisdiction of the page's companies (their laws reach the machines
+    /// as well), most requests first.
+    pub server_only: Vec<&'static str>,
+    /// Per company, in the report's order: where its servers are, for its line "controlled from CN · servers in US (Oracle
+    /// Cloud)".
+    pub servers: Vec<CompanyServers>,
+    /// Whether the IP data is loaded (else public servers are unlocated).
+    pub ip_data: bool,
 }
+
+/// One place of the "where the servers are" bar.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServerSegment {
+    pub kind: PlaceKind,
+    pub country: Option<&'static str>,
+    pub requests: u64,
+    /// The country is on the watchlist.
+    pub watched: bool,
+}
+
+/// Where one company's servers are, as its line shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompanyServers {
+    /// The company (entity id).
+    pub id: &'static str,
+    /// Places, most requests first, each with the names of up to [`NETWORKS_SHOWN`] networks.
+    pub places: Vec<CompanyPlace>,
+    /// A server country differs from the company's controlling jurisdiction (both laws reach the data).
+    pub differs: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CompanyPlace {
+    pub kind: PlaceKind,
+    pub country: Option<&'static str>,
+    pub requests: u64,
+    pub networks: Vec<&'static str>,
+}
+
+/// Network names a company's line shows per place at most.
+pub const NETWORKS_SHOWN: usize = 2;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct JurisdictionGroup {
@@ -140,7 +183,57 @@ impl PopupView {
             .filter(|h| h.entity.is_none())
             .map(|h| h.host.clone())
             .collect();
+        let server_bar = report
+            .servers
+            .iter()
+            .map(|s| ServerSegment {
+                kind: s.kind,
+                country: s.country,
+                requests: s.requests,
+                watched: s.country.is_some_and(|c| watchlist.contains(c)),
+            })
+            .collect();
+        let controlling: BTreeSet<&str> = report.jurisdictions.iter().map(|j| j.country).collect();
+        let server_only = report
+            .servers
+            .iter()
+            .filter_map(|s| s.country)
+            .filter(|c| !controlling.contains(c))
+            .collect();
+        let servers = report
+            .companies
+            .iter()
+            .map(|c| {
+                let places = c
+                    .servers
+                    .iter()
+                    .map(|p| CompanyPlace {
+                        kind: p.kind,
+                        country: p.country,
+                        requests: p.requests,
+                        networks: p
+                            .networks
+                            .iter()
+                            .take(NETWORKS_SHOWN)
+                            .map(|n| n.name)
+                            .collect(),
+                    })
+                    .collect();
+                let differs = c
+                    .jurisdiction
+                    .is_some_and(|j| c.servers.iter().any(|p| p.country.is_some_and(|s| s != j)));
+                CompanyServers {
+                    id: c.id,
+                    places,
+                    differs,
+                }
+            })
+            .collect();
         PopupView {
+            server_bar,
+            server_only,
+            servers,
+            ip_data: report.ip_data.is_some(),
             laws,
             watched,
             site_controller_name,
@@ -489,6 +582,60 @@ mod tests {
         expected.push((None, 1));
         assert_eq!(bar, expected);
         assert_eq!(view.unattributed, ["cdn.nobody-owns-this.example"]);
+    }
+
+    #[test]
+    fn popup_view_sets_where_the_servers_are_beside_the_controlling_jurisdictions() {
+        let mut v = Visit::new("https://news.example/");
+        for (url, ip) in [
+            ("https://news.example/", Some("127.0.0.1")),
+            ("https://mc.yandex.ru/watch/1", Some("8.8.8.8")),
+            ("https://mc.yandex.ru/watch/2", Some("8.8.8.8")),
+            ("https://mc.yandex.ru/watch/3", None),
+            (
+                "https://connect.facebook.net/x.js",
+                Some("2a03:2880:f12f:83:face:b00c::25de"),
+            ),
+        ] {
+            v.record(&Request {
+                url,
+                type_name: "script",
+                method: "GET",
+                ip,
+                proxy: false,
+            });
+        }
+        let view = PopupView::new(v.report(), &Watchlist::of(&["US"]));
+        let bar: Vec<(PlaceKind, Option<&str>, u64, bool)> = view
+            .server_bar
+            .iter()
+            .map(|s| (s.kind, s.country, s.requests, s.watched))
+            .collect();
+        assert_eq!(
+            bar,
+            [
+                (PlaceKind::Country, Some("US"), 2, true),
+                (PlaceKind::Country, Some("IE"), 1, false),
+                (PlaceKind::Local, None, 1, false),
+                (PlaceKind::Unknown, None, 1, false),
+            ]
+        );
+        // Yandex (controlled from RU) answered from a US network: marked; Meta (US) from Ireland: marked too.
+        let of = |id: &str| view.servers.iter().find(|c| c.id == id);
+        let Some(yandex) = of("yandex") else {
+            panic!("no yandex in {:?}", view.servers);
+        };
+        assert!(yandex.differs);
+        assert_eq!(yandex.places[0].country, Some("US"));
+        assert_eq!(yandex.places[0].networks, ["Google LLC"]);
+        assert_eq!(yandex.places[1].kind, PlaceKind::Unknown);
+        assert!(of("meta").is_some_and(|m| m.differs));
+        assert_eq!(
+            view.server_only,
+            ["IE"],
+            "US is also a controlling jurisdiction"
+        );
+        assert!(view.ip_data);
     }
 
     #[test]
