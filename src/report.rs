@@ -96,7 +96,7 @@ impl HostStat {
             self.data_requests = self.data_requests.saturating_add(1);
         }
         if let Some(ip) = req.ip {
-            self.servers.attribute(ip, req.proxy);
+            self.servers.attribute(ip, req.proxy, true);
         }
     }
 }
@@ -197,9 +197,9 @@ impl Visit {
         self.unparseable = self.unparseable.saturating_add(1);
     }
 
-    /// Attributes a request already counted to the server address that answered it (`proxy`: a proxy's address);
-    /// returns whether anything changed.
-    pub fn set_ip(&mut self, url: &str, ip: &str, proxy: bool) -> bool {
+    /// Notes the server address of a request already counted (`proxy`: a proxy's address) and, with `attribute`,
+    /// attributes the request to it (once per request, at its end); returns whether anything changed.
+    pub fn set_ip(&mut self, url: &str, ip: &str, proxy: bool, attribute: bool) -> bool {
         if ip.is_empty() {
             return false;
         }
@@ -213,7 +213,7 @@ impl Visit {
             },
             _ => None,
         };
-        stat.is_some_and(|stat| stat.servers.attribute(ip, proxy))
+        stat.is_some_and(|stat| stat.servers.attribute(ip, proxy, attribute))
     }
 
     pub fn requests(&self) -> u64 {

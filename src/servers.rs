@@ -158,15 +158,20 @@ fn place_of(scope: Scope, proxy: bool, loc: Location) -> Place {
 }
 
 impl Servers {
-    /// Attributes one request to the server `ip` answered it from (`proxy`: the address is a proxy's). An address
-    /// that does not parse is no address (the request's server stays unknown). Returns whether anything changed.
-    pub fn attribute(&mut self, ip: &str, proxy: bool) -> bool {
+    /// Attributes one request to the server `ip` answered it from (`proxy`: the address is a proxy's); without
+    /// `count`, only notes it as the last address seen. An address that does not parse is no address (the request's
+    /// server stays unknown). Returns whether anything changed.
+    pub fn attribute(&mut self, ip: &str, proxy: bool, count: bool) -> bool {
         let Ok(addr) = ip::parse(ip) else {
             return false;
         };
         // `::ffff:a.b.c.d` is the IPv4 server a.b.c.d: one server, however it is written.
         let addr = crate::iptable::canonical(addr);
+        let changed = self.last != Some(addr);
         self.last = Some(addr);
+        if !count {
+            return changed;
+        }
         if let Some(s) = self
             .list
             .iter_mut()
@@ -390,12 +395,12 @@ mod tests {
     #[test]
     fn requests_are_attributed_to_bounded_addresses() {
         let mut s = Servers::default();
-        assert!(!s.attribute("not an ip", false));
-        assert!(s.attribute("8.8.8.8", false));
-        assert!(s.attribute("8.8.8.8", false));
-        assert!(s.attribute("127.0.0.1", true));
+        assert!(!s.attribute("not an ip", false, true));
+        assert!(s.attribute("8.8.8.8", false, true));
+        assert!(s.attribute("8.8.8.8", false, true));
+        assert!(s.attribute("127.0.0.1", true, true));
         for i in 0..20 {
-            s.attribute(&format!("10.0.0.{i}"), false);
+            s.attribute(&format!("10.0.0.{i}"), false, true);
         }
         assert_eq!(s.export().len(), MAX_SERVERS);
         assert_eq!(s.requests(), 2 + 1 + (MAX_SERVERS as u64 - 2));
@@ -430,9 +435,9 @@ mod tests {
     #[test]
     fn places_sum_to_the_requests() {
         let mut s = Servers::default();
-        s.attribute("8.8.8.8", false);
-        s.attribute("1.1.1.1", false);
-        s.attribute("192.0.2.1", false);
+        s.attribute("8.8.8.8", false, true);
+        s.attribute("1.1.1.1", false, true);
+        s.attribute("192.0.2.1", false, true);
         let rows = s.rows();
         let mut sums = PlaceSums::default();
         sums.add(&rows, 4);

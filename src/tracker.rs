@@ -53,13 +53,17 @@ pub struct Event {
 }
 
 impl Event {
-    /// The server address that answered the request hop, given once, at its end (redirect, completion, error).
+    /// The server address of the request hop (none for a response from the cache).
     fn server_ip(&self) -> Option<&str> {
-        let end = matches!(
+        self.ip.as_deref().filter(|_| !self.from_cache)
+    }
+
+    /// Whether this is a hop's last stage (redirect, completion, error): its server is attributed then, once.
+    fn ends(&self) -> bool {
+        matches!(
             self.stage,
             Stage::Redirect | Stage::Completed | Stage::Error
-        );
-        self.ip.as_deref().filter(|_| end && !self.from_cache)
+        )
     }
 }
 
@@ -102,10 +106,17 @@ impl Tab {
             url: &ev.url,
             type_name: &ev.type_name,
             method: &ev.method,
-            ip: ev.server_ip(),
+            ip: ev.server_ip().filter(|_| ev.ends()),
             proxy: ev.proxy,
         };
-        self.visit.as_mut().is_some_and(|v| v.record(&req))
+        let Some(v) = self.visit.as_mut() else {
+            return false;
+        };
+        let changed = v.record(&req);
+        if let Some(ip) = ev.server_ip().filter(|_| !ev.ends()) {
+            v.set_ip(&ev.url, ip, ev.proxy, false); // noted as the last address seen, attributed at the end
+        }
+        changed
     }
 
     /// Remembers a request hop, evicting when full: finished requests of earlier visits first, then finished
@@ -140,9 +151,9 @@ impl Tab {
         self.seen.get_mut(&ev.request_id).filter(|s| s.url == url)
     }
 
-    fn set_ip(&mut self, ev: &Event) -> bool {
+    fn set_ip(&mut self, ev: &Event, attribute: bool) -> bool {
         match (&mut self.visit, ev.server_ip()) {
-            (Some(v), Some(ip)) => v.set_ip(&ev.url, ip, ev.proxy),
+            (Some(v), Some(ip)) => v.set_ip(&ev.url, ip, ev.proxy, attribute),
             _ => false,
         }
     }
@@ -163,7 +174,7 @@ impl Tab {
             // The hop's server is attributed at its first end only.
             let ends = last_stage && !seen.done;
             seen.done |= last_stage;
-            return ends && self.set_ip(ev);
+            return self.set_ip(ev, ends);
         }
         // First sight of this hop, whatever the stage (an earlier one may have been lost with a stopped worker).
         let changed = self.count(ev);

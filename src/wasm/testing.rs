@@ -21,14 +21,6 @@ fn classify_value(input: &str) -> Result<JsValue, JsError> {
     }
 }
 
-/// Runs when the module is instantiated (and again after `__wbg_reset_state`): a panic — a bug, since the core never
-/// panics on input — is reported on the console with its message and location before the instance aborts. The shell
-/// then resets the instance and restores its state (extension/state.js).
-#[wasm_bindgen(start)]
-fn start() {
-    console_error_panic_hook::set_once();
-}
-
 /// Classifies one URL or host (see `whither classify`); bad input gives `{input, error}`.
 #[wasm_bindgen]
 pub fn classify(input: &str) -> Result<JsValue, JsError> {

@@ -314,7 +314,7 @@ test('watchlist and CSV through the wasm bindings', () => {
   const csv = t.reportCsv(1).trim().split('\n');
   assert.equal(csv.length, 4);
   assert.match(csv[0], /^page,site,host,/);
-  assert.ok(csv.some((l) => l.includes(',mc.yandex.ru,') && l.endsWith(',RU,1,0')), csv.join('\n'));
+  assert.ok(csv.some((l) => l.includes(',mc.yandex.ru,') && l.endsWith(',RU,1,0,,,,1')), csv.join('\n'));
   assert.equal(t.reportCsv(99), undefined);
   assert.ok(JSON.parse(core.optionsView()).jurisdictions.includes('CN'));
   assert.equal(core.historyFileName(20420, 20421), 'whither-history-2025-11-28-2025-11-29');
