@@ -3,8 +3,9 @@
 use crate::db::{self, EntityIndex};
 use crate::entity;
 use crate::hash::FnvMap;
+use crate::history::places;
 use crate::history::query::{Pair, Pairs};
-use crate::history::{day_string, Count, History, Overview};
+use crate::history::{day_string, Count, History, Overview, PlaceCode};
 use crate::report::Report;
 use crate::servers::PlaceKind;
 use serde::Serialize;
@@ -115,10 +116,11 @@ fn place_name(kind: PlaceKind) -> &'static str {
 pub fn history_csv(history: &History, from: u32, to: u32) -> String {
     let keep = vec![true; history.names.len()];
     let Pairs { pairs, days, .. } = history.pairs(from, to, &keep, true);
+    let pair_places = history.pair_places(from, to, &keep);
     let dates: FnvMap<u32, String> = days.iter().map(|d| (d.day, day_string(d.day))).collect();
     let date = |day: u32| dates.get(&day).map_or("", String::as_str);
     let mut out = String::from(
-        "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts\n",
+        "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts,servers\n",
     );
     for group in pairs.chunk_by(Pair::same_site) {
         let site = group
@@ -138,6 +140,7 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                         last_day: 0,
                         count: Count::default(),
                         hosts: Vec::new(),
+                        places: Vec::new(),
                     });
                     rows.len() - 1
                 }
@@ -149,9 +152,19 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                 if let Some(h) = host {
                     r.hosts.push(&h.name);
                 }
+                let first = pair_places.partition_point(|p| p.0 < pair.key);
+                let of_pair = pair_places
+                    .get(first..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|p| p.0 == pair.key);
+                r.places.extend(of_pair.map(|p| p.1));
             }
         }
-        for r in rows {
+        for mut r in rows {
+            r.places.sort_unstable();
+            r.places.dedup();
+            let servers: Vec<String> = r.places.iter().map(|&c| places::place_name(c)).collect();
             let company = r.entity.and_then(db::entity);
             let controller = r.entity.and_then(|i| db::entity(entity::controller(i)));
             csv_row(
@@ -167,6 +180,7 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                     &r.count.requests.to_string(),
                     &r.count.data.to_string(),
                     &r.hosts.join(" "),
+                    &servers.join(" "),
                 ],
             );
         }
@@ -181,6 +195,8 @@ struct CsvCompany<'a> {
     last_day: u32,
     count: Count,
     hosts: Vec<&'a str>,
+    /// Where its hosts' servers stood (src/history/places.rs).
+    places: Vec<PlaceCode>,
 }
 
 /// Version of the JSON exports' format (`docs/report-format.md`, "Exports").
@@ -260,7 +276,7 @@ mod tests {
             csv.contains("1970-01-11,1970-01-12,news.example,yandex,"),
             "{csv}"
         );
-        assert!(csv.contains(",,,,,2,0,www.news.example\n"), "{csv}");
+        assert!(csv.contains(",,,,,2,0,www.news.example,\n"), "{csv}");
     }
 
     #[test]
@@ -280,10 +296,11 @@ mod tests {
                 let mut rows: Vec<String> = history_csv(h, day, day)
                     .lines()
                     .map(|row| {
+                        let (row, servers) = row.rsplit_once(',').unwrap_or((row, ""));
                         let (head, hosts) = row.rsplit_once(',').unwrap_or((row, ""));
                         let mut hosts: Vec<&str> = hosts.split(' ').collect();
                         hosts.sort_unstable();
-                        format!("{head},{}", hosts.join(" "))
+                        format!("{head},{},{servers}", hosts.join(" "))
                     })
                     .collect();
                 rows.sort();
