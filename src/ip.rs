@@ -176,7 +176,7 @@ pub fn table() -> Option<&'static IpTable> {
 fn bundled() -> Option<&'static IpTable> {
     static BUNDLED: OnceLock<Option<IpTable>> = OnceLock::new();
     BUNDLED
-        .get_or_init(|| IpTable::new(&BUNDLED_BYTES[..]).ok())
+        .get_or_init(|| IpTable::new(BUNDLED_BYTES).ok())
         .as_ref()
 }
 

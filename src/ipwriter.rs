@@ -77,6 +77,9 @@ fn push_u32(out: &mut Vec<u8>, n: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// A map's steps: range starts and their network (AS number), before the networks are numbered.
+type Steps = Vec<(u128, Option<u32>)>;
+
 /// Writes a table from the rows of the source data: country rows (2-letter codes) and network rows (AS number and
 /// operator name; a number's first name is kept). `source` describes the data (its packages and date).
 pub fn encode(
@@ -100,7 +103,7 @@ pub fn encode(
     }
     let mut maps: Vec<(Map, Vec<(u128, usize)>)> = Vec::new();
     let mut uses: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut network_steps: Vec<(Map, Vec<(u128, Option<u32>)>)> = Vec::new();
+    let mut network_steps: Vec<(Map, Steps)> = Vec::new();
     for map in Map::ALL {
         if map.country() {
             let rows: Vec<&Row<[u8; 2]>> = countries.iter().filter(|r| r.v6 == map.v6()).collect();

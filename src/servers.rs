@@ -271,15 +271,18 @@ impl Servers {
     }
 }
 
+/// A place's requests and its networks' (AS number, name, requests).
+type PlaceSum = (Place, u64, Vec<(u32, &'static str, u64)>);
+
 /// Sums requests by place (the rows of hosts, with their requests of no known server); networks per place.
 #[derive(Default)]
 pub struct PlaceSums {
     /// (place, requests, [(AS number, name, requests)])
-    places: Vec<(Place, u64, Vec<(u32, &'static str, u64)>)>,
+    places: Vec<PlaceSum>,
 }
 
 impl PlaceSums {
-    fn entry(&mut self, place: Place) -> Option<&mut (Place, u64, Vec<(u32, &'static str, u64)>)> {
+    fn entry(&mut self, place: Place) -> Option<&mut PlaceSum> {
         let i = match self.places.iter().position(|p| p.0 == place) {
             Some(i) => i,
             None => {
