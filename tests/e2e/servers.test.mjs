@@ -4,6 +4,8 @@
 // Firefox the test server is the browser's proxy for the third parties, while the page itself is loaded directly
 // from the loopback address (a host of `network.proxy.no_proxies_on`): its requests say "local network", the third
 // parties' say "proxy" (the address is the proxy's, not attributed to the destination: no country, no network).
+// The dashboard (the history) keeps the places: its table of places, the companies' column, and the map's switch
+// between "controlled from" and "servers in".
 //
 // Run: node --test --test-concurrency=1 tests/e2e/servers.test.mjs   (needs `make build`)
 
@@ -29,6 +31,42 @@ const SERVER_DOM = `(() => ({
       : null];
   })),
 }))()`;
+
+/** The dashboard's server places: its table, the companies' column, the map in each of its modes. */
+const DASHBOARD_DOM = `(() => {
+  const shaded = () => Array.from(document.querySelectorAll('#map path[data-country]'))
+    .filter((p) => Number(p.dataset.share) > 0).map((p) => p.dataset.country).sort();
+  const mode = (value) => {
+    document.querySelector('#map-mode input[value="' + value + '"]').click();
+    return { mode: document.querySelector('#map').dataset.mode, heading: document.querySelector('#map-heading').textContent,
+      shaded: shaded() };
+  };
+  const control = shaded();
+  const servers = mode('servers');
+  const back = mode('control');
+  return {
+    places: Array.from(document.querySelectorAll('#servers tr[data-place]'), (r) => [r.dataset.place, Number(r.dataset.requests)]),
+    companies: Object.fromEntries(Array.from(document.querySelectorAll('#companies tr[data-company]'),
+      (r) => [r.dataset.company, r.querySelector('td.servers').dataset.places])),
+    control, servers, back,
+  };
+})()`;
+
+/**
+ * The dashboard's DOM once its history has every request and server place of the visit (the recorder stores them
+ * shortly after the events): reloaded until then.
+ * @param {() => Promise<any>} read loads the dashboard and returns DASHBOARD_DOM
+ * @param {(dom: any) => boolean} done
+ */
+async function settledDashboard(read, done) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const dom = await read();
+    if (done(dom)) return dom;
+    if (Date.now() > deadline) assert.fail(`dashboard without the visit's server places: ${JSON.stringify(dom)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 /**
  * Polls `read` (a tab's report) until every request that reached a server has been attributed to one: the last
@@ -83,6 +121,19 @@ test('Chromium: the loopback test server is "local network" in the report and th
       assert.match(line.text, /servers in local network/, id);
       assert.equal(line.differs, 'false', `${id}: the local network is no other country`);
     }
+
+    // The dashboard: the history keeps the server places; the map switches between the two.
+    const dash = await browser.context.newPage();
+    const board = await settledDashboard(async () => {
+      await dash.goto(`${browser.base}extension/dashboard.html`);
+      await dash.waitForSelector('body[data-state="ready"], body[data-state="empty"]', { state: 'attached' });
+      return dash.evaluate(DASHBOARD_DOM);
+    }, (d) => JSON.stringify(d.places) === JSON.stringify([['local', report.totals.requests]]));
+    for (const id of companies) assert.equal(board.companies[id], 'local', id);
+    assert.ok(board.control.includes('US') && board.control.includes('RU'), `controlled from: ${board.control}`);
+    assert.deepEqual(board.servers, { mode: 'servers', heading: 'Share of requests by server country', shaded: [] },
+      'servers in: no country (every server was on the local network)');
+    assert.deepEqual(board.back.shaded, board.control);
   } finally {
     await browser.close();
     await server.close();
@@ -133,6 +184,20 @@ test('Firefox: "local network" for the page loaded directly, "proxy" for the thi
       assert.equal(line.places, 'proxy', c.id);
       assert.match(line.text, /servers in a proxy/, c.id);
     }
+
+    const board = await settledDashboard(async () => {
+      await browser.openExtensionTab(`${browser.base}extension/dashboard.html`);
+      await browser.executeInLoadedPage(`const deadline = Date.now() + 15000;
+        while (!['ready', 'empty'].includes(document.body.dataset.state)) {
+          if (Date.now() > deadline) throw new Error('dashboard not ready: ' + document.body.dataset.state);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return true;`);
+      return browser.execute(`return ${DASHBOARD_DOM};`);
+    }, (d) => JSON.stringify(d.places) === JSON.stringify([['proxy', placeRequests(report, 'proxy')], ['local', placeRequests(report, 'local')]]));
+    for (const c of report.companies) assert.equal(board.companies[c.id], 'proxy', c.id);
+    assert.ok(board.control.includes('US'), `controlled from: ${board.control}`);
+    assert.deepEqual(board.servers.shaded, [], 'servers in: no country (a proxy is not the destination)');
   } finally {
     await browser.close();
     await server.close();
