@@ -141,5 +141,54 @@ fn aggregation(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, lookups, aggregation);
+/// The IP table (src/iptable.rs): handing it in (the checks: header, sizes, spot check of sorted blocks) and lookups of
+/// random IPv4 and IPv6 addresses by binary search over its blocks.
+fn ip_table(c: &mut Criterion) {
+    use std::net::IpAddr;
+    use whither::iptable::IpTable;
+    let bytes = whither::ip::BUNDLED_BYTES;
+    let mut state: u64 = 0x1b_5eed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let v4: Vec<IpAddr> = (0..10_000)
+        .map(|_| IpAddr::from((next() as u32).to_be_bytes()))
+        .collect();
+    // Mostly in 2000::/3 (the allocated IPv6 space), as servers are.
+    let v6: Vec<IpAddr> = (0..10_000)
+        .map(|_| {
+            let hi = (u128::from(next()) << 64 | u128::from(next())) >> 3 | (1u128 << 125);
+            IpAddr::from(hi.to_be_bytes())
+        })
+        .collect();
+    let mut g = c.benchmark_group("ip");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("IpTable::new (checks the shipped table)", |b| {
+        b.iter(|| IpTable::new(black_box(bytes)).is_ok())
+    });
+    let Ok(table) = IpTable::new(bytes) else {
+        return;
+    };
+    g.throughput(Throughput::Elements(v4.len() as u64));
+    g.bench_function("IpTable::lookup (IPv4)", |b| {
+        b.iter(|| {
+            v4.iter()
+                .filter(|a| table.lookup(black_box(**a)).country.is_some())
+                .count()
+        })
+    });
+    g.bench_function("IpTable::lookup (IPv6)", |b| {
+        b.iter(|| {
+            v6.iter()
+                .filter(|a| table.lookup(black_box(**a)).country.is_some())
+                .count()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, lookups, aggregation, ip_table);
 criterion_main!(benches);

@@ -146,6 +146,14 @@ async function main() {
     armed = false;
     clear.textContent = msg('clearAll');
   });
+  // The IP data's date and source (the background loads the table if it has not yet).
+  const ipData = $('#ip-data');
+  api.runtime.sendMessage({ type: MESSAGE.ipData }).then((/** @type {{date?: string, source?: string} | null} */ info) => {
+    ipData.dataset.date = info?.date ?? '';
+    ipData.textContent = info?.date ? msg('ipDataDate', [info.date, info.source ?? '']) : msg('ipDataUnavailable');
+  }, () => {
+    ipData.textContent = msg('ipDataUnavailable');
+  });
   document.body.dataset.state = 'ready';
 }
 

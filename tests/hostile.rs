@@ -389,11 +389,42 @@ fn hostile_ip_strings_are_one_address_or_one_clear_error() {
     let mut inputs: Vec<String> = table().into_iter().map(|(input, _)| input).collect();
     inputs.extend(
         [
-            "", " ", "8.8.8.8 ", " 8.8.8.8", "8.8.8", "8.8.8.8.8", "256.1.1.1", "08.8.8.8", "0x8.8.8.8", "1e2.0.0.1",
-            "-1.0.0.0", "8.8.8.8/32", "8.8.8.8:53", "[8.8.8.8]", "::", ":::", "1::2::3", "[::1]", "[::1", "::1]",
-            "fe80::1%", "fe80::1%eth0", "fe80::1%25eth0", "::ffff:8.8.8.8", "::ffff:256.0.0.1", "::ffff:8.8.8",
-            "2001:db8::g", "2001:0db8:0000:0000:0000:0000:0000:00001", "1:2:3:4:5:6:7:8:9", "\0", "8.8.8.8\0",
-            "８.８.８.８", "٨.٨.٨.٨", "localhost", "example.com", "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+            "",
+            " ",
+            "8.8.8.8 ",
+            " 8.8.8.8",
+            "8.8.8",
+            "8.8.8.8.8",
+            "256.1.1.1",
+            "08.8.8.8",
+            "0x8.8.8.8",
+            "1e2.0.0.1",
+            "-1.0.0.0",
+            "8.8.8.8/32",
+            "8.8.8.8:53",
+            "[8.8.8.8]",
+            "::",
+            ":::",
+            "1::2::3",
+            "[::1]",
+            "[::1",
+            "::1]",
+            "fe80::1%",
+            "fe80::1%eth0",
+            "fe80::1%25eth0",
+            "::ffff:8.8.8.8",
+            "::ffff:256.0.0.1",
+            "::ffff:8.8.8",
+            "2001:db8::g",
+            "2001:0db8:0000:0000:0000:0000:0000:00001",
+            "1:2:3:4:5:6:7:8:9",
+            "\0",
+            "8.8.8.8\0",
+            "８.８.８.８",
+            "٨.٨.٨.٨",
+            "localhost",
+            "example.com",
+            "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
         ]
         .map(String::from),
     );
@@ -412,7 +443,11 @@ fn hostile_ip_strings_are_one_address_or_one_clear_error() {
             Result::Err(e) => {
                 assert_eq!(&e.input, input);
                 assert!(!e.error.is_empty());
-                assert!(e.error.len() < 300, "a short error even for a long input: {}", short(&e.error));
+                assert!(
+                    e.error.len() < 300,
+                    "a short error even for a long input: {}",
+                    short(&e.error)
+                );
             }
         }
     }
@@ -427,10 +462,17 @@ fn hostile_ip_tables_are_refused_or_harmless() {
     use whither::iptable::IpTable;
     let good = whither::ip::BUNDLED_BYTES;
     assert!(IpTable::new(good.to_vec()).is_ok());
-    let probes: Vec<std::net::IpAddr> = ["0.0.0.0", "8.8.8.8", "255.255.255.255", "::", "2001:4860::8888", "ffff::1"]
-        .iter()
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let probes: Vec<std::net::IpAddr> = [
+        "0.0.0.0",
+        "8.8.8.8",
+        "255.255.255.255",
+        "::",
+        "2001:4860::8888",
+        "ffff::1",
+    ]
+    .iter()
+    .filter_map(|a| a.parse().ok())
+    .collect();
     let mut refused = 0;
     let mut check = |bytes: Vec<u8>| match IpTable::new(bytes) {
         Ok(t) => {
