@@ -453,13 +453,38 @@ impl FlowDiagram {
 pub struct OptionsView {
     pub jurisdictions: Vec<&'static str>,
     pub groups: Vec<GroupView>,
+    /// The bundled IP data's attribution (its licences ask for it; DB-IP for a link back): the name of the message
+    /// that names each source, and its link (docs/ip-data.md).
+    pub ip_attribution: Vec<AttributionLink>,
 }
+
+/// A link of the IP data's attribution on the options page.
+#[derive(Clone, Debug, Serialize)]
+pub struct AttributionLink {
+    pub message: &'static str,
+    pub href: &'static str,
+}
+
+/// The IP data's sources and licence (LICENSES, docs/ip-data.md).
+const IP_ATTRIBUTION: [(&str, &str); 4] = [
+    ("ipDataDbip", "https://db-ip.com"),
+    ("ipDataRouteviews", "https://www.routeviews.org/routeviews/"),
+    ("ipDataNro", "https://www.nro.net/"),
+    (
+        "ipDataLicence",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+];
 
 impl OptionsView {
     pub fn new() -> OptionsView {
         OptionsView {
             jurisdictions: db::JURISDICTIONS.iter().map(|j| j.code).collect(),
             groups: watchlist::groups(),
+            ip_attribution: IP_ATTRIBUTION
+                .iter()
+                .map(|&(message, href)| AttributionLink { message, href })
+                .collect(),
         }
     }
 

@@ -144,7 +144,7 @@ test('a day stored in the first format (JSON) is read, and written again in the 
   recorder.record(tracker, 4, { incognito: false });
   await recorder.idle();
   const stored = new TextDecoder().decode(await decodeDay(api.storage.local.store.get(`history:${today}`)));
-  assert.match(stored, new RegExp(`^2 ${today}\n`), 'written in the compact format');
+  assert.match(stored, new RegExp(`^3 ${today}\n`), 'written in the compact format');
   assert.ok(stored.length < v1.length, `${stored.length} < ${v1.length}`);
   // Both as a string and as UTF-8 bytes (what the dashboard's worker passes).
   for (const bytes of [false, true]) {

@@ -142,3 +142,14 @@ test('the core refuses a damaged table with a clear error and keeps the one it h
   const report = /** @type {any} */ (await ask({ type: 'whither:report', tabId: 4 }));
   assert.equal(report.hosts.find((/** @type {any} */ h) => h.host === 'mc.yandex.ru')?.servers[0]?.country, 'RU');
 });
+
+test('the options page gets the IP data\'s attribution links from the core', async () => {
+  const view = JSON.parse(/** @type {string} */ (await ask({ type: 'whither:options-view' })));
+  assert.deepEqual(view.ip_attribution.map((/** @type {any} */ l) => l.href), ['https://db-ip.com',
+    'https://www.routeviews.org/routeviews/', 'https://www.nro.net/', 'https://creativecommons.org/licenses/by/4.0/']);
+  const en = JSON.parse(readFileSync(new URL('../../_locales/en/messages.json', import.meta.url), 'utf8'));
+  for (const l of view.ip_attribution) assert.ok(en[l.message]?.message, l.message);
+  const info = /** @type {any} */ (await ask({ type: 'whither:ip-data' }));
+  assert.match(info.date, /^\d{4}-\d{2}-\d{2}$/);
+  assert.match(info.source, /CC BY 4\.0/);
+});
