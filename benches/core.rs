@@ -190,5 +190,67 @@ fn ip_table(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, lookups, aggregation, ip_table);
+/// The IP table's layout by measurement: the shipped table's ranges encoded again with 16, 32, 64 (shipped) and 128
+/// ranges per block; prints each one's size raw and gzip-free (the index and data bytes), and benches its lookups.
+fn ip_layout(c: &mut Criterion) {
+    use std::net::IpAddr;
+    use whither::iptable::{IpTable, Map};
+    use whither::ipwriter::{self, Row};
+    let Ok(shipped) = IpTable::new(whither::ip::BUNDLED_BYTES) else {
+        return;
+    };
+    let mut countries: Vec<Row<[u8; 2]>> = Vec::new();
+    let mut networks: Vec<Row<(u32, String)>> = Vec::new();
+    for map in Map::ALL {
+        for (first, last, found) in shipped.ranges(map).unwrap_or_default() {
+            let v6 = map.v6();
+            if let Some(&[a, b]) = found.country.map(str::as_bytes) {
+                countries.push(Row {
+                    v6,
+                    first,
+                    last,
+                    value: [a, b],
+                });
+            }
+            if let Some(n) = found.network {
+                networks.push(Row {
+                    v6,
+                    first,
+                    last,
+                    value: (n.asn, n.name.to_string()),
+                });
+            }
+        }
+    }
+    let mut state: u64 = 0x1b_5eed;
+    let v4: Vec<IpAddr> = (0..10_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            IpAddr::from((state as u32).to_be_bytes())
+        })
+        .collect();
+    let mut g = c.benchmark_group("ip layout");
+    g.throughput(Throughput::Elements(v4.len() as u64));
+    for block in [16u16, 32, 64, 128] {
+        let Ok(bytes) = ipwriter::encode("layout bench", &countries, &networks, block) else {
+            continue;
+        };
+        eprintln!("ip layout: {block} ranges per block: {} bytes", bytes.len());
+        let Ok(table) = IpTable::new(bytes) else {
+            continue;
+        };
+        g.bench_function(format!("IpTable::lookup (IPv4), {block} per block"), |b| {
+            b.iter(|| {
+                v4.iter()
+                    .filter(|a| table.lookup(black_box(**a)).country.is_some())
+                    .count()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, lookups, aggregation, ip_table, ip_layout);
 criterion_main!(benches);

@@ -22,7 +22,7 @@ use std::net::IpAddr;
 pub const MAGIC: [u8; 4] = *b"WHIP";
 /// Version of the layout; a table of another version is refused.
 pub const VERSION: u16 = 1;
-/// Ranges per block of the built table (docs/performance.md: measured against 16, 32 and 128).
+/// Ranges per block of the built table (docs/ip-data.md: measured against 16, 32 and 128).
 pub const BLOCK: u16 = 64;
 
 const META: usize = 0;
