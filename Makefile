@@ -108,7 +108,7 @@ test: setup-test build lint test-rust test-wasm test-js test-e2e
 # Fuzzing (docs/fuzzing.md; not part of `make test`): FUZZ_RUNS executions of each cargo-fuzz target (nightly).
 # The release runs use FUZZ_RUNS=10000000.
 FUZZ_RUNS ?= 100000
-FUZZ_TARGETS := classify tracker har ip
+FUZZ_TARGETS := classify tracker har recovery ip
 fuzz:
 	scripts/setup.sh fuzz
 	cd fuzz && cargo +nightly fuzz build -O -s none

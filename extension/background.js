@@ -9,6 +9,7 @@ import init, { History, Tracker, optionsView, setIpTable } from '../pkg/whither.
 import { STAGES } from './events.js';
 import { createIpData } from './ip-data.js';
 import { MESSAGE, toPlain } from './protocol.js';
+import { collect } from './reconcile.js';
 import { createRecorder } from './recorder.js';
 import { dataPhrase, summarySentence } from './text.js';
 import { SETTINGS_KEY, loadSettings, normalizeSettings } from './settings.js';
@@ -79,6 +80,9 @@ const whither = createWhither({
   defaultTitle: msg('actionTitle'),
   // After a failure of the core (a panic, reported on the console by its panic hook): a fresh Tracker.
   createTracker: () => new Tracker(),
+  // At the start, the pages' own record of their loads (extension/resources.js), for what the background missed.
+  readPage: (tabId) => api.scripting.executeScript({ target: { tabId, allFrames: true }, func: collect }),
+  queryTabs: () => api.tabs.query({}),
   answers: {
     // The popup's view (report, laws, watched jurisdictions, groups) as one JSON string from the core.
     [MESSAGE.popup]: located(async (tracker, { tabId }) => {

@@ -14,7 +14,10 @@
  * @property {string} [documentUrl]
  * @property {number} [frameId]
  * @property {number} [timeStamp]
- * @property {boolean} [fromCache] the response came from the browser's cache (it went to no server)
+ * @property {string} [error] onErrorOccurred's error (`net::ERR_CACHE_MISS`, …)
+ * @property {number} [statusCode] a redirect's status code
+ * @property {string} [statusLine] a redirect's status line
+ * @property {boolean} [fromCache] true when the response came from the browser's cache (it went to no server)
  * @property {boolean} [proxy] the request went through a proxy (Firefox's `proxyInfo`): `ip` is the proxy's
  */
 
@@ -37,7 +40,7 @@ export const STAGES = Object.freeze({
 
 /** Fields of webRequest details that the core reads (docs/wasm-api.md). */
 const EVENT_FIELDS = /** @type {const} */ ([
-  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp', 'fromCache',
+  'requestId', 'url', 'type', 'method', 'ip', 'redirectUrl', 'documentUrl', 'frameId', 'timeStamp', 'error',
 ]);
 
 /**
@@ -54,6 +57,13 @@ export function eventFromDetails(stage, details) {
     const value = details[field];
     if (value !== undefined && value !== null) event[field] = value;
   }
+  // What became of the request (src/tracker/mod.rs `Event::outcome`): a redirect's status (Chromium's "307 Internal
+  // Redirect" never reached a server), and a load from the cache. Passed only where they say something.
+  if (stage === 'redirect') {
+    if (typeof details.statusCode === 'number') event.statusCode = details.statusCode;
+    if (typeof details.statusLine === 'string') event.statusLine = details.statusLine;
+  }
+  if (details.fromCache === true) event.fromCache = true;
   // Firefox says which proxy a request went through (null or type "direct": none); Chrome does not say.
   const proxy = /** @type {{type?: unknown} | null | undefined} */ (details.proxyInfo);
   if (proxy && typeof proxy === 'object' && proxy.type !== 'direct') event.proxy = true;

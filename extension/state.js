@@ -9,6 +9,7 @@ import { createBadge, BADGE_DELAY_MS } from './badge.js';
 import { eventFromDetails } from './events.js';
 import { MESSAGE, isTrustedSender, parseMessage, tabIdOfKey, tabStateKey, toPlain } from './protocol.js';
 import { createCoalescer, createSerialQueue } from './queue.js';
+import { activityKey, mergeRecords, tabsToReconcile } from './reconcile.js';
 
 /** @typedef {import('./events.js').RequestEvent} RequestEvent */
 /** @typedef {import('./events.js').Stage} Stage */
@@ -40,6 +41,8 @@ import { createCoalescer, createSerialQueue } from './queue.js';
  * @property {(tabId: number, watchlist: string[]) => string[]} [watched] the tab's watched jurisdictions
  * @property {(tabId: number) => string | null | undefined} [reportCsv]
  * @property {(tabId: number) => string | null | undefined} [reportJson]
+ * @property {(tabId: number, record: string) => number} [reconcile] counts what the page's own record of its loads
+ *   lists beyond the tab's visit (src/tracker/recovery.rs); returns the requests recovered
  */
 
 /**
@@ -119,6 +122,10 @@ export function isQuotaError(error) {
  * @property {number} [badgeDelayMs] how long a tab's changes gather before its badge is updated (BADGE_DELAY_MS)
  * @property {Partial<Record<import('./protocol.js').MessageType, Answer<T>>>} [answers] answers to message types
  *   beyond (or instead of) the built-in ones (report, popup without watchlist, CSV, JSON, health)
+ * @property {(tabId: number) => Promise<{frameId?: number, result?: unknown}[]>} [readPage] every frame's record of
+ *   its loads (extension/reconcile.js `collect` through scripting.executeScript), for reconciliation at the start
+ * @property {() => Promise<{id?: number, url?: string}[]>} [queryTabs] every open tab (a fresh start reconciles them)
+ * @property {() => number} [now] the time (ms since the epoch)
  */
 
 /**
@@ -130,7 +137,8 @@ export function isQuotaError(error) {
  */
 export function createWhither({
   api, ready, log = console, title, defaultTitle = '', onTabChanged, onTabClosed, onTabMoved, badgeView, createTracker,
-  persistDelayMs = PERSIST_DELAY_MS, badgeDelayMs = BADGE_DELAY_MS, answers = {},
+  persistDelayMs = PERSIST_DELAY_MS, badgeDelayMs = BADGE_DELAY_MS, answers = {}, readPage, queryTabs,
+  now = Date.now,
 }) {
   /** @param {unknown} error */
   const logError = (error) => log.error('whither:', error);
@@ -160,8 +168,10 @@ export function createWhither({
      * @type {Record<string, number>}
      */
     storedRequests: {},
+    /** Requests recovered from the pages' own records at start-up (extension/reconcile.js), and tabs read. */
+    recovered: 0,
+    reconciledTabs: 0,
   };
-
   /**
    * Writes a tab's state. On a quota error, drops the stored state of other tabs (least recently written first; they
    * stay in memory and are written again on their next change) until the current tab's state fits: the current tab's
@@ -174,7 +184,8 @@ export function createWhither({
     const key = tabStateKey(tabId);
     for (;;) {
       try {
-        await api.storage.session.set({ [key]: data });
+        // The time of the tab's last stored change, read at the next start (extension/reconcile.js).
+        await api.storage.session.set({ [key]: data, [activityKey(tabId)]: now() });
         return true;
       } catch (error) {
         if (!isQuotaError(error)) throw error;
@@ -190,7 +201,7 @@ export function createWhither({
         delete health.storedRequests[victim];
         health.evictedTabs += 1;
         log.error(`whither: storage quota exceeded: dropped the stored state of tab ${victim} to keep tab ${tabId}'s`);
-        await api.storage.session.remove(tabStateKey(victim));
+        await api.storage.session.remove([tabStateKey(victim), activityKey(victim)]);
       }
     }
   };
@@ -206,7 +217,7 @@ export function createWhither({
     if (data === null || data === undefined) {
       saved.delete(tabId);
       delete health.storedRequests[tabId];
-      await api.storage.session.remove(key);
+      await api.storage.session.remove([key, activityKey(tabId)]);
     } else {
       saved.set(tabId, data);
       written.add(tabId); // most recently written last
@@ -278,17 +289,45 @@ export function createWhither({
     badge.schedule(tabId);
   };
 
-  /** @param {T} t */
+  /**
+   * Reads the pages of the tabs that may have lost events and counts what they loaded beyond their visits.
+   * @param {number[]} tabIds
+   */
+  const reconcile = async (tabIds) => {
+    if (!readPage) return;
+    for (const tabId of tabIds) {
+      let record;
+      try {
+        record = mergeRecords(await readPage(tabId));
+      } catch (error) {
+        log.debug?.('whither: reading tab', tabId, error); // closed, or not a web page
+        continue;
+      }
+      queue.push(() => {
+        if (!tracker?.reconcile) return;
+        const n = tracker.reconcile(tabId, JSON.stringify(record));
+        health.reconciledTabs += 1;
+        health.recovered += n;
+        if (n > 0) changed(tabId);
+      });
+    }
+  };
+
+  /** @param {T} t @returns {Promise<number[]>} the tabs to reconcile */
   const restore = async (t) => {
+    /** @type {Record<string, unknown>} */
     let items = {};
     try {
       items = (await api.storage.session.get(null)) ?? {};
     } catch (error) {
       logError(error);
     }
+    /** @type {number[]} */
+    const stored = [];
     for (const [key, value] of Object.entries(items)) {
       const tabId = tabIdOfKey(key);
       if (tabId === null) continue;
+      stored.push(tabId);
       try {
         if (typeof value !== 'string') throw new Error(`stored state of tab ${tabId} is not a string`);
         t.importTab(tabId, value);
@@ -301,6 +340,7 @@ export function createWhither({
         persist.schedule(tabId);
       }
     }
+    return tabsToReconcile(items, stored, queryTabs ?? (async () => []), now());
   };
 
   /**
@@ -316,16 +356,29 @@ export function createWhither({
     ...answers,
   };
 
+  /** @type {() => void} */
+  let reconciledNow = () => {};
+  /** Settles when the start-up reconciliation's last count is made (at once when there is nothing to read). */
+  const reconciled = new Promise((resolve) => { reconciledNow = () => resolve(undefined); });
   const started = queue.push(async () => {
     const t = await ready;
     tracker = t; // no other job runs before this one finishes: events still wait for the restore
-    await restore(t);
+    const toReconcile = await restore(t);
     health.startup.ready = performance.now();
-  });
+    if (!toReconcile.length || !readPage) return true;
+    // After the first events: reading pages is not on the way to the first classified request.
+    setTimeout(() => {
+      reconcile(toReconcile).catch(logError).finally(() => queue.push(reconciledNow));
+    }, 0);
+    return false;
+  }).then((done) => { if (done !== false) reconciledNow(); });
 
   return {
     /** Resolves once the core is ready and the stored state restored (or failed to). */
     started,
+
+    /** Resolves once the pages of the tabs that may have lost events were read and counted (tests await it). */
+    reconciled,
 
     /** Failures of the core, storage quota errors, tabs whose stored state was dropped or could not be stored. */
     health,

@@ -111,6 +111,67 @@ fn place_name(kind: PlaceKind) -> &'static str {
     }
 }
 
+/// A report as readable text (`whither report --format text`, the demo).
+pub fn report_text(report: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let name_of = |id: Option<&str>| {
+        id.and_then(db::entity_by_id)
+            .and_then(db::entity)
+            .map(|e| e.name)
+    };
+    let _ = writeln!(out, "Page: {}", report.page.url);
+    let _ = writeln!(
+        out,
+        "Site: {} — controlled by {} ({})",
+        report
+            .page
+            .domain
+            .as_deref()
+            .or(report.page.host.as_deref())
+            .unwrap_or("?"),
+        name_of(report.page.controller).unwrap_or("unknown"),
+        report.page.jurisdiction.unwrap_or("?")
+    );
+    let t = &report.totals;
+    let _ = writeln!(
+        out,
+        "{} requests to {} companies under {} jurisdictions; {} to third parties, {} carried data, {} unattributed.",
+        t.requests, t.companies, t.jurisdictions, t.third_party_requests, t.data_requests, t.unattributed_requests
+    );
+    for j in &report.jurisdictions {
+        let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
+        let _ = writeln!(
+            out,
+            "\n{} ({}): {} requests",
+            country, j.country, j.requests
+        );
+        for c in report
+            .companies
+            .iter()
+            .filter(|c| c.jurisdiction == Some(j.country))
+        {
+            let chain: Vec<String> = c
+                .chain
+                .iter()
+                .map(|l| format!("{} ({})", l.name, l.country))
+                .collect();
+            let _ = writeln!(out, "  {:>5}  {}", c.requests, chain.join(" → "));
+            let _ = writeln!(out, "         {}", c.hosts.join(", "));
+        }
+    }
+    let unattributed: Vec<String> = report
+        .hosts
+        .iter()
+        .filter(|h| h.entity.is_none())
+        .map(|h| format!("{} ({})", h.host, h.requests))
+        .collect();
+    if !unattributed.is_empty() {
+        let _ = writeln!(out, "\nUnattributed: {}", unattributed.join(", "));
+    }
+    out
+}
+
 /// The days `from..=to` of a history as CSV, one row per site × company (hosts of unknown owner as one row per site
 /// with an empty company), for spreadsheets.
 pub fn history_csv(history: &History, from: u32, to: u32) -> String {

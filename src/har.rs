@@ -1,7 +1,7 @@
 //! HAR recordings: reads a HAR 1.2 file (as Chromium, Firefox or Playwright save it) into a visit, so that
 //! `whither report FILE.har` gives the same report as the extension would for that page.
 
-use crate::report::{Report, Request, Visit};
+use crate::report::{Outcome, Report, Request, Visit};
 use serde_json::Value;
 use std::fmt;
 
@@ -42,7 +42,7 @@ pub fn visit(text: &str) -> Result<Visit, HarError> {
         .and_then(|p| p.get("id"))
         .and_then(Value::as_str);
 
-    let mut rows = Vec::with_capacity(entries.len());
+    let mut rows: Vec<Row> = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         let pageref = entry.get("pageref").and_then(Value::as_str);
         if first_page.is_some() && pageref.is_some() && pageref != first_page {
@@ -56,43 +56,122 @@ pub fn visit(text: &str) -> Result<Visit, HarError> {
                 "entry {i}: \"request.url\" is missing or not a string"
             ))
         })?;
-        let method = request
-            .get("method")
-            .and_then(Value::as_str)
-            .unwrap_or("GET");
-        let ip = entry
-            .get("serverIPAddress")
-            .and_then(Value::as_str)
-            .map(|ip| ip.trim_matches(['[', ']']));
-        let mime = entry
-            .get("response")
-            .and_then(|r| r.get("content"))
-            .and_then(|c| c.get("mimeType"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let declared = entry.get("_resourceType").and_then(Value::as_str);
-        rows.push((url, method, ip, declared, mime));
+        let response = entry.get("response");
+        rows.push(Row {
+            url,
+            method: str_of(request.get("method")).trim(),
+            ip: entry
+                .get("serverIPAddress")
+                .and_then(Value::as_str)
+                .map(|ip| ip.trim_matches(['[', ']']))
+                .filter(|ip| !ip.is_empty()),
+            declared: entry.get("_resourceType").and_then(Value::as_str),
+            mime: str_of(field(field(response, "content"), "mimeType")),
+            status: field(response, "status")
+                .and_then(Value::as_u64)
+                .unwrap_or(0),
+            status_text: str_of(field(response, "statusText")),
+            redirect_url: str_of(field(response, "redirectURL")),
+            from_cache: entry.get("_fromCache").is_some_and(|c| {
+                c.as_str().is_some_and(|c| !c.is_empty()) || c.as_bool() == Some(true)
+            }),
+            error: str_of(field(response, "_error")),
+        });
     }
     let page_index = rows
         .iter()
-        .position(|(_, _, _, declared, mime)| {
-            declared.is_some_and(|d| d == "document" || d == "main_frame")
-                || (declared.is_none() && mime.starts_with("text/html"))
+        .position(|r| {
+            r.declared
+                .is_some_and(|d| d == "document" || d == "main_frame")
+                || (r.declared.is_none() && r.mime.starts_with("text/html"))
+                || (r.declared.is_none() && r.redirect_url.starts_with("http"))
         })
         .unwrap_or(0);
-    let page_url = rows.get(page_index).map_or("", |r| r.0);
+    let page_url = rows.get(page_index).map_or("", |r| r.url);
     let mut visit = Visit::new(page_url);
-    for (i, (url, method, ip, declared, mime)) in rows.iter().enumerate() {
-        let type_name = resource_type(*declared, mime, i == page_index);
-        visit.record(&Request {
-            url,
+    // Entries that continue an earlier one's redirect: the same fetch (and, for the page, the same document).
+    let mut continues = vec![false; rows.len()];
+    let mut page_chain = vec![page_index];
+    for (i, r) in rows.iter().enumerate() {
+        if r.redirect_url.is_empty() || r.not_sent() {
+            continue;
+        }
+        if let Some(next) =
+            (i + 1..rows.len()).find(|&k| rows.get(k).is_some_and(|n| n.url == r.redirect_url))
+        {
+            if let Some(c) = continues.get_mut(next) {
+                *c = true;
+            }
+            if page_chain.last() == Some(&i) {
+                page_chain.push(next);
+            }
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if r.not_sent() {
+            continue;
+        }
+        let is_page = page_chain.contains(&i);
+        let type_name = resource_type(r.declared, r.mime, is_page);
+        let req = Request {
+            url: r.url,
             type_name,
-            method,
-            ip: ip.filter(|s| !s.is_empty()),
+            method: if r.method.is_empty() { "GET" } else { r.method },
+            // A load from the cache went to no server: no address, whatever the entry says.
+            ip: r.ip.filter(|_| !r.from_cache),
             proxy: false,
-        });
+        };
+        visit.record(&req);
+        if r.from_cache {
+            visit.settle(&req, Outcome::Cached);
+        } else {
+            if !continues.get(i).copied().unwrap_or(false) {
+                visit.count_fetch(true);
+            }
+            if (300..400).contains(&r.status) && !r.redirect_url.is_empty() {
+                visit.settle(&req, Outcome::Redirected);
+            }
+        }
+    }
+    if let Some(last) = page_chain.last().and_then(|&i| rows.get(i)) {
+        visit.set_page(last.url);
     }
     Ok(visit)
+}
+
+/// `v[key]`, if `v` is an object that has it.
+fn field<'a>(v: Option<&'a Value>, key: &str) -> Option<&'a Value> {
+    v.and_then(|v| v.get(key))
+}
+
+/// The string `v`, or "".
+fn str_of(v: Option<&Value>) -> &str {
+    v.and_then(Value::as_str).unwrap_or("")
+}
+
+/// What the report needs of a HAR entry.
+struct Row<'a> {
+    url: &'a str,
+    method: &'a str,
+    ip: Option<&'a str>,
+    declared: Option<&'a str>,
+    mime: &'a str,
+    status: u64,
+    status_text: &'a str,
+    redirect_url: &'a str,
+    /// Chromium's `_fromCache` ("disk", "memory"): served from the browser's cache.
+    from_cache: bool,
+    /// Chromium's `response._error` of a failed request.
+    error: &'a str,
+}
+
+impl Row<'_> {
+    /// Never reached a server (as the extension counts: src/tracker/mod.rs `Event::outcome`): Chromium's "307
+    /// Internal Redirect" (HSTS, upgrades) and its cache-only attempt for a font (`net::ERR_CACHE_MISS`).
+    fn not_sent(&self) -> bool {
+        (self.status == 307 && self.status_text.contains("Internal Redirect"))
+            || self.error == "net::ERR_CACHE_MISS"
+    }
 }
 
 /// Maps a HAR entry's resource type (Chromium's `_resourceType`, else the response MIME type) to the webRequest

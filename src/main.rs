@@ -151,7 +151,7 @@ fn report(args: &[&str]) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
     let report = har::report(&text).map_err(|e| format!("{file}: {e}"))?;
     if format == "text" {
-        print!("{}", report.to_text());
+        print!("{}", whither::export::report_text(&report));
         Ok(())
     } else {
         print_json(&report)

@@ -12,10 +12,12 @@ use crate::servers::{
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Version of the report format (`docs/report-format.md`). 2: the server addresses and places (`servers`).
-pub const SCHEMA: u32 = 2;
-/// Version of the persisted visit format (`Visit::export`); [`Visit::import`] still reads version 1 (no servers).
-pub const STATE_VERSION: u32 = 2;
+/// Version of the report format (`docs/report-format.md`). 2: fetches, redirects, cached and recovered loads
+/// (issue 14); 3: the server addresses and places (`servers`, `ip_data`).
+pub const SCHEMA: u32 = 3;
+/// Version of the persisted visit format (`Visit::export`); versions 1 (without fetches, cached and redirected
+/// counts) and 2 (without server addresses) are still read.
+pub const STATE_VERSION: u32 = 3;
 /// Distinct hosts kept per visit; requests to further hosts are counted in `overflow_requests`.
 pub const MAX_HOSTS: usize = 5_000;
 
@@ -78,13 +80,43 @@ pub enum Party {
 struct HostStat {
     host: Host,
     owner: Option<Owner>,
+    /// Requests this host's server received (redirect hops included; see [`Outcome`]).
     requests: u32,
     data_requests: u32,
     types: [u32; TYPES.len()],
+    /// The server addresses that answered its requests (bounded), and the last one seen.
     servers: Servers,
+    /// Of the requests, those the host answered with a redirect.
+    redirects: u32,
+    /// Loads served from the browser's cache: the host's server received nothing.
+    cached: u32,
+}
+
+/// What became of a request hop after it was counted (the tracker learns it from its last webRequest event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It never left the browser: an internal redirect (HSTS or an upgrade to https: "307 Internal Redirect"), or
+    /// Chromium's attempt to load a font from the cache only (`net::ERR_CACHE_MISS`). Not a request to the host.
+    NotSent,
+    /// Served from the browser's cache: not a request to the host either, but counted as `cached`.
+    Cached,
+    /// The host's server answered with a redirect: a request to it, and one more hop follows.
+    Redirected,
 }
 
 impl HostStat {
+    /// Takes back a request counted with [`HostStat::count`].
+    fn uncount(&mut self, type_name: &str, method: &str) {
+        let type_idx = type_index(type_name);
+        self.requests = self.requests.saturating_sub(1);
+        if let Some(n) = self.types.get_mut(type_idx) {
+            *n = n.saturating_sub(1);
+        }
+        if carries_data(method, type_idx) {
+            self.data_requests = self.data_requests.saturating_sub(1);
+        }
+    }
+
     /// Counts one more request to this host.
     fn count(&mut self, req: &Request<'_>) {
         let type_idx = type_index(req.type_name);
@@ -112,6 +144,10 @@ pub struct Visit {
     unparseable: u32,
     /// Requests to hosts beyond [`MAX_HOSTS`].
     overflow: u32,
+    /// Distinct fetches (a redirect chain is one fetch), as the tracker counts them.
+    fetches: u32,
+    /// Of the requests, those recovered from the page's own record (Resource Timing) instead of webRequest.
+    recovered: u32,
 }
 
 /// A request as the report needs it.
@@ -139,11 +175,112 @@ impl Visit {
             hosts: HashMap::new(),
             unparseable: 0,
             overflow: 0,
+            fetches: 0,
+            recovered: 0,
         }
     }
 
     pub fn page_url(&self) -> &str {
         &self.page_url
+    }
+
+    /// The page is now `url`: the main document was redirected (`site.example` → `www.site.example`). The hosts it
+    /// went through stay counted; party and owner are those of the document's final host.
+    pub fn set_page(&mut self, url: &str) {
+        if url == self.page_url {
+            return;
+        }
+        let fresh = Visit::new(url);
+        self.page_url = fresh.page_url;
+        self.page = fresh.page;
+        self.page_owner = fresh.page_owner;
+    }
+
+    /// One more request was recovered from the page's own record (counted with [`Visit::record`] too).
+    /// (With `false`: one fewer, its webRequest event came after all, see [`Visit::amend`].)
+    pub fn count_recovered(&mut self, more: bool) {
+        self.recovered = if more {
+            self.recovered.saturating_add(1)
+        } else {
+            self.recovered.saturating_sub(1)
+        };
+    }
+
+    /// Replaces what a request was counted with (`recorded`: same URL) by what is now known of it (`seen`: its
+    /// type, method and server address); returns whether it was found.
+    pub fn amend(&mut self, recorded: &Request<'_>, seen: &Request<'_>) -> bool {
+        let stat = match host::authority(recorded.url) {
+            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => {
+                self.hosts.get_mut(raw)
+            }
+            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
+                Ok(parsed) => self.hosts.get_mut(&parsed.name),
+                Err(_) => None,
+            },
+            _ => None,
+        };
+        let Some(stat) = stat.filter(|s| s.requests > 0) else {
+            return false;
+        };
+        stat.uncount(recorded.type_name, recorded.method);
+        stat.count(seen);
+        true
+    }
+
+    /// One more (or, with `false`, one fewer) distinct fetch of the page.
+    pub fn count_fetch(&mut self, more: bool) {
+        self.fetches = if more {
+            self.fetches.saturating_add(1)
+        } else {
+            self.fetches.saturating_sub(1)
+        };
+    }
+
+    /// What became of a hop counted with [`Visit::record`] (same URL, type and method); returns whether anything
+    /// changed. A host left with nothing counted drops out of the report.
+    pub fn settle(&mut self, req: &Request<'_>, outcome: Outcome) -> bool {
+        let key = match host::authority(req.url) {
+            Ok(host::Authority::NonNetwork(_)) => return false,
+            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => raw.to_string(),
+            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
+                Ok(parsed) if self.hosts.contains_key(&parsed.name) => parsed.name,
+                Ok(_) if outcome != Outcome::Redirected => {
+                    // Counted as overflow (beyond MAX_HOSTS) when it was recorded.
+                    let before = self.overflow;
+                    self.overflow = self.overflow.saturating_sub(1);
+                    return before != self.overflow;
+                }
+                Ok(_) => return false,
+                Err(_) if outcome != Outcome::Redirected => {
+                    let before = self.unparseable;
+                    self.unparseable = self.unparseable.saturating_sub(1);
+                    return before != self.unparseable;
+                }
+                Err(_) => return false,
+            },
+            Err(_) if outcome != Outcome::Redirected => {
+                let before = self.unparseable;
+                self.unparseable = self.unparseable.saturating_sub(1);
+                return before != self.unparseable;
+            }
+            Err(_) => return false,
+        };
+        let Some(stat) = self.hosts.get_mut(&key) else {
+            return false;
+        };
+        match outcome {
+            Outcome::Redirected => stat.redirects = stat.redirects.saturating_add(1),
+            Outcome::NotSent | Outcome::Cached => {
+                stat.uncount(req.type_name, req.method);
+                if outcome == Outcome::Cached {
+                    stat.cached = stat.cached.saturating_add(1);
+                }
+                if stat.requests == 0 && stat.cached == 0 {
+                    self.hosts.remove(&key);
+                }
+            }
+        }
+        true
     }
 
     /// Counts one request. Requests to non-network schemes (data:, blob:, extension pages) never leave the machine
@@ -182,6 +319,8 @@ impl Visit {
                 data_requests: 0,
                 types: [0; TYPES.len()],
                 servers: Servers::default(),
+                redirects: 0,
+                cached: 0,
             };
             self.hosts.insert(parsed.name.clone(), stat);
         }
@@ -254,9 +393,16 @@ impl Visit {
         };
         let mut companies: Vec<db::EntityIndex> = Vec::new();
         let mut jurisdictions: BTreeMap<&'static str, u64> = BTreeMap::new();
+        totals.fetches = u64::from(self.fetches);
+        totals.recovered = u64::from(self.recovered);
         for stat in self.hosts.values() {
             let requests = u64::from(stat.requests);
             totals.data_requests += u64::from(stat.data_requests);
+            totals.redirects += u64::from(stat.redirects);
+            totals.cached += u64::from(stat.cached);
+            if requests == 0 {
+                continue; // only loaded from the cache: no company received anything
+            }
             if self.party(stat) == Party::Third {
                 totals.third_party_requests += requests;
             }
@@ -297,7 +443,7 @@ impl Visit {
             let entity = stat.owner.and_then(|o| db::entity(o.entity));
             let controller = stat.owner.and_then(|o| db::entity(o.controller));
             let jurisdiction = controller.map(|c| c.country);
-            if let (Some(owner), Some(e)) = (stat.owner, entity) {
+            if let (Some(owner), Some(e)) = (stat.owner.filter(|_| requests > 0), entity) {
                 let row = companies.entry(owner.entity).or_insert_with(|| CompanyRow {
                     id: e.id,
                     name: e.name,
@@ -350,6 +496,8 @@ impl Visit {
                 ip: stat.servers.last(),
                 servers,
                 no_ip_requests,
+                redirects: u64::from(stat.redirects),
+                cached: u64::from(stat.cached),
             });
         }
         hosts.sort_by(|a, b| {
@@ -413,13 +561,10 @@ impl Visit {
 
     /// Compact persisted form (JSON): enough to rebuild the visit exactly; owners are looked up again on import.
     pub fn export(&self) -> String {
-        let mut hosts: Vec<&HostStat> = self.hosts.values().collect();
-        hosts.sort_by(|a, b| a.host.name.cmp(&b.host.name));
         let state = VisitState {
             v: STATE_VERSION,
             page: self.page_url.clone(),
-            hosts: hosts
-                .into_iter()
+            hosts: hosts_sorted(&self.hosts)
                 .map(|s| {
                     let types = TYPES
                         .iter()
@@ -439,6 +584,12 @@ impl Visit {
                 .collect(),
             bad: self.unparseable,
             overflow: self.overflow,
+            fetches: self.fetches,
+            recovered: self.recovered,
+            outcomes: hosts_sorted(&self.hosts)
+                .filter(|s| s.redirects > 0 || s.cached > 0)
+                .map(|s| (s.host.name.clone(), s.redirects, s.cached))
+                .collect(),
         };
         serde_json::to_string(&state).unwrap_or_default()
     }
@@ -447,9 +598,9 @@ impl Visit {
     pub fn import(text: &str) -> Result<Visit, String> {
         let state: VisitState =
             serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
-        if state.v != STATE_VERSION && state.v != 1 {
+        if !(1..=STATE_VERSION).contains(&state.v) {
             return Err(format!(
-                "visit state version {} is not {STATE_VERSION} (or 1)",
+                "visit state version {} is not 1, 2 or {STATE_VERSION}",
                 state.v
             ));
         }
@@ -462,6 +613,8 @@ impl Visit {
         let mut visit = Visit::new(&state.page);
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
+        visit.fetches = state.fetches;
+        visit.recovered = state.recovered;
         for HostState(name, requests, data_requests, types, ip, servers) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
@@ -489,8 +642,17 @@ impl Visit {
                     data_requests,
                     types: counts,
                     servers,
+                    redirects: 0,
+                    cached: 0,
                 },
             );
+        }
+        for (name, redirects, cached) in state.outcomes {
+            let stat = visit.hosts.get_mut(&name).ok_or_else(|| {
+                format!("visit state: outcomes of {name:?}, a host it does not list")
+            })?;
+            stat.redirects = redirects;
+            stat.cached = cached;
         }
         Ok(visit)
     }
@@ -507,6 +669,13 @@ struct HostState(
     #[serde(default)] Vec<ServerState>,
 );
 
+/// The hosts of a visit in the order they are persisted (by name).
+fn hosts_sorted(hosts: &HashMap<String, HostStat>) -> impl Iterator<Item = &HostStat> {
+    let mut all: Vec<&HostStat> = hosts.values().collect();
+    all.sort_by(|a, b| a.host.name.cmp(&b.host.name));
+    all.into_iter()
+}
+
 #[derive(Serialize, Deserialize)]
 struct VisitState {
     v: u32,
@@ -516,6 +685,13 @@ struct VisitState {
     bad: u32,
     #[serde(default)]
     overflow: u32,
+    /// Since version 2: distinct fetches, and (host, redirects, cached) of the hosts with any.
+    #[serde(default)]
+    fetches: u32,
+    #[serde(default)]
+    recovered: u32,
+    #[serde(default)]
+    outcomes: Vec<(String, u32, u32)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -550,6 +726,7 @@ pub struct PageInfo {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
+    /// Requests that reached a server: every host's, plus those of unparseable URLs and beyond the host cap.
     pub requests: u64,
     pub hosts: u64,
     pub companies: u64,
@@ -558,6 +735,15 @@ pub struct Totals {
     pub unattributed_requests: u64,
     pub data_requests: u64,
     pub overflow_requests: u64,
+    /// Distinct fetches of the page: a redirect chain (a → b → c) is one fetch and three requests.
+    pub fetches: u64,
+    /// Requests answered with a redirect.
+    pub redirects: u64,
+    /// Loads served from the browser's cache (no server received them; not in `requests`).
+    pub cached: u64,
+    /// Of `requests`, those recovered from the page's own record of its loads (Resource Timing) because the
+    /// background missed their webRequest events (it was stopped, or not started yet).
+    pub recovered: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -599,229 +785,11 @@ pub struct HostRow {
     pub servers: Vec<ServerRow>,
     /// Requests that no (kept) server address answered: from the cache, blocked, failed, in flight.
     pub no_ip_requests: u64,
-}
-
-impl Report {
-    /// The report as readable text (`whither report --format text`, the demo).
-    pub fn to_text(&self) -> String {
-        use std::fmt::Write as _;
-        let mut out = String::new();
-        let name_of = |id: Option<&str>| {
-            id.and_then(db::entity_by_id)
-                .and_then(db::entity)
-                .map(|e| e.name)
-        };
-        let _ = writeln!(out, "Page: {}", self.page.url);
-        let _ = writeln!(
-            out,
-            "Site: {} — controlled by {} ({})",
-            self.page
-                .domain
-                .as_deref()
-                .or(self.page.host.as_deref())
-                .unwrap_or("?"),
-            name_of(self.page.controller).unwrap_or("unknown"),
-            self.page.jurisdiction.unwrap_or("?")
-        );
-        let t = &self.totals;
-        let _ = writeln!(
-            out,
-            "{} requests to {} companies under {} jurisdictions; {} to third parties, {} carried data, {} unattributed.",
-            t.requests, t.companies, t.jurisdictions, t.third_party_requests, t.data_requests, t.unattributed_requests
-        );
-        for j in &self.jurisdictions {
-            let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
-            let _ = writeln!(
-                out,
-                "\n{} ({}): {} requests",
-                country, j.country, j.requests
-            );
-            for c in self
-                .companies
-                .iter()
-                .filter(|c| c.jurisdiction == Some(j.country))
-            {
-                let chain: Vec<String> = c
-                    .chain
-                    .iter()
-                    .map(|l| format!("{} ({})", l.name, l.country))
-                    .collect();
-                let _ = writeln!(out, "  {:>5}  {}", c.requests, chain.join(" → "));
-                let _ = writeln!(out, "         {}", c.hosts.join(", "));
-            }
-        }
-        let unattributed: Vec<String> = self
-            .hosts
-            .iter()
-            .filter(|h| h.entity.is_none())
-            .map(|h| format!("{} ({})", h.host, h.requests))
-            .collect();
-        if !unattributed.is_empty() {
-            let _ = writeln!(out, "\nUnattributed: {}", unattributed.join(", "));
-        }
-        out
-    }
+    /// Of `requests`, those the host answered with a redirect.
+    pub redirects: u64,
+    /// Loads of this host's resources served from the browser's cache (not in `requests`).
+    pub cached: u64,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn req(url: &str, type_name: &str) -> Request<'static> {
-        let url: &'static str = Box::leak(url.to_string().into_boxed_str());
-        let type_name: &'static str = Box::leak(type_name.to_string().into_boxed_str());
-        Request {
-            url,
-            type_name,
-            method: "GET",
-            ip: None,
-            proxy: false,
-        }
-    }
-
-    #[test]
-    fn aggregates_hosts_companies_and_jurisdictions() {
-        let mut v = Visit::new("https://www.youtube.com/watch?v=1");
-        v.record(&req("https://www.youtube.com/watch?v=1", "main_frame"));
-        v.record(&req("https://www.google-analytics.com/g/collect", "ping"));
-        v.record(&req(
-            "https://www.google-analytics.com/analytics.js",
-            "script",
-        ));
-        v.record(&req("https://cdn.nobody-owns-this.example/x.js", "script"));
-        v.record(&req("data:image/png;base64,xx", "image"));
-        v.record(&req("https://a..b/", "image"));
-        let r = v.report();
-        assert_eq!(r.totals.requests, 5);
-        assert_eq!(r.totals.hosts, 3);
-        assert_eq!(r.totals.unattributed_requests, 2);
-        assert_eq!(r.totals.data_requests, 1);
-        assert_eq!(r.page.controller, Some("alphabet"));
-        let ga = r
-            .hosts
-            .iter()
-            .find(|h| h.host == "www.google-analytics.com");
-        assert_eq!(ga.map(|h| h.party), Some(Party::SameOwner));
-        assert_eq!(ga.map(|h| h.requests), Some(2));
-        let yt = r.hosts.iter().find(|h| h.host == "www.youtube.com");
-        assert_eq!(yt.map(|h| h.party), Some(Party::First));
-        assert_eq!(r.jurisdictions.first().map(|j| j.country), Some("US"));
-        assert_eq!(r.companies.first().map(|c| c.id), Some("google"));
-        assert_eq!(r.totals.third_party_requests, 1);
-    }
-
-    #[test]
-    fn export_import_round_trip() {
-        let mut v = Visit::new("https://example.org/");
-        v.record(&req("https://example.org/", "main_frame"));
-        v.record(&Request {
-            url: "https://doubleclick.net/x",
-            type_name: "beacon",
-            method: "POST",
-            ip: Some("10.0.0.1"),
-            proxy: false,
-        });
-        let text = v.export();
-        let back = Visit::import(&text);
-        let back = back.as_ref().map(Visit::export);
-        assert_eq!(back.as_deref(), Ok(text.as_str()));
-        assert!(Visit::import("{").is_err());
-        assert!(
-            Visit::import(r#"{"v":1,"page":"x","hosts":[["Not Normal",1,0,{},null]]}"#).is_err()
-        );
-        assert!(Visit::import(r#"{"v":9,"page":"x","hosts":[]}"#).is_err());
-    }
-
-    #[test]
-    fn hosts_are_capped_with_an_overflow_counter() {
-        let mut v = Visit::new("https://example.org/");
-        for i in 0..(MAX_HOSTS + 10) {
-            v.record(&req(&format!("https://h{i}.example.org/"), "image"));
-        }
-        let r = v.report();
-        assert_eq!(r.totals.hosts, MAX_HOSTS as u64);
-        assert_eq!(r.totals.overflow_requests, 10);
-        assert_eq!(r.totals.requests, (MAX_HOSTS + 10) as u64);
-    }
-
-    /// A visit with first parties, a same-owner host, several jurisdictions, unattributed and unparseable requests,
-    /// and hosts written in several ways.
-    fn mixed_visit() -> Visit {
-        let mut v = Visit::new("https://www.youtube.com/");
-        for (url, type_name) in [
-            ("https://www.youtube.com/", "main_frame"),
-            ("https://i.ytimg.com/vi/1.jpg", "image"),
-            ("https://www.google-analytics.com/g/collect", "ping"),
-            (
-                "https://WWW.Google-Analytics.COM.:443/analytics.js",
-                "script",
-            ),
-            ("https://user@www.google-analytics.com/x", "xmlhttprequest"),
-            ("https://mc.yandex.ru/watch/1", "script"),
-            ("https://mc.yandex.ru/watch/2", "image"),
-            ("https://sf16-scmcdn-sg.ibytedtos.com/a.js", "script"),
-            ("https://connect.facebook.net/en_US/fbevents.js", "script"),
-            ("https://cdn.nobody-owns-this.example/x.js", "script"),
-            ("https://a..b/", "image"),
-            ("https://bad.example:99999/", "image"),
-            ("data:image/png;base64,xx", "image"),
-            ("https://[::1]:8080/", "xmlhttprequest"),
-        ] {
-            v.record(&req(url, type_name));
-        }
-        v
-    }
-
-    #[test]
-    fn summary_is_the_reports_totals_and_jurisdictions() {
-        let v = mixed_visit();
-        let r = v.report();
-        let (totals, jurisdictions) = v.summary();
-        assert_eq!(totals, r.totals);
-        // The totals agree with the report's rows.
-        let sum = |f: &dyn Fn(&HostRow) -> u64| r.hosts.iter().map(f).sum::<u64>();
-        assert_eq!(totals.hosts, r.hosts.len() as u64);
-        assert_eq!(totals.companies, r.companies.len() as u64);
-        assert_eq!(totals.jurisdictions, r.jurisdictions.len() as u64);
-        assert_eq!(totals.data_requests, sum(&|h| h.data_requests));
-        assert_eq!(
-            totals.third_party_requests,
-            sum(&|h| if h.party == Party::Third {
-                h.requests
-            } else {
-                0
-            })
-        );
-        assert_eq!(
-            totals.unattributed_requests,
-            totals.requests - sum(&|h| if h.entity.is_some() { h.requests } else { 0 })
-        );
-        let from_report: Vec<(&str, u64)> = r
-            .jurisdictions
-            .iter()
-            .map(|j| (j.country, j.requests))
-            .collect();
-        assert_eq!(jurisdictions, from_report);
-        assert!(jurisdictions.len() >= 3, "{jurisdictions:?}");
-        assert_eq!(Visit::new("https://example.org/").summary().0.requests, 0);
-    }
-
-    #[test]
-    fn a_host_counts_the_same_however_it_is_written() {
-        let v = mixed_visit();
-        let r = v.report();
-        let ga = r
-            .hosts
-            .iter()
-            .find(|h| h.host == "www.google-analytics.com");
-        assert_eq!(ga.map(|h| h.requests), Some(3));
-        assert_eq!(
-            r.totals.requests, 13,
-            "the data: URL is not a request to a host"
-        );
-        assert_eq!(
-            r.totals.unattributed_requests, 4,
-            "2 unparseable, the unknown host, ::1"
-        );
-    }
-}
+mod tests;

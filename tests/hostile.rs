@@ -290,7 +290,7 @@ fn hostile_inputs_are_counted_not_lost_in_a_report() {
         "https://www.news.example/<script>alert(1)</script>"
     );
     assert!(serde_json::to_string(&report).is_ok());
-    assert!(!report.to_text().is_empty());
+    assert!(!whither::export::report_text(&report).is_empty());
     // The persisted form of this visit restores to the same report.
     let restored = Visit::import(&visit.export()).map(|v| serde_json::to_string(&v.report()).ok());
     assert_eq!(restored, Ok(serde_json::to_string(&report).ok()));
@@ -308,12 +308,16 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
         method: "GET".into(),
         ip: None,
         document_url: None,
-        proxy: false,
-        from_cache: false,
+        ..Event::default()
     };
     t.event(1, &main);
     for (i, (input, _)) in table.iter().enumerate() {
-        for stage in [Stage::Before, Stage::Completed] {
+        for stage in [
+            Stage::Before,
+            Stage::Redirect,
+            Stage::Completed,
+            Stage::Error,
+        ] {
             let ev = Event {
                 stage,
                 request_id: format!("{i}\0{input:.20}"),
@@ -322,8 +326,14 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
                 method: input.chars().take(10).collect(),
                 ip: Some(input.chars().take(50).collect()),
                 document_url: Some(input.clone()),
-                proxy: false,
-                from_cache: false,
+                // Hostile strings in every field the outcome of a request is read from.
+                error: Some(input.clone()),
+                status_code: Some(i as u32),
+                status_line: Some(input.clone()),
+                from_cache: Some(i % 3 == 0),
+                // Time stamps a broken or hostile event source could give.
+                time_stamp: Some([f64::NAN, f64::INFINITY, -1.0, 0.0, 1e300][i % 5]),
+                proxy: i % 2 == 0,
             };
             t.event(1, &ev);
         }
@@ -344,6 +354,33 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
         assert!(t.import_tab(1, bad).is_err(), "{bad}");
     }
     assert_eq!(t.report(1).map(|r| r.totals.requests), before);
+    // A page record comes from a content script in a page the person visits: hostile URLs, types and times are
+    // counted as hosts or rejected, never a panic; malformed records change nothing.
+    for bad in [
+        "",
+        "null",
+        "[]",
+        "{\"entries\":1}",
+        "{\"entries\":[[1,2]]}",
+        "{\"at\":\"x\"}",
+    ] {
+        assert!(t.reconcile(1, bad).is_err(), "{bad}");
+    }
+    assert_eq!(t.report(1).map(|r| r.totals.requests), before);
+    let entries: Vec<serde_json::Value> = table
+        .iter()
+        .map(|(input, _)| serde_json::json!([input, input.chars().take(20).collect::<String>()]))
+        .collect();
+    for at in [
+        serde_json::json!(null),
+        serde_json::json!(-5.0),
+        serde_json::json!(1e308),
+    ] {
+        let rec = serde_json::json!({"document": table[0].0, "entries": entries, "at": at});
+        assert!(t.reconcile(1, &rec.to_string()).is_ok());
+        assert!(t.reconcile(99, &rec.to_string()).is_ok());
+    }
+    assert!(t.report(1).is_some());
 }
 
 #[test]

@@ -13,8 +13,7 @@ fn ev(stage: Stage, id: u64, url: String, type_name: &str) -> Event {
         method: if id % 7 == 0 { "POST" } else { "GET" }.into(),
         ip: Some(format!("192.0.2.{}", id % 250)),
         document_url: None,
-        proxy: false,
-        from_cache: false,
+        ..Event::default()
     }
 }
 

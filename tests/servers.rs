@@ -9,7 +9,7 @@ const HAR: &str = include_str!("fixtures/servers.har");
 #[test]
 fn a_har_with_public_server_addresses_reports_countries_and_networks_per_host_and_company() {
     let r = whither::har::report(HAR).expect("the fixture is a HAR");
-    assert_eq!(r.schema, 2);
+    assert_eq!(r.schema, 3);
     let host = |name: &str| {
         r.hosts
             .iter()
@@ -34,9 +34,13 @@ fn a_har_with_public_server_addresses_reports_countries_and_networks_per_host_an
         .servers
         .iter()
         .all(|s| s.network == Some("Google LLC") && s.kind == PlaceKind::Country));
-    // Yandex: one request answered from Russia, one from the cache (no address: unknown, never a guess).
+    // Yandex: one request answered from Russia, one load from the cache (no server received it: `cached`, not a
+    // request, and no address is guessed for it).
     let ya = host("mc.yandex.ru");
-    assert_eq!((ya.servers.len(), ya.no_ip_requests), (1, 1));
+    assert_eq!(
+        (ya.requests, ya.servers.len(), ya.no_ip_requests, ya.cached),
+        (1, 1, 0, 1)
+    );
     assert_eq!(ya.servers[0].country, Some("RU"));
     // The local development server: the local network.
     let local = host("localhost");
@@ -67,10 +71,10 @@ fn a_har_with_public_server_addresses_reports_countries_and_networks_per_host_an
         .find(|s| s.country == Some("US"))
         .expect("US servers");
     assert_eq!(us.requests, 4, "news page, GA twice, TikTok");
-    assert!(r
-        .servers
-        .iter()
-        .any(|s| s.kind == PlaceKind::Unknown && s.requests == 1));
+    assert!(
+        r.servers.iter().all(|s| s.kind != PlaceKind::Unknown),
+        "the load from the cache is no request: no unknown place"
+    );
     assert!(r.ip_data.as_ref().is_some_and(|d| d.date.len() == 10));
     // The CSV export carries the server country and network per host.
     let csv = whither::export::report_csv(&r);
@@ -79,7 +83,7 @@ fn a_har_with_public_server_addresses_reports_countries_and_networks_per_host_an
         .find(|l| l.contains(",mc.yandex.ru,"))
         .expect("yandex row");
     assert!(
-        line.ends_with(",RU,AS13238 YANDEX LLC,87.250.251.119,1"),
+        line.ends_with(",RU,AS13238 YANDEX LLC,87.250.251.119,0"),
         "{line}"
     );
 }

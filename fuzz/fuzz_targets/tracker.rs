@@ -20,7 +20,10 @@ enum Op {
         ip: Option<String>,
         document_url: Option<String>,
         proxy: bool,
-        from_cache: bool,
+        /// How the request ended: 0 nothing, 1 a cache-only miss, 2 an internal redirect, 3 a cache hit, else
+        /// arbitrary error and status line.
+        outcome: u8,
+        text: String,
     },
     /// Export a tab and import it into a fresh tracker; the reports must agree.
     RoundTrip {
@@ -81,7 +84,8 @@ fuzz_target!(|ops: Vec<Op>| {
                 ip,
                 document_url,
                 proxy,
-                from_cache,
+                outcome,
+                text,
             } => {
                 // Mostly real URLs (so that de-duplication and visits are exercised), sometimes arbitrary ones.
                 let url = match URLS.get(usize::from(request_id % 8)) {
@@ -100,7 +104,18 @@ fuzz_target!(|ops: Vec<Op>| {
                     }),
                     document_url,
                     proxy,
-                    from_cache,
+                    error: match outcome {
+                        1 => Some("net::ERR_CACHE_MISS".to_string()),
+                        4.. => Some(text.clone()),
+                        _ => None,
+                    },
+                    status_code: (outcome == 2).then_some(307),
+                    status_line: match outcome {
+                        2 => Some("HTTP/1.1 307 Internal Redirect".to_string()),
+                        4.. => Some(text),
+                        _ => None,
+                    },
+                    from_cache: (outcome == 3).then_some(true),
                 };
                 t.event(i64::from(tab), &ev);
             }

@@ -9,6 +9,7 @@
 // navigation start → `body[data-state]` set (`ready` / `empty`), and the in-page time from the dashboard script's
 // start (performance mark `whither:script`) with its steps (the page's `whither:*` marks). Medians of ROUNDS (5).
 // Usage: node scripts/bench/dashboard.mjs            DAYS=30 ROUNDS=3 node scripts/bench/dashboard.mjs
+// A year: DAYS=365 node scripts/bench/dashboard.mjs (adds the whole history, ?period=0; needs `unlimitedStorage`).
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -88,6 +89,8 @@ try {
   const CASES = [
     { name: 'history, default period', browser: full, query: '', state: 'ready' },
     { name: `history, six months (?period=180)`, browser: full, query: '?period=180', state: 'ready' },
+    // A year (or more) of history: everything at once (?period=0).
+    ...(DAYS > 180 ? [{ name: `history, all ${DAYS} days (?period=0)`, browser: full, query: '?period=0', state: 'ready' }] : []),
     { name: 'empty history', browser: empty, query: '', state: 'empty' },
   ];
   /** @type {Awaited<ReturnType<typeof open>>[][]} */
@@ -100,11 +103,12 @@ try {
       results[j].push(await open(c.browser, c.query, c.state));
     }
   }
-  const emptyOpen = median(results[2].map((r) => r.open));
+  const emptyIndex = CASES.findIndex((c) => c.state === 'empty');
+  const emptyOpen = median(results[emptyIndex].map((r) => r.open));
   CASES.forEach((c, j) => {
     const rs = results[j];
     const open = median(rs.map((r) => r.open));
-    const ratio = j === 2 ? '' : `; ${(open / emptyOpen).toFixed(2)}x the empty dashboard`;
+    const ratio = j === emptyIndex ? '' : `; ${(open / emptyOpen).toFixed(2)}x the empty dashboard`;
     console.log(`  ${c.name.padEnd(36)} open median ${open.toFixed(0).padStart(5)} ms (from script start ` +
       `${median(rs.map((r) => r.script)).toFixed(0)} ms)${ratio}${j === 2 ? '' : `, ${rs[0].requests} requests shown`}`);
     // The page's steps: median time of each mark after the script's start.

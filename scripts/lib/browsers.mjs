@@ -10,7 +10,7 @@
 // Every wait is bounded: a wait that runs out throws an error that says what it waited for.
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -252,6 +252,12 @@ export async function launchChromium(options) {
       await within(stopped, 15_000, 'Chromium reporting the extension\'s service worker stopped');
       await cdp.detach();
     },
+    /** The background's health figures (`whither:health`, extension/state.js). */
+    async health() {
+      const p = await extensionPage();
+      return within(p.evaluate(() => chrome.runtime.sendMessage({ type: 'whither:health' })), 10_000,
+        'the background\'s health');
+    },
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true, maxRetries: 5 });
@@ -286,12 +292,24 @@ function freePort() {
 
 /**
  * Starts geckodriver + Firefox ESR (headless) with the extension installed as a temporary add-on.
+ * `survivesCrashes`: Firefox keeps running when a child process crashes (for terminateBackground).
  * @param {{ server: { firefoxPrefs(): Record<string, unknown> }, extensionDir?: string, headless?: boolean,
- *           prefs?: Record<string, unknown> }} options
+ *           prefs?: Record<string, unknown>, survivesCrashes?: boolean }} options
  */
 export async function launchFirefox(options) {
   const extensionDir = options.extensionDir ?? FIREFOX_DIR;
-  const binary = firefoxPath();
+  let binary = firefoxPath();
+  /** @type {string | null} */
+  let wrapperDir = null;
+  if (binary && options.survivesCrashes) {
+    // geckodriver sets MOZ_CRASHREPORTER_SHUTDOWN=1, which makes Firefox quit when any child process crashes; a test
+    // that kills the extension's process on purpose (terminateBackground) starts Firefox through a wrapper without it.
+    wrapperDir = await mkdtemp(path.join(tmpdir(), 'whither-firefox-bin-'));
+    const wrapper = path.join(wrapperDir, 'firefox');
+    await writeFile(wrapper, `#!/bin/sh\nunset MOZ_CRASHREPORTER_SHUTDOWN\nexec '${binary.replace(/'/g, "'\\''")}' "$@"\n`);
+    await chmod(wrapper, 0o755);
+    binary = wrapper;
+  }
   const driverPath = geckodriverPath();
   if (!binary) throw new Error('Firefox not found (apt-get install firefox-esr)');
   if (!driverPath) throw new Error('geckodriver not found (cargo install geckodriver)');
@@ -355,6 +373,8 @@ export async function launchFirefox(options) {
     'extensions.getAddons.cache.enabled': false,
     'services.settings.server': 'data:,',
     'dom.security.https_only_mode': false,
+    // Tests kill the extension process on purpose (terminateBackground): keep respawning it.
+    'extensions.webextensions.crash.threshold': 1000,
     ...options.server.firefoxPrefs(),
     ...(options.prefs ?? {}),
   };
@@ -520,6 +540,46 @@ export async function launchFirefox(options) {
         await setContext('content');
       }
     },
+    /**
+     * Kills the extension's process (SIGKILL): the background dies at once, with whatever it had not stored, as in a
+     * crash. (Firefox's own `terminateBackground()` is no abrupt stop: it runs onSuspend and is cancelled by the next
+     * event, so mid-burst it never stops anything.) Firefox notices the crash, marks the background stopped and starts
+     * it again on the next event. Resolves once the killed process is gone.
+     */
+    async terminateBackground() {
+      await setContext('chrome');
+      let pids;
+      try {
+        pids = await executeAsync(`const info = await ChromeUtils.requestProcInfo();
+          return info.children.filter((c) => c.type === 'extension').map((c) => c.pid);`);
+      } finally {
+        await setContext('content');
+      }
+      if (!Array.isArray(pids) || pids.length === 0) throw new Error('no extension process found');
+      // The extension page used for messages dies with the process: be in another tab when it does, and close it.
+      const dead = extHandle;
+      extHandle = null;
+      const handles = /** @type {string[]} */ (await wd('GET', s('/window/handles')));
+      const live = handles.find((h) => h !== dead);
+      if (live) await wd('POST', s('/window'), { handle: live });
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      // Gone once Firefox lists no process of those ids (a new extension process may already run the background
+      // again: the page's events restart it).
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        await setContext('chrome');
+        let alive;
+        try {
+          alive = await executeAsync(`const info = await ChromeUtils.requestProcInfo();
+            return info.children.map((c) => c.pid);`);
+        } finally {
+          await setContext('content');
+        }
+        if (!pids.some((p) => /** @type {number[]} */ (alive).includes(p))) return;
+        if (Date.now() > deadline) throw new Error(`the extension process ${pids.join(', ')} is still there`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async close() {
       try {
         await wd('DELETE', s(''));
@@ -531,6 +591,7 @@ export async function launchFirefox(options) {
           driver.kill('SIGKILL');
           return exited;
         });
+        if (wrapperDir) await rm(wrapperDir, { recursive: true, force: true });
       }
     },
   };

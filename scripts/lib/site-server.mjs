@@ -10,6 +10,8 @@
 // The TLS certificate (self-signed, every site hostname in its SAN) is generated at start-up in memory and never
 // written to the repository.
 //
+// A file `<name>.redirect` makes the server answer requests of `<name>` with a 301 to the address it contains.
+//
 // Every request is recorded ({host, path, method, …}) so that tests can compare the browser extension's report with
 // what the server really received; `waitFor` awaits a request, `hold` keeps a response back until released.
 //
@@ -142,6 +144,13 @@ export async function startServer(options = {}) {
       return;
     }
     if (pathname.endsWith('/')) file = path.join(file, 'index.html');
+    // `<file>.redirect` holds the address a request of <file> is redirected to (301), e.g. a site's bare domain to
+    // its www host, or a tracker's pixel to another host.
+    const location = await readFile(`${file}.redirect`, 'utf8').then((t) => t.trim(), () => null);
+    if (location) {
+      send(res, record, 301, { location, 'content-type': 'text/plain', ...cors }, 'moved\n');
+      return;
+    }
     let body;
     try {
       body = await readFile(file);

@@ -80,6 +80,15 @@ impl Tracker {
             .map_err(|e| JsError::new(&e))
     }
 
+    /// Counts what the page's own record of its loads (JSON `{document, entries: [[url, initiatorType], …]}`,
+    /// extension/resources.js) lists beyond the tab's visit; returns the number of requests recovered. Throws on
+    /// malformed input (nothing changes).
+    pub fn reconcile(&mut self, tab: f64, record: &str) -> Result<u32, JsError> {
+        self.inner
+            .reconcile(tab_id(tab), record)
+            .map_err(|e| JsError::new(&e))
+    }
+
     #[wasm_bindgen(js_name = removeTab)]
     pub fn remove_tab(&mut self, tab: f64) {
         self.inner.remove_tab(tab_id(tab));

@@ -68,7 +68,7 @@ export async function serversSettled(read, timeoutMs = 15_000) {
  */
 export function assertReport(report, browser) {
   assert.ok(report, 'no report');
-  assert.equal(report.schema, 2);
+  assert.equal(report.schema, 3);
   assert.deepEqual(report.page, EXPECTED.page, 'page');
   for (const [field, want] of Object.entries(EXPECTED.totals)) assert.equal(report.totals[field], want, `totals.${field}`);
 

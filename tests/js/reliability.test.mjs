@@ -178,8 +178,8 @@ test('unclassified requests are still counted once per request', () => {
 
 test('a storage quota error drops other tabs\' stored state, never the current tab\'s report',
   async () => {
-    // Room for about two tabs of this size.
-    const api = fakeApi(9_000);
+    // Room for about two tabs of this size (one such tab's state, with its fetch list and activity key, takes ~5.2 KB).
+    const api = fakeApi(13_000);
     const log = quietLog();
     const { make } = poisonable();
     const whither = createWhither({ api, ready: make(), createTracker: make, log });

@@ -63,9 +63,12 @@ test('the manifest: strict CSP, no remote sources, only used permissions', () =>
   const csp = manifest.content_security_policy.extension_pages;
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|https?:|\*|data:|blob:/);
-  assert.deepEqual([...manifest.permissions].sort(), ['storage', 'webRequest']);
+  assert.deepEqual([...manifest.permissions].sort(), ['scripting', 'storage', 'unlimitedStorage', 'webRequest']);
   assert.deepEqual(manifest.host_permissions, ['<all_urls>']);
-  assert.equal(manifest.content_scripts, undefined, 'no content scripts');
+  // One content script: the note of the page's own loads (extension/resources.js), in the isolated world.
+  assert.deepEqual(manifest.content_scripts, [{ matches: ['<all_urls>'], js: ['extension/resources.js'],
+    run_at: 'document_start', all_frames: true }]);
+  assert.equal(manifest.content_scripts[0].world, undefined, 'never in the page\'s own world');
   assert.equal(manifest.externally_connectable, undefined, 'no messages from web pages or other extensions');
   assert.deepEqual(manifest.browser_specific_settings.gecko.data_collection_permissions.required, ['none']);
   // Every permission is documented.

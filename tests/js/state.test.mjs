@@ -264,7 +264,9 @@ test('closing a tab forgets it in the tracker and in storage, even with a write 
   await w.idle();
   assert.ok(!tracker.state.has(9));
   assert.ok(!api.store.has('tab:9'), 'the key is not resurrected by the write that was in flight');
-  assert.deepEqual(api.ops.filter((o) => o[0] === 'set' || o[0] === 'remove').at(-1), ['remove', 'tab:9']);
+  assert.ok(!api.store.has('active:9'), 'nor its activity time');
+  assert.deepEqual(api.ops.filter((o) => o[0] === 'set' || o[0] === 'remove').slice(-2),
+    [['remove', 'tab:9'], ['remove', 'active:9']]);
 });
 
 test('a replaced tab id (prerender) carries its state over', async () => {
@@ -507,6 +509,18 @@ test('eventFromDetails keeps the fields the core reads, and only those that are 
     stage: 'response', requestId: '12', url: 'https://a.example/x', type: 'image', method: 'GET', ip: '192.0.2.1',
     frameId: 0, timeStamp: 1.5,
   });
+  // A redirect's status and a cache hit are passed on; a network response's `fromCache: false` and a completion's
+  // status are not (the core does not need them).
+  assert.deepEqual(eventFromDetails('redirect', {
+    requestId: '1', url: 'http://a.example/', statusCode: 307, statusLine: 'HTTP/1.1 307 Internal Redirect',
+    fromCache: false,
+  }), { stage: 'redirect', requestId: '1', url: 'http://a.example/', statusCode: 307,
+    statusLine: 'HTTP/1.1 307 Internal Redirect' });
+  assert.deepEqual(eventFromDetails('completed', { requestId: '2', url: 'https://a.example/', statusCode: 200,
+    statusLine: 'HTTP/1.1 200 OK', fromCache: true }), { stage: 'completed', requestId: '2', url: 'https://a.example/',
+    fromCache: true });
+  assert.deepEqual(eventFromDetails('error', { requestId: '3', url: 'https://a.example/', error: 'net::ERR_CACHE_MISS' }),
+    { stage: 'error', requestId: '3', url: 'https://a.example/', error: 'net::ERR_CACHE_MISS' });
 });
 
 test('message and key helpers', () => {

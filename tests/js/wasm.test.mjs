@@ -124,7 +124,7 @@ test('a page visit through Tracker gives the documented report', () => {
   assert.deepEqual([...t.tabs()], [1]);
 
   const r = plain(t.report(1));
-  assert.equal(r.schema, 2);
+  assert.equal(r.schema, 3);
   assert.equal(r.page.url, PAGE);
   assert.equal(r.page.host, 'news.example');
   assert.equal(r.page.domain, 'news.example');

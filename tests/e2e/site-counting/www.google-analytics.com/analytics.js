@@ -1,0 +1,1 @@
+window.ga = function () {};
