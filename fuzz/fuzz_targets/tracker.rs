@@ -116,6 +116,7 @@ fuzz_target!(|ops: Vec<Op>| {
                         _ => None,
                     },
                     from_cache: (outcome == 3).then_some(true),
+                    time_stamp: None,
                 };
                 t.event(i64::from(tab), &ev);
             }
