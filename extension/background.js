@@ -5,10 +5,11 @@
 // queue in state.js awaits it (and the restore of the stored state) before applying any event or answering any
 // message.
 
-import init, { History, Settings, Tracker, optionsView, pauseSite, pausedRules } from '../pkg/whither.js';
+import init, { History, Settings, Tracker, optionsView, pauseSite, pausedRules, setIpTable } from '../pkg/whither.js';
 import { SETTINGS_KEY, createBlocking } from './blocking.js';
 import { STAGES } from './events.js';
-import { MESSAGE } from './protocol.js';
+import { createIpData } from './ip-data.js';
+import { MESSAGE, toPlain } from './protocol.js';
 import { collect } from './reconcile.js';
 import { createRecorder } from './recorder.js';
 import { blockedPhrase, dataPhrase, summarySentence } from './text.js';
@@ -20,6 +21,27 @@ const api = /** @type {{browser?: typeof chrome}} */ (globalThis).browser ?? chr
 /** @type {Promise<Tracker>} */
 const ready = init({ module_or_path: new URL('../pkg/whither_bg.wasm', import.meta.url) }).then(() => new Tracker());
 ready.catch((error) => console.error('whither: the wasm core failed to load', error));
+
+// The IP table (server address → country, network): fetched on first use, never at the start (extension/ip-data.js).
+const ipData = createIpData({
+  fetchBytes: async () => {
+    const response = await fetch(new URL('../pkg/whither_ip.bin', import.meta.url));
+    if (!response.ok) throw new Error(`pkg/whither_ip.bin: ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  },
+  install: async (bytes) => {
+    await ready;
+    return setIpTable(bytes);
+  },
+});
+/**
+ * An answer that needs server locations: the IP table first (loaded once; without it the answer has none).
+ * @template T @param {(...args: any[]) => T} answer @returns {(...args: any[]) => Promise<T>}
+ */
+const located = (answer) => async (...args) => {
+  await ipData.load();
+  return answer(...args);
+};
 
 // The history (src/history/).
 const recorder = createRecorder({ api, ready: ready.then(() => new History()),
@@ -63,7 +85,11 @@ const whither = createWhither({
   title: (summary) => msg('badgeTitle', [summarySentence(msg, summary, api.i18n.getUILanguage())
     + dataPhrase(msg, summary.data_requests ?? 0, api.i18n.getUILanguage())
     + blockedPhrase(msg, summary.blocked_requests ?? 0, api.i18n.getUILanguage())]),
-  onTabChanged: (tracker, tabId, details) => recorder.record(tracker, tabId, details),
+  // A request with a server address is recorded once the IP table is there (the history keeps server countries).
+  onTabChanged: (tracker, tabId, details) => {
+    if (details.ip && !ipData.info) ipData.load().then(() => recorder.record(tracker, tabId, details));
+    else recorder.record(tracker, tabId, details);
+  },
   onTabClosed: (tracker, tabId) => recorder.closeTab(tracker, tabId),
   onTabMoved: (tracker, from, to) => recorder.moveTab(tracker, from, to),
   // Watchlisted jurisdictions, if any were contacted, in a warning colour; else the blocked requests, if any; else
@@ -83,17 +109,22 @@ const whither = createWhither({
   queryTabs: () => api.tabs.query({}),
   answers: {
     // The popup's view (report, laws, watched jurisdictions, groups) as one JSON string from the core.
-    [MESSAGE.popup]: async (tracker, { tabId }) => {
+    [MESSAGE.popup]: located(async (tracker, { tabId }) => {
       const [settings, paused] = await Promise.all([blocking.settings(), blocking.paused(), settingsLoaded()]);
       return /** @type {Tracker} */ (/** @type {unknown} */ (tracker)).popupViewFor(tabId,
         /** @type {Settings} */ (/** @type {unknown} */ (settings)), paused) ?? null;
-    },
+    }),
     [MESSAGE.changeSettings]: (_, { change }) => (change ? blocking.change(change) : { ok: false }),
     [MESSAGE.settingsState]: () => blocking.state(),
     [MESSAGE.pauseSite]: (tracker, { tabId, on }) => {
       const site = /** @type {Tracker} */ (/** @type {unknown} */ (tracker)).site(tabId);
       return site ? blocking.pause(site, on === true) : false;
     },
+    [MESSAGE.report]: located((tracker, { tabId }) => toPlain(tracker.report(tabId)) ?? null),
+    [MESSAGE.reportCsv]: located((tracker, { tabId }) => tracker.reportCsv?.(tabId) ?? null),
+    [MESSAGE.reportJson]: located((tracker, { tabId }) => tracker.reportJson?.(tabId) ?? null),
+    // The IP data's date and sources (the options page's about section), loading the table if it is not yet.
+    [MESSAGE.ipData]: () => ipData.load(),
     [MESSAGE.optionsView]: () => optionsView(),
     // The options page's "clear all data": the history, in memory and in storage.
     [MESSAGE.clearHistory]: () => recorder.clear().then(() => true, () => false),
@@ -104,7 +135,10 @@ const filter = { urls: ['<all_urls>'] };
 for (const [name, stage] of /** @type {[keyof typeof STAGES, import('./events.js').Stage][]} */ (Object.entries(STAGES))) {
   // Every stage's details are read as plain records (the core reads the fields of events.js, whatever the stage).
   /** @type {{addListener(f: (details: Record<string, unknown>) => void, filter: {urls: string[]}): void}} */
-  (/** @type {unknown} */ (api.webRequest[name])).addListener((details) => whither.onRequest(stage, details), filter);
+  (/** @type {unknown} */ (api.webRequest[name])).addListener((details) => {
+    if (details.ip) ipData.load(); // the first server address: the IP table is needed now
+    whither.onRequest(stage, details);
+  }, filter);
 }
 
 api.tabs.onRemoved.addListener((/** @type {number} */ tabId) => whither.onTabRemoved(tabId));

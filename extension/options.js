@@ -15,7 +15,8 @@ import { $, api, countryLabel, countryName, download, el, flag, lang, localizePa
 
 /**
  * What the background's core offers the options page (src/view.rs `OptionsView`).
- * @typedef {{jurisdictions: string[], groups: {id: string, members: string[]}[]}} OptionsView
+ * @typedef {{jurisdictions: string[], groups: {id: string, members: string[]}[],
+ *   ip_attribution?: {message: string, href: string}[]}} OptionsView
  */
 
 /**
@@ -267,6 +268,17 @@ async function main() {
   clear.addEventListener('blur', () => {
     armed = false;
     clear.textContent = msg('clearAll');
+  });
+  // The IP data's attribution (its licences ask for it; DB-IP for a link back) and its date and source (the background
+  // loads the table if it has not yet).
+  $('#ip-data-links').replaceChildren(...(options.ip_attribution ?? []).map(({ message, href }) => el('li', {},
+    el('a', { text: msg(message), attrs: { href, rel: 'noopener noreferrer', target: '_blank' } }))));
+  const ipData = $('#ip-data');
+  api.runtime.sendMessage({ type: MESSAGE.ipData }).then((/** @type {{date?: string, source?: string} | null} */ info) => {
+    ipData.dataset.date = info?.date ?? '';
+    ipData.textContent = info?.date ? msg('ipDataDate', [info.date, info.source ?? '']) : msg('ipDataUnavailable');
+  }, () => {
+    ipData.textContent = msg('ipDataUnavailable');
   });
   document.body.dataset.state = 'ready';
 }

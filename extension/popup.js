@@ -17,7 +17,8 @@
 // watchlist are shown), body[data-complete] (every company line), body[data-flags="loaded"], #site,
 // #site-owner[data-controller],
 // #summary[data-requests][data-companies][data-jurisdictions][data-data-requests], #own, #third-parties,
-// #bar > [data-jurisdiction], .jurisdiction[data-jurisdiction="US"][data-watched],
+// #bar > [data-jurisdiction], #server-bar > [data-place] (a country code, or local | proxy | unknown | unlocated |
+// special), #server-note[data-countries], .company-places[data-places][data-differs], .jurisdiction[data-jurisdiction="US"][data-watched],
 // .company[data-company="google"][data-party="own|third"], .chain[data-chain], .host[data-host][data-requests]
 // [data-party] (inside a company only once it was expanded: .company > details[open] > .company-body), #unattributed,
 // #watch-alert, .laws[data-laws], a.ask (a company's "Ask what they hold", in its details), #ask-all.
@@ -33,9 +34,12 @@ performance.mark('whither:popup-start');
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, unverified?: string[]}} ChainLink
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, jurisdiction: string | null,
  *   chain: ChainLink[], categories?: string[], requests: number, blocked_requests?: number, hosts: string[]}} Company
+ * @typedef {"country" | "unlocated" | "local" | "special" | "proxy" | "unknown"} PlaceKind
+ * @typedef {{ip: string, scope: string, proxy: boolean, kind: PlaceKind, country: string | null,
+ *   asn: number | null, network: string | null, requests: number}} Server
  * @typedef {{host: string, domain: string | null, entity: string | null, controller: string | null,
- *   jurisdiction: string | null, party: "first" | "same-owner" | "probably-own" | "third", requests: number, data_requests?: number,
- *   types?: Record<string, number>, ip?: string | null}} Host
+ *   jurisdiction: string | null, party: "first" | "same-owner" | "probably-own" | "third", requests: number,
+ *   data_requests?: number, types?: Record<string, number>, ip?: string | null, servers?: Server[]}} Host
  * @typedef {{country: string, requests: number, companies: string[]}} Jurisdiction
  * @typedef {{requests: number, hosts: number, companies: number, jurisdictions: number,
  *   third_party_requests: number, unattributed_requests: number, data_requests?: number}} Totals
@@ -51,15 +55,38 @@ performance.mark('whither:popup-start');
  * @typedef {{kind: string, home: string, third_party_requests: number, outside: number, further: number | null}}
  *   HomeLine
  * @typedef {{country: string | null, requests: number, watched: boolean}} BarSegment
+ * @typedef {{kind: PlaceKind, country: string | null, requests: number, watched: boolean}} ServerSegment
+ * @typedef {{kind: PlaceKind, country: string | null, requests: number, networks: string[]}} CompanyPlace
+ * @typedef {{id: string, places: CompanyPlace[], differs: boolean}} CompanyServers
  * @typedef {{report: Report, laws: Record<string, Law[]>, watched: string[], site_controller_name: string | null,
  *   own: string[], groups: Group[], bar: BarSegment[], unattributed: string[], blocking?: PageBlocking,
- *   home_line?: HomeLine | null}} PopupView
+ *   home_line?: HomeLine | null, server_bar?: ServerSegment[], server_only?: string[], servers?: CompanyServers[],
+ *   ip_data?: boolean}} PopupView
  */
 
 /** Colour-blind-safe palette (Okabe–Ito, then Tol's muted), by rank of the jurisdiction in the report. */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#332288',
   '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499'];
 const UNKNOWN_COLOUR = '#9aa4af';
+
+/** Colours of the places that are no country in the "where the servers are" bar. */
+const PLACE_COLOURS = { unlocated: '#b8860b', local: '#5a6b7b', special: '#7d6b91', proxy: '#a05a2c', unknown: UNKNOWN_COLOUR };
+
+/**
+ * A place requests went to, for the bar's legend: the country's name, or what kind of place it is.
+ * @param {{kind: PlaceKind, country: string | null}} place @param {boolean} [short] the short form, in a sentence
+ * @returns {string}
+ */
+function placeLabel(place, short = false) {
+  if (place.kind === 'country' && place.country) return short ? place.country : countryLabel(place.country);
+  const name = { unlocated: 'placeUnlocated', local: 'placeLocal', special: 'placeSpecial', proxy: 'placeProxy' }[
+    /** @type {string} */ (place.kind)] ?? 'placeUnknown';
+  return msg(short ? `${name}Short` : name);
+}
+
+/** Where each company's servers are (the popup view's `servers`), by company id. */
+/** @type {Map<string, CompanyServers>} */
+let placesById = new Map();
 
 /** @param {number} n @returns {string} */
 const requestsLabel = (n) => countPhrase(rawMsg, 'countRequests', n, lang);
@@ -93,6 +120,9 @@ function hostItem(host, name) {
   const types = Object.entries(host?.types ?? {}).map(([type, n]) => `${type} ${n}`).join(', ');
   const ip = host?.ip ? msg('hostIp', [host.ip]) : '';
   const requests = host?.requests ?? 0;
+  // "server US · AS15169 Google LLC · 142.250.1.1", one per address.
+  const servers = (host?.servers ?? []).map((s) => msg('hostServer', [[placeLabel(s, true),
+    s.asn !== null ? `AS${s.asn} ${s.network ?? ''}`.trim() : '', s.ip].filter(Boolean).join(' · ')]));
   const data = host?.data_requests ?? 0;
   const blocked = /** @type {{blocked_requests?: number}} */ (host ?? {}).blocked_requests ?? 0;
   return el('li', {
@@ -101,7 +131,8 @@ function hostItem(host, name) {
     data: { host: name, requests, party: host?.party ?? '', blocked },
   },
   blocked ? el('span', { className: 'blocked-tag', text: msg('blockedTag', [requestsLabel(blocked)]) }) : null,
-  el('span', { className: 'host-name', text: name }),
+  el('span', { className: 'host-name', text: name },
+    servers.length ? el('span', { className: 'host-servers', text: servers.join('; ') }) : null),
   el('span', { className: 'count' },
     data ? el('span', { className: 'data-tag', text: msg('hostData', [String(data)]) }) : null,
     data ? ' ' : null,
@@ -150,7 +181,8 @@ function companyItem(company, party, hostByName, hostRank) {
         text: controller.id !== company.id ? msg('companyOfController', [company.name, controller.name]) : company.name }),
       blocked ? el('span', { className: 'blocked-tag', text: msg('blockedTag', [requestsLabel(blocked)]) }) : null,
       chain.some((l) => l.unverified?.length) ? unverifiedTag({ ...chain[0], unverified: [...new Set(chain.flatMap((l) => l.unverified ?? []))] }) : null,
-      el('span', { className: 'count company-requests', text: requestsLabel(company.requests) }))));
+      el('span', { className: 'count company-requests', text: requestsLabel(company.requests) }),
+      placesLine(company))));
   companyDetails.set(details, { company, hostByName, hostRank });
   if (expanded.has(`${party}:${company.id}`)) {
     details.append(companyBody(company, hostByName, hostRank));
@@ -161,6 +193,27 @@ function companyItem(company, party, hostByName, hostRank) {
     data: { company: company.id, party, requests: company.requests, controller: controller.id,
       country: company.country ?? '', blocked },
   }, details);
+}
+
+/**
+ * A company's line "controlled from CN · servers in US (Oracle Corporation)", marked where a server country is not
+ * the controlling jurisdiction (the core decides: src/view.rs `CompanyServers`).
+ * @param {Company} company
+ * @returns {HTMLElement | null}
+ */
+function placesLine(company) {
+  const servers = placesById.get(company.id);
+  if (!servers?.places.length) return null;
+  const where = servers.places.map((p) => (p.networks.length
+    ? `${placeLabel(p, true)} (${p.networks.join(', ')})` : placeLabel(p, true))).join(', ');
+  const control = company.jurisdiction ?? msg('placeUnknownShort');
+  return el('span', {
+    className: 'company-places',
+    title: servers.places.map((p) => `${placeLabel(p)}: ${requestsLabel(p.requests)}`).join('\n'),
+    data: { places: servers.places.map((p) => p.country ?? p.kind).join(' '), differs: String(servers.differs) },
+  }, msg('companyPlaces', [control, where]),
+  servers.differs ? el('span', { className: 'differs-tag', text: msg('serversDifferTag'),
+    title: msg('serversDifferTitle') }) : null);
 }
 
 /**
@@ -314,6 +367,7 @@ function render(view, first) {
   const hostRank = new Map(hosts.map((h, i) => [h.host, i]));
   /** @type {Map<string, Company>} */
   const companyById = new Map(companies.map((c) => [c.id, c]));
+  placesById = new Map((view.servers ?? []).map((c) => [c.id, c]));
   /** @param {string[]} ids @returns {Company[]} */
   const companiesOf = (ids) => ids.map((id) => companyById.get(id)).filter(/** @returns {c is Company} */ (c) => !!c);
   /**
@@ -388,6 +442,8 @@ function render(view, first) {
     el('span', { className: 'swatch', attrs: { style: `background: ${s.colour}`, 'aria-hidden': 'true' } }),
     s.country ? flag(s.country, flagOptions) : null, `${segmentLabel(s.country)} `,
     el('span', { className: 'count', text: requestsLabel(s.requests) }))));
+
+  renderServerBar(view, segments, flagOptions);
 
   // Third parties grouped by the controller's jurisdiction.
   /** @param {Group} g */
@@ -543,6 +599,43 @@ function renderPageBlocking(blocking) {
     await refreshNow?.();
   };
   $('#blocking-note').textContent = blocking.paused ? msg('pausedNote') : blocking.trusted ? msg('trustedNote') : '';
+}
+
+/**
+ * The second bar, "where the servers are": requests by the country of the server that answered them (a country keeps
+ * its colour of the first bar), or by kind of place (local network, proxy, unknown, …); and a note on server
+ * countries that are no controlling jurisdiction, or on IP data that could not be loaded.
+ * @param {PopupView} view
+ * @param {Array<BarSegment & {colour: string}>} jurisdictionSegments the first bar's segments
+ * @param {{later: boolean}} flagOptions
+ */
+function renderServerBar(view, jurisdictionSegments, flagOptions) {
+  const colourOf = new Map(jurisdictionSegments.filter((s) => s.country).map((s) => [s.country, s.colour]));
+  let next = jurisdictionSegments.length;
+  const segments = (view.server_bar ?? []).map((s) => {
+    let colour = s.country ? colourOf.get(s.country) : PLACE_COLOURS[/** @type {keyof typeof PLACE_COLOURS} */ (s.kind)];
+    if (!colour) colour = PALETTE[next++ % PALETTE.length];
+    return { ...s, colour, place: s.kind === 'country' && s.country ? s.country : s.kind };
+  });
+  const total = Math.max(1, segments.reduce((n, s) => n + s.requests, 0));
+  const bar = $('#server-bar');
+  bar.replaceChildren(...segments.map((s) => el('span', {
+    data: { place: s.place, requests: s.requests },
+    attrs: { style: `flex-grow: ${s.requests}; background: ${s.colour}` },
+  })));
+  bar.setAttribute('aria-label', segments.map((s) =>
+    `${placeLabel(s)}: ${Math.round((100 * s.requests) / total)} %`).join(', '));
+  $('#server-bar-legend').replaceChildren(...segments.map((s) => el('li',
+    { data: { place: s.place, watched: String(s.watched) } },
+    el('span', { className: 'swatch', attrs: { style: `background: ${s.colour}`, 'aria-hidden': 'true' } }),
+    s.kind === 'country' ? flag(s.country, flagOptions) : null, `${placeLabel(s)} `,
+    el('span', { className: 'count', text: requestsLabel(s.requests) }))));
+  const note = $('#server-note');
+  const also = view.server_only ?? [];
+  note.textContent = view.ip_data === false ? msg('ipDataUnavailable')
+    : also.length ? msg('serversAlso', [also.map((c) => countryLabel(c)).join(', ')]) : '';
+  note.dataset.countries = also.join(' ');
+  note.hidden = !note.textContent;
 }
 
 /** Renderings so far (a completion left over from an older one does nothing). */

@@ -28,6 +28,8 @@ export const MESSAGE = Object.freeze({
   settingsState: 'whither:settings-state',
   /** `{tabId, on}` → true: pauses (or resumes) blocking on the tab's site until resumed or the browser restarts. */
   pauseSite: 'whither:pause-site',
+  /** `{}` → the IP data's figures `{version, date, source, bytes, …}` (loading the table if needed), or null. */
+  ipData: 'whither:ip-data',
 });
 
 /** @typedef {typeof MESSAGE[keyof typeof MESSAGE]} MessageType */

@@ -167,13 +167,16 @@ const LOAD_BATCH = 30;
  *   home_line?: {kind: string, home: string, third_party_requests: number, outside: number, further?: number | null}
  *   | null}} DashboardView
  * @typedef {{totals: OverviewTotals, jurisdictions: JurisdictionTotal[], companies: CompanyTotal[], sites: SiteTotal[],
- *   days: DayRow[], flows: {site: string, company: string, jurisdiction: string, requests: number}[]}} Overview
+ *   days: DayRow[], flows: {site: string, company: string, jurisdiction: string, requests: number}[],
+ *   servers?: ServerTotal[]}} Overview
+ * @typedef {{kind: "country" | "unlocated" | "local" | "special" | "proxy" | "unknown", country: string | null,
+ *   requests: number, sites: number}} ServerTotal where servers stood (src/history/places.rs)
  * @typedef {{sites: number, visits: number, requests: number, data_requests: number, third_party_requests: number,
  *   unattributed_requests: number, companies: number, jurisdictions: number}} OverviewTotals
  * @typedef {{country: string, requests: number, data_requests: number, companies: number, sites: number}}
  *   JurisdictionTotal
  * @typedef {{id: string, name: string, country: string, controller: string, controller_name: string,
- *   jurisdiction: string, requests: number, data_requests: number, sites: number}} CompanyTotal
+ *   jurisdiction: string, requests: number, data_requests: number, sites: number, servers?: string[]}} CompanyTotal
  * @typedef {{site: string, controller: string | null, jurisdiction: string | null, visits: number, requests: number,
  *   third_party_requests: number, companies: number, jurisdictions: string[]}} SiteTotal
  * @typedef {{day: number, requests: number, sites: number}} DayRow

@@ -3,13 +3,17 @@
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
-use whither::{attribution, db, entity, har, jurisdiction, request, rules, stats};
+use whither::{attribution, db, entity, har, ip, jurisdiction, request, rules, stats};
 
 const USAGE: &str = "\
 whither — which companies receive a page's requests, who controls them, and under which jurisdiction
 
 USAGE:
   whither classify [HOST_OR_URL…]        one JSON line per input (stdin, one per line, when none is given)
+  whither ip [ADDRESS…]                  one JSON line per IP address: scope, country, AS number and network (stdin,
+                                         one per line, when none is given)
+  whither ip --info                      the bundled IP data: date, sources, size
+  whither ip --write-table FILE          writes the bundled IP table (the extension's pkg/whither_ip.bin)
   whither report FILE.har [--format json|text]
                                          the report of the first page of a HAR recording
   whither db stats                       entities, domains, entities per country, fill rate of every field
@@ -36,6 +40,13 @@ fn main() -> ExitCode {
         ["block", rest @ ..] => return block(rest),
         ["classify", inputs @ ..] => classify(inputs),
         ["report", rest @ ..] => report(rest),
+        ["ip", "--info"] => ip::table()
+            .ok_or_else(|| "the bundled IP table is invalid".to_string())
+            .and_then(|t| print_json(&t.info())),
+        ["ip", "--write-table", file] => {
+            std::fs::write(file, ip::BUNDLED_BYTES).map_err(|e| format!("{file}: {e}"))
+        }
+        ["ip", inputs @ ..] => ip_lines(inputs),
         ["db", "stats"] => print_json(&stats::db_stats()),
         ["db", "check"] => {
             println!(
@@ -114,6 +125,34 @@ fn classify(inputs: &[&str]) -> Result<(), String> {
     } else {
         for input in inputs {
             classify_line(&mut out, input)?;
+        }
+    }
+    out.flush().map_err(|e| e.to_string())
+}
+
+fn ip_line(out: &mut impl Write, input: &str) -> Result<(), String> {
+    let line = match ip::describe(input) {
+        Ok(d) => serde_json::to_string(&d),
+        Err(e) => serde_json::to_string(&e),
+    }
+    .map_err(|e| e.to_string())?;
+    writeln!(out, "{line}").map_err(|e| e.to_string())
+}
+
+/// `whither ip`: one line per input, an `error` line for what is no address (and on to the next).
+fn ip_lines(inputs: &[&str]) -> Result<(), String> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if inputs.is_empty() {
+        for line in io::stdin().lock().lines() {
+            let line = line.map_err(|e| format!("reading stdin: {e}"))?;
+            if !line.trim().is_empty() {
+                ip_line(&mut out, &line)?;
+            }
+        }
+    } else {
+        for input in inputs {
+            ip_line(&mut out, input)?;
         }
     }
     out.flush().map_err(|e| e.to_string())

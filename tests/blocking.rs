@@ -170,6 +170,7 @@ fn the_home_line_counts_third_party_requests_by_where_their_controllers_sit() {
         type_name: "main_frame",
         method: "GET",
         ip: None,
+        proxy: false,
     });
     let s = settings(r#"{"v":2,"home":"DE"}"#);
     assert_eq!(

@@ -8,6 +8,7 @@
 //! [`MAX_HOSTS_PER_SITE`]); a query's answer is bounded by its `limit`.
 
 pub mod codec;
+pub mod places;
 pub mod query;
 
 pub use query::{
@@ -19,11 +20,12 @@ use crate::entity;
 use crate::hash::{fnv1a, FnvMap};
 use crate::host::{self, HostKind};
 use crate::report::Report;
+use crate::servers::{Place, PlaceKind};
 
 /// Version of the open-visit markers and of the first (JSON) day format, which [`History::import_day`] still reads.
 pub const HISTORY_VERSION: u32 = 1;
 /// Version of the day format that [`History::export_day`] writes (see [`History::export_day`]).
-pub const DAY_FORMAT_VERSION: u32 = 2;
+pub const DAY_FORMAT_VERSION: u32 = 3;
 /// Sites kept per day; visits to further sites that day are not recorded.
 pub const MAX_SITES_PER_DAY: usize = 5_000;
 /// Hosts kept per site and day; requests to further hosts are counted in the site's `other` count.
@@ -32,6 +34,40 @@ pub const MAX_HOSTS_PER_SITE: usize = 2_000;
 pub const MAX_OPEN_TABS: usize = 2_000;
 /// Upper bound of the rows a query returns per list.
 pub const MAX_LIMIT: usize = 2_000;
+/// (host, server place) pairs kept per site and day (a host has at most 8 server addresses; most have one place).
+pub const MAX_PLACES_PER_SITE: usize = 2 * MAX_HOSTS_PER_SITE;
+
+/// Where a host's servers stood (src/servers.rs `Place`), as the history keeps it: an ISO country code (two capital
+/// letters), or `~l` the local network, `~p` a proxy, `~s` another address that is not public, `~u` a public server
+/// of unknown country. Requests without a server address have no place.
+pub type PlaceCode = [u8; 2];
+
+/// The history's code of a place (none for [`PlaceKind::Unknown`] or a country that is no two-letter code).
+pub(crate) fn place_code(place: Place) -> Option<PlaceCode> {
+    match place.kind {
+        PlaceKind::Country => match place.country?.as_bytes() {
+            &[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Some([a, b]),
+            _ => None,
+        },
+        PlaceKind::Local => Some(*b"~l"),
+        PlaceKind::Proxy => Some(*b"~p"),
+        PlaceKind::Special => Some(*b"~s"),
+        PlaceKind::Unlocated => Some(*b"~u"),
+        PlaceKind::Unknown => None,
+    }
+}
+
+/// The kind of place of a code, and its country for a country's code; none for anything else (a damaged code).
+pub(crate) fn place_kind(code: PlaceCode) -> Option<PlaceKind> {
+    match code {
+        [a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Some(PlaceKind::Country),
+        [b'~', b'l'] => Some(PlaceKind::Local),
+        [b'~', b'p'] => Some(PlaceKind::Proxy),
+        [b'~', b's'] => Some(PlaceKind::Special),
+        [b'~', b'u'] => Some(PlaceKind::Unlocated),
+        _ => None,
+    }
+}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Count {
@@ -71,6 +107,8 @@ pub(crate) struct SiteDay {
     hosts: Vec<(u32, Count)>,
     /// Requests to hosts beyond [`MAX_HOSTS_PER_SITE`].
     other: Count,
+    /// Where the hosts' servers stood that day: (host, place) pairs, each once, of hosts in `hosts`.
+    servers: Vec<(u32, PlaceCode)>,
 }
 
 /// What has been recorded of a tab's current visit.
@@ -185,6 +223,7 @@ impl History {
             return false;
         };
         let mut hosts = Vec::with_capacity(report.hosts.len());
+        let mut places: Vec<(u32, PlaceCode)> = Vec::new();
         for h in &report.hosts {
             if let Ok(id) = self.intern(&h.host) {
                 let c = Count {
@@ -193,6 +232,12 @@ impl History {
                     blocked: h.blocked_requests,
                 };
                 hosts.push((id, c));
+                places.extend(
+                    h.servers
+                        .iter()
+                        .filter_map(|s| place_code(s.place()))
+                        .map(|code| (id, code)),
+                );
             }
         }
         let fresh = !matches!(self.open.get(&tab), Some(o) if o.seq == seq && o.site == site);
@@ -268,6 +313,16 @@ impl History {
                 }
             }
         }
+        // Server places (a set per host: recorded once, whenever they become known).
+        for place in places {
+            if entry.servers.len() < MAX_PLACES_PER_SITE
+                && !entry.servers.contains(&place)
+                && entry.hosts.iter().any(|(h, _)| *h == place.0)
+            {
+                entry.servers.push(place);
+                changed = true;
+            }
+        }
         changed
     }
 
@@ -329,6 +384,7 @@ pub(crate) mod test_support {
                 type_name,
                 method,
                 ip: None,
+                proxy: false,
             });
         }
         v
@@ -389,6 +445,7 @@ mod tests {
             type_name: "ping",
             method: "POST",
             ip: None,
+            proxy: false,
         });
         assert!(h.record(1, 1, &v.report(), 100));
         let o = h.query(100, 100, "", 10);

@@ -1,6 +1,7 @@
 //! The dashboard's queries over the history: sums per (site, host) over a period, search, and the overview of
 //! jurisdictions, companies, sites, days and flows.
 
+use super::places::ServerTotal;
 use super::{Count, History, SiteDay, MAX_LIMIT};
 use crate::db::{self, EntityIndex};
 use crate::entity;
@@ -174,6 +175,7 @@ impl History {
             visits,
             days,
         } = self.pairs(from, to, &keep, false);
+        let mut places = self.places(&pairs, &self.pair_places(from, to, &keep));
         let mut totals = OverviewTotals::default();
         // Per entity (dense, indexed by entity).
         let mut companies: Vec<CompanySum> = vec![CompanySum::EMPTY; db::ENTITIES.len()];
@@ -199,6 +201,7 @@ impl History {
                 third_party_requests: 0,
                 companies: 0,
                 jurisdictions: Vec::new(),
+                servers: Vec::new(),
             };
             // (entity, requests) of this site, and its requests per jurisdiction
             let mut site_companies: Vec<(EntityIndex, u64)> = Vec::new();
@@ -347,6 +350,7 @@ impl History {
                 data_requests: c.data,
                 blocked_requests: c.blocked,
                 sites: site_count,
+                servers: places.companies.remove(&e).unwrap_or_default(),
             });
         }
         totals.sites = sites.len() as u64;
@@ -408,6 +412,7 @@ impl History {
             .into_iter()
             .map(|(mut row, id)| {
                 row.site = site_name(id).to_string();
+                row.servers = places.sites.remove(&id).unwrap_or_default();
                 row
             })
             .collect();
@@ -443,6 +448,7 @@ impl History {
             flows,
             blocked_jurisdictions,
             blocked_companies,
+            servers: places.places,
         }
     }
 }
@@ -566,6 +572,8 @@ pub struct Overview {
     pub days: Vec<DayRow>,
     /// Site → company → jurisdiction flows, largest first.
     pub flows: Vec<Flow>,
+    /// Where the servers stood (the map "servers in"), most requests first; `unknown` last.
+    pub servers: Vec<ServerTotal>,
     /// The controlling jurisdictions of blocked requests, most blocked first (`id`, `name` and `jurisdiction` are
     /// the code).
     pub blocked_jurisdictions: Vec<BlockedTotal>,
@@ -620,6 +628,8 @@ pub struct CompanyTotal {
     pub data_requests: u64,
     pub blocked_requests: u64,
     pub sites: u64,
+    /// Where its hosts' servers stood: country codes or kinds of place (`local`, `proxy`, …), most requests first.
+    pub servers: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -634,6 +644,8 @@ pub struct SiteTotal {
     pub companies: u64,
     /// Controlling jurisdictions its requests went to, most requests first.
     pub jurisdictions: Vec<&'static str>,
+    /// Where its hosts' servers stood (as [`CompanyTotal::servers`]).
+    pub servers: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -5,14 +5,19 @@ use crate::attribution::{self, Owner};
 use crate::db;
 use crate::entity::{self, ChainLink};
 use crate::host::{self, Host, HostKind};
+use crate::ip;
+use crate::servers::{
+    self, PlaceRow, PlaceSums, ServerRow, ServerState, ServerSummaryRow, Servers,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Version of the report format (`docs/report-format.md`).
-pub const SCHEMA: u32 = 2;
-/// Version of the persisted visit format (`Visit::export`); version 1 (without fetches, cached and redirected
-/// counts) is still read.
-pub const STATE_VERSION: u32 = 2;
+/// Version of the report format (`docs/report-format.md`). 2: fetches, redirects, cached and recovered loads
+/// (issue 14); 3: the server addresses and places (`servers`, `ip_data`).
+pub const SCHEMA: u32 = 3;
+/// Version of the persisted visit format (`Visit::export`); versions 1 (without fetches, cached and redirected
+/// counts) and 2 (without server addresses) are still read.
+pub const STATE_VERSION: u32 = 3;
 /// Distinct hosts kept per visit; requests to further hosts are counted in `overflow_requests`.
 pub const MAX_HOSTS: usize = 5_000;
 
@@ -82,7 +87,8 @@ struct HostStat {
     requests: u32,
     data_requests: u32,
     types: [u32; TYPES.len()],
-    ip: Option<String>,
+    /// The server addresses that answered its requests (bounded), and the last one seen.
+    servers: Servers,
     /// Requests the browser blocked (never sent; not in `requests`).
     blocked: u32,
     /// Of the requests, those the host answered with a redirect.
@@ -129,10 +135,8 @@ impl HostStat {
         if carries_data(req.method, type_idx) {
             self.data_requests = self.data_requests.saturating_add(1);
         }
-        if let Some(ip) = req.ip.filter(|ip| !ip.is_empty()) {
-            if self.ip.as_deref() != Some(ip) {
-                self.ip = Some(ip.to_string());
-            }
+        if let Some(ip) = req.ip {
+            self.servers.attribute(ip, req.proxy, true);
         }
     }
 }
@@ -172,7 +176,10 @@ pub struct Request<'a> {
     pub url: &'a str,
     pub type_name: &'a str,
     pub method: &'a str,
+    /// The server address that answered the request, if known (none for a response from the cache).
     pub ip: Option<&'a str>,
+    /// Whether `ip` is a proxy's (the browser said so).
+    pub proxy: bool,
 }
 
 impl Visit {
@@ -332,7 +339,7 @@ impl Visit {
                 requests: 0,
                 data_requests: 0,
                 types: [0; TYPES.len()],
-                ip: None,
+                servers: Servers::default(),
                 blocked: 0,
                 redirects: 0,
                 cached: 0,
@@ -383,8 +390,9 @@ impl Visit {
         self.unparseable = self.unparseable.saturating_add(1);
     }
 
-    /// Notes the server address of a host already counted; returns whether it changed.
-    pub fn set_ip(&mut self, url: &str, ip: &str) -> bool {
+    /// Notes the server address of a request already counted (`proxy`: a proxy's address) and, with `attribute`,
+    /// attributes the request to it (once per request, at its end); returns whether anything changed.
+    pub fn set_ip(&mut self, url: &str, ip: &str, proxy: bool, attribute: bool) -> bool {
         if ip.is_empty() {
             return false;
         }
@@ -398,13 +406,7 @@ impl Visit {
             },
             _ => None,
         };
-        match stat {
-            Some(stat) if stat.ip.as_deref() != Some(ip) => {
-                stat.ip = Some(ip.to_string());
-                true
-            }
-            _ => false,
-        }
+        stat.is_some_and(|stat| stat.servers.attribute(ip, proxy, attribute))
     }
 
     pub fn requests(&self) -> u64 {
@@ -499,10 +501,13 @@ impl Visit {
         // The totals are the summary's (one definition of what they count; a test checks the rows agree).
         let (totals, _) = self.summary();
 
+        let mut company_places: Vec<(db::EntityIndex, PlaceSums)> = Vec::new();
         for stat in self.hosts.values() {
             let party = self.party(stat);
             let requests = u64::from(stat.requests);
             let blocked = u64::from(stat.blocked);
+            let servers = stat.servers.rows();
+            let no_ip_requests = requests.saturating_sub(stat.servers.requests());
             let entity = stat.owner.and_then(|o| db::entity(o.entity));
             let controller = stat.owner.and_then(|o| db::entity(o.controller));
             let jurisdiction = controller.map(|c| c.country);
@@ -520,10 +525,19 @@ impl Visit {
                     requests: 0,
                     blocked_requests: 0,
                     hosts: Vec::new(),
+                    servers: Vec::new(),
                 });
                 row.requests += requests;
                 row.blocked_requests += blocked;
                 row.hosts.push(stat.host.name.clone());
+                match company_places.iter_mut().find(|(e, _)| *e == owner.entity) {
+                    Some((_, sums)) => sums.add(&servers, no_ip_requests),
+                    None => {
+                        let mut sums = PlaceSums::default();
+                        sums.add(&servers, no_ip_requests);
+                        company_places.push((owner.entity, sums));
+                    }
+                }
                 for c in owner.categories {
                     if !row.categories.contains(c) {
                         row.categories.push(c);
@@ -553,7 +567,9 @@ impl Visit {
                 data_requests: u64::from(stat.data_requests),
                 blocked_requests: blocked,
                 types,
-                ip: stat.ip.clone(),
+                ip: stat.servers.last(),
+                servers,
+                no_ip_requests,
                 redirects: u64::from(stat.redirects),
                 cached: u64::from(stat.cached),
             });
@@ -564,6 +580,11 @@ impl Visit {
                 .then_with(|| b.blocked_requests.cmp(&a.blocked_requests))
                 .then_with(|| a.host.cmp(&b.host))
         });
+        for (entity, places) in company_places {
+            if let Some(row) = companies.get_mut(&entity) {
+                row.servers = places.rows();
+            }
+        }
         let mut companies: Vec<CompanyRow> = companies.into_values().collect();
         for c in &mut companies {
             c.hosts.sort();
@@ -603,6 +624,18 @@ impl Visit {
             },
             totals,
             jurisdictions,
+            servers: servers::summary(
+                hosts
+                    .iter()
+                    .map(|h| (&h.servers[..], h.no_ip_requests, h.entity)),
+            ),
+            ip_data: ip::table().map(|t| {
+                let info = t.info();
+                IpData {
+                    date: info.date,
+                    source: info.source,
+                }
+            }),
             companies,
             hosts,
         }
@@ -624,12 +657,13 @@ impl Visit {
                     if s.blocked > 0 {
                         types.insert(BLOCKED_KEY.to_string(), s.blocked);
                     }
-                    (
+                    HostState(
                         s.host.name.clone(),
                         s.requests,
                         s.data_requests,
                         types,
-                        s.ip.clone(),
+                        s.servers.last(),
+                        s.servers.export(),
                     )
                 })
                 .collect(),
@@ -650,9 +684,9 @@ impl Visit {
     pub fn import(text: &str) -> Result<Visit, String> {
         let state: VisitState =
             serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
-        if state.v != STATE_VERSION && state.v != 1 {
+        if !(1..=STATE_VERSION).contains(&state.v) {
             return Err(format!(
-                "visit state version {} is not 1 or {STATE_VERSION}",
+                "visit state version {} is not 1, 2 or {STATE_VERSION}",
                 state.v
             ));
         }
@@ -668,7 +702,7 @@ impl Visit {
         visit.blocked_other = state.blocked_other;
         visit.fetches = state.fetches;
         visit.recovered = state.recovered;
-        for (name, requests, data_requests, mut types, ip) in state.hosts {
+        for HostState(name, requests, data_requests, mut types, ip, servers) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
             if parsed.name != name || parsed.kind == HostKind::NonNetwork {
@@ -685,6 +719,8 @@ impl Visit {
                 }
             }
             let owner = attribution::owner(&parsed);
+            let servers = Servers::import(servers, ip.as_deref())
+                .map_err(|e| format!("visit state host {name:?}: {e}"))?;
             visit.hosts.insert(
                 name,
                 HostStat {
@@ -693,7 +729,7 @@ impl Visit {
                     requests,
                     data_requests,
                     types: counts,
-                    ip,
+                    servers,
                     blocked,
                     redirects: 0,
                     cached: 0,
@@ -711,9 +747,17 @@ impl Visit {
     }
 }
 
-/// A persisted host: (host, requests, data requests, {type: count}, ip); the requests the browser blocked are counted
-/// under [`BLOCKED_KEY`] among the types (not a resource type's name).
-type HostState = (String, u32, u32, BTreeMap<String, u32>, Option<String>);
+/// A persisted host: (host, requests, data requests, {type: count}, last ip, servers); version 1 has no servers.
+/// The requests the browser blocked are counted under [`BLOCKED_KEY`] among the types (not a resource type's name).
+#[derive(Serialize, Deserialize)]
+struct HostState(
+    String,
+    u32,
+    u32,
+    BTreeMap<String, u32>,
+    Option<String>,
+    #[serde(default)] Vec<ServerState>,
+);
 
 /// The key of a persisted host's blocked requests in its type counts.
 const BLOCKED_KEY: &str = "(blocked)";
@@ -755,8 +799,19 @@ pub struct Report {
     pub page: PageInfo,
     pub totals: Totals,
     pub jurisdictions: Vec<JurisdictionRow>,
+    /// Where the servers are: requests per place (a server's country, the local network, a proxy, unknown).
+    pub servers: Vec<ServerSummaryRow>,
+    /// The IP data the places come from; null when none is loaded (then no server is located).
+    pub ip_data: Option<IpData>,
     pub companies: Vec<CompanyRow>,
     pub hosts: Vec<HostRow>,
+}
+
+/// The IP table in use: its data's date and where it comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct IpData {
+    pub date: String,
+    pub source: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -812,6 +867,8 @@ pub struct CompanyRow {
     pub requests: u64,
     pub blocked_requests: u64,
     pub hosts: Vec<String>,
+    /// Where its hosts' servers are: requests per place, with the networks.
+    pub servers: Vec<PlaceRow>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -826,7 +883,12 @@ pub struct HostRow {
     pub data_requests: u64,
     pub blocked_requests: u64,
     pub types: BTreeMap<&'static str, u32>,
+    /// The last server address seen, if any (schema 1's field; `servers` has them all).
     pub ip: Option<String>,
+    /// The server addresses that answered its requests (at most 8), most requests first.
+    pub servers: Vec<ServerRow>,
+    /// Requests that no (kept) server address answered: from the cache, blocked, failed, in flight.
+    pub no_ip_requests: u64,
     /// Of `requests`, those the host answered with a redirect.
     pub redirects: u64,
     /// Loads of this host's resources served from the browser's cache (not in `requests`).

@@ -1,5 +1,5 @@
-//! Tests of the per-visit aggregation and the report format.
-
+//! Unit tests of the per-visit aggregation (src/report/mod.rs): counting, outcomes, blocked requests, server
+//! addresses, export/import.
 use super::*;
 
 fn req(url: &str, type_name: &str) -> Request<'static> {
@@ -10,6 +10,7 @@ fn req(url: &str, type_name: &str) -> Request<'static> {
         type_name,
         method: "GET",
         ip: None,
+        proxy: false,
     }
 }
 
@@ -53,6 +54,7 @@ fn export_import_round_trip() {
         type_name: "beacon",
         method: "POST",
         ip: Some("10.0.0.1"),
+        proxy: false,
     });
     let text = v.export();
     let back = Visit::import(&text);
@@ -154,4 +156,38 @@ fn a_host_counts_the_same_however_it_is_written() {
         r.totals.unattributed_requests, 4,
         "2 unparseable, the unknown host, ::1"
     );
+}
+
+#[test]
+fn visit_states_of_versions_1_and_2_are_read() {
+    // Version 1: hosts only; version 2 (issue 14): fetches, recovered, outcomes; neither has server addresses.
+    let v1 = r#"{"v":1,"page":"https://example.org/","hosts":[["doubleclick.net",2,1,{"ping":2},"10.0.0.1"]]}"#;
+    let v2 = r#"{"v":2,"page":"https://example.org/","hosts":[["doubleclick.net",2,1,{"ping":2},"10.0.0.1"]],"fetches":2,"recovered":0,"outcomes":[["doubleclick.net",1,0]]}"#;
+    for (text, redirects) in [(v1, 0), (v2, 1)] {
+        let visit = Visit::import(text).unwrap_or_else(|e| panic!("{e}"));
+        let r = visit.report();
+        let host = r.hosts.iter().find(|h| h.host == "doubleclick.net");
+        assert_eq!(
+            host.map(|h| (h.requests, h.redirects)),
+            Some((2, redirects))
+        );
+        assert_eq!(
+            host.and_then(|h| h.ip.as_deref()),
+            Some("10.0.0.1"),
+            "the last address is kept"
+        );
+        assert_eq!(
+            host.map(|h| (h.servers.len(), h.no_ip_requests)),
+            Some((0, 2)),
+            "no server is guessed"
+        );
+        // Written again in the current version, and read back the same.
+        let again = visit.export();
+        assert!(
+            again.starts_with(&format!("{{\"v\":{STATE_VERSION},")),
+            "{again}"
+        );
+        let back = Visit::import(&again).map(|v| v.export());
+        assert_eq!(back.as_deref(), Ok(again.as_str()));
+    }
 }

@@ -79,9 +79,27 @@ pub struct Event {
     /// When the browser saw it (ms since the epoch, webRequest's `timeStamp`).
     #[serde(default)]
     pub time_stamp: Option<f64>,
+    /// The request went through a proxy (Firefox's `proxyInfo`): `ip` is the proxy's.
+    #[serde(default)]
+    pub proxy: bool,
 }
 
 impl Event {
+    /// The server address of the request hop (none for a response from the cache: it went to no server).
+    fn server_ip(&self) -> Option<&str> {
+        self.ip
+            .as_deref()
+            .filter(|ip| !ip.is_empty() && self.from_cache != Some(true))
+    }
+
+    /// Whether this is a hop's last stage (redirect, completion, error): its server is attributed then, once.
+    fn ends(&self) -> bool {
+        matches!(
+            self.stage,
+            Stage::Redirect | Stage::Completed | Stage::Error
+        )
+    }
+
     /// What this event says became of its hop, if it is the hop's last one and says anything (docs/report-format.md,
     /// "What is counted").
     pub fn outcome(&self) -> Option<Outcome> {
@@ -182,12 +200,14 @@ impl Tab {
         retry
     }
 
+    /// The request of a hop as the report counts it: its server attributed at the hop's end only (once).
     fn request<'a>(ev: &'a Event) -> Request<'a> {
         Request {
             url: &ev.url,
             type_name: &ev.type_name,
             method: &ev.method,
-            ip: ev.ip.as_deref(),
+            ip: ev.server_ip().filter(|_| ev.ends()),
+            proxy: ev.proxy,
         }
     }
 
@@ -195,9 +215,14 @@ impl Tab {
         if self.visit.is_none() {
             self.start_visit(ev.document_url.as_deref().unwrap_or(""));
         }
-        self.visit
-            .as_mut()
-            .is_some_and(|v| v.record(&Tab::request(ev)))
+        let Some(v) = self.visit.as_mut() else {
+            return false;
+        };
+        let changed = v.record(&Tab::request(ev));
+        if let Some(ip) = ev.server_ip().filter(|_| !ev.ends()) {
+            v.set_ip(&ev.url, ip, ev.proxy, false); // noted as the last address seen, attributed at the end
+        }
+        changed
     }
 
     /// Remembers a request hop, evicting when full: finished requests of earlier visits first, then finished
@@ -247,9 +272,10 @@ impl Tab {
         self.seen.get_mut(&ev.request_id).filter(|s| s.url == url)
     }
 
-    fn set_ip(&mut self, ev: &Event) -> bool {
-        match (&mut self.visit, ev.ip.as_deref()) {
-            (Some(v), Some(ip)) => v.set_ip(&ev.url, ip),
+    /// Notes the hop's server address and, with `attribute` (its first end), attributes the request to it.
+    fn set_ip(&mut self, ev: &Event, attribute: bool) -> bool {
+        match (&mut self.visit, ev.server_ip()) {
+            (Some(v), Some(ip)) => v.set_ip(&ev.url, ip, ev.proxy, attribute),
             _ => false,
         }
     }
@@ -331,7 +357,8 @@ impl Tab {
         if let Some(seen) = self.known(ev) {
             let done = seen.done;
             seen.done |= last_stage;
-            let mut changed = self.set_ip(ev);
+            // The hop's server is attributed at its first end only.
+            let mut changed = self.set_ip(ev, last_stage && !done);
             if let (false, Some(outcome)) = (done, outcome) {
                 changed |= self.settle(ev, outcome);
             }

@@ -232,6 +232,7 @@ impl Tab {
             type_name,
             method: "GET",
             ip: None,
+            proxy: false,
         }) {
             return false;
         }
@@ -262,9 +263,14 @@ impl Tab {
                 type_name: recorded,
                 method: "GET",
                 ip: None,
+                proxy: false,
             };
             if visit.amend(&as_recorded, &Self::request(ev)) {
                 visit.count_recovered(false);
+            }
+            // Before its end, the server address is only noted (attributed at the end, as for any hop).
+            if let Some(ip) = ev.server_ip().filter(|_| !ev.ends()) {
+                visit.set_ip(&ev.url, ip, ev.proxy, false);
             }
         }
         true

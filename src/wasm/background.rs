@@ -141,6 +141,15 @@ impl Default for Tracker {
     }
 }
 
+/// Checks and installs the IP table (`pkg/whither_ip.bin`, which the background fetches on first use) from its
+/// bytes (`Uint8Array`: one copy into the module); returns its figures (`{version, date, source, bytes, countries,
+/// networks, ranges}`) as JSON. A damaged table throws and changes nothing: server addresses stay unlocated.
+#[wasm_bindgen(js_name = setIpTable)]
+pub fn set_ip_table(bytes: Vec<u8>) -> Result<String, JsError> {
+    let info = crate::ip::install(bytes).map_err(|e| JsError::new(&e))?;
+    serde_json::to_string(&info).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// What the options page offers (every jurisdiction code, the watchlist groups with their members) as JSON.
 #[wasm_bindgen(js_name = optionsView)]
 pub fn options_view() -> String {

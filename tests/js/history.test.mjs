@@ -135,7 +135,7 @@ test('a day stored in the first format (JSON) is read, and written again in the 
   recorder.record(tracker, 4, { incognito: false });
   await recorder.idle();
   const stored = new TextDecoder().decode(await decodeDay(api.storage.local.store.get(`history:${today}`)));
-  assert.match(stored, new RegExp(`^2 ${today}\n`), 'written in the compact format');
+  assert.match(stored, new RegExp(`^3 ${today}\n`), 'written in the compact format');
   assert.ok(stored.length < v1.length, `${stored.length} < ${v1.length}`);
   // Both as a string and as UTF-8 bytes (what the dashboard's worker passes).
   for (const bytes of [false, true]) {
@@ -305,7 +305,7 @@ test('watchlist and CSV through the wasm bindings', () => {
   const csv = t.reportCsv(1).trim().split('\n');
   assert.equal(csv.length, 4);
   assert.match(csv[0], /^page,site,host,/);
-  assert.ok(csv.some((l) => l.includes(',mc.yandex.ru,') && l.endsWith(',RU,1,0,0')), csv.join('\n'));
+  assert.ok(csv.some((l) => l.includes(',mc.yandex.ru,') && l.endsWith(',RU,1,0,0,,,,1')), csv.join('\n'));
   assert.equal(t.reportCsv(99), undefined);
   assert.ok(JSON.parse(core.optionsView()).jurisdictions.includes('CN'));
   assert.equal(core.historyFileName(20420, 20421), 'whither-history-2025-11-28-2025-11-29');

@@ -51,3 +51,17 @@ test('the request page\'s wasm module fits its budget (<= 260 KB gzip)', () => {
   assert.ok(gzip <= REQUESTS_BUDGET_GZIP, `pkg/whither_requests_bg.wasm is ${gzip} bytes gzip (${wasm.length} raw)`);
   assert.ok(WebAssembly.validate(wasm));
 });
+
+// The IP table (pkg/whither_ip.bin: server address → country and network, src/iptable.rs) is a separate file that
+// the background fetches on first use (never at its start): its budget is the download it adds to the extension.
+export const IP_BUDGET_RAW = 8_000_000;
+export const IP_BUDGET_GZIP = 3_800_000;
+test('the IP table fits its budget (<= 8,000 KB raw, <= 3,800 KB gzip)', () => {
+  const path = `${pkgDir}whither_ip.bin`;
+  assert.ok(existsSync(path), `${path} is missing: run make wasm`);
+  const table = readFileSync(path);
+  const gzip = gzipSync(table, { level: 9 }).length;
+  assert.ok(table.length <= IP_BUDGET_RAW && gzip <= IP_BUDGET_GZIP,
+    `pkg/whither_ip.bin is ${table.length} bytes raw, ${gzip} gzip: see docs/performance.md (node scripts/bench/size.mjs)`);
+  assert.equal(table.subarray(0, 4).toString('latin1'), 'WHIP', 'an IP table');
+});

@@ -7,6 +7,7 @@ use crate::history::{day_string, History, Overview};
 use crate::jurisdiction::{self, Law};
 use crate::report::{CompanyRow, Party, Report};
 use crate::rules::{Choice, Paused};
+use crate::servers::PlaceKind;
 use crate::settings::Settings;
 use crate::watchlist::{self, Group, GroupView, Watchlist};
 use serde::Serialize;
@@ -38,7 +39,49 @@ pub struct PopupView {
     pub blocking: PageBlocking,
     /// The first line for the person's home jurisdiction, when there is a home and a third-party request.
     pub home_line: Option<HomeLine>,
+    /// The second bar, "where the servers are": requests by place (the report's `servers`), most first.
+    pub server_bar: Vec<ServerSegment>,
+    /// Server countries that are no controlling jurisdiction of the page's companies (their laws reach the machines
+    /// as well), most requests first.
+    pub server_only: Vec<&'static str>,
+    /// Per company, in the report's order: where its servers are, for its line "controlled from CN · servers in US (Oracle
+    /// Cloud)".
+    pub servers: Vec<CompanyServers>,
+    /// Whether the IP data is loaded (else public servers are unlocated).
+    pub ip_data: bool,
 }
+
+/// One place of the "where the servers are" bar.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServerSegment {
+    pub kind: PlaceKind,
+    pub country: Option<&'static str>,
+    pub requests: u64,
+    /// The country is on the watchlist.
+    pub watched: bool,
+}
+
+/// Where one company's servers are, as its line shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompanyServers {
+    /// The company (entity id).
+    pub id: &'static str,
+    /// Places, most requests first, each with the names of up to [`NETWORKS_SHOWN`] networks.
+    pub places: Vec<CompanyPlace>,
+    /// A server country differs from the company's controlling jurisdiction (both laws reach the data).
+    pub differs: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CompanyPlace {
+    pub kind: PlaceKind,
+    pub country: Option<&'static str>,
+    pub requests: u64,
+    pub networks: Vec<&'static str>,
+}
+
+/// Network names a company's line shows per place at most.
+pub const NETWORKS_SHOWN: usize = 2;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct JurisdictionGroup {
@@ -333,7 +376,57 @@ impl PopupView {
             .filter(|h| h.entity.is_none())
             .map(|h| h.host.clone())
             .collect();
+        let server_bar = report
+            .servers
+            .iter()
+            .map(|s| ServerSegment {
+                kind: s.kind,
+                country: s.country,
+                requests: s.requests,
+                watched: s.country.is_some_and(|c| watchlist.contains(c)),
+            })
+            .collect();
+        let controlling: BTreeSet<&str> = report.jurisdictions.iter().map(|j| j.country).collect();
+        let server_only = report
+            .servers
+            .iter()
+            .filter_map(|s| s.country)
+            .filter(|c| !controlling.contains(c))
+            .collect();
+        let servers = report
+            .companies
+            .iter()
+            .map(|c| {
+                let places = c
+                    .servers
+                    .iter()
+                    .map(|p| CompanyPlace {
+                        kind: p.kind,
+                        country: p.country,
+                        requests: p.requests,
+                        networks: p
+                            .networks
+                            .iter()
+                            .take(NETWORKS_SHOWN)
+                            .map(|n| n.name)
+                            .collect(),
+                    })
+                    .collect();
+                let differs = c
+                    .jurisdiction
+                    .is_some_and(|j| c.servers.iter().any(|p| p.country.is_some_and(|s| s != j)));
+                CompanyServers {
+                    id: c.id,
+                    places,
+                    differs,
+                }
+            })
+            .collect();
         PopupView {
+            server_bar,
+            server_only,
+            servers,
+            ip_data: report.ip_data.is_some(),
             laws,
             watched,
             site_controller_name,
@@ -611,13 +704,38 @@ impl FlowDiagram {
 pub struct OptionsView {
     pub jurisdictions: Vec<&'static str>,
     pub groups: Vec<GroupView>,
+    /// The bundled IP data's attribution (its licences ask for it; DB-IP for a link back): the name of the message
+    /// that names each source, and its link (docs/ip-data.md).
+    pub ip_attribution: Vec<AttributionLink>,
 }
+
+/// A link of the IP data's attribution on the options page.
+#[derive(Clone, Debug, Serialize)]
+pub struct AttributionLink {
+    pub message: &'static str,
+    pub href: &'static str,
+}
+
+/// The IP data's sources and licence (LICENSES, docs/ip-data.md).
+const IP_ATTRIBUTION: [(&str, &str); 4] = [
+    ("ipDataDbip", "https://db-ip.com"),
+    ("ipDataRouteviews", "https://www.routeviews.org/routeviews/"),
+    ("ipDataNro", "https://www.nro.net/"),
+    (
+        "ipDataLicence",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+];
 
 impl OptionsView {
     pub fn new() -> OptionsView {
         OptionsView {
             jurisdictions: db::JURISDICTIONS.iter().map(|j| j.code).collect(),
             groups: watchlist::groups(),
+            ip_attribution: IP_ATTRIBUTION
+                .iter()
+                .map(|&(message, href)| AttributionLink { message, href })
+                .collect(),
         }
     }
 
@@ -633,165 +751,4 @@ impl Default for OptionsView {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::history::test_support::busy_history;
-    use crate::report::{Request, Visit};
-
-    fn visit(page: &str, urls: &[&str]) -> Visit {
-        let mut v = Visit::new(page);
-        for url in urls {
-            v.record(&Request {
-                url,
-                type_name: if *url == page { "main_frame" } else { "script" },
-                method: "GET",
-                ip: None,
-            });
-        }
-        v
-    }
-
-    #[test]
-    fn popup_view_has_the_report_the_laws_and_the_watched_jurisdictions() {
-        let report = visit(
-            "https://news.example/",
-            &[
-                "https://news.example/",
-                "https://mc.yandex.ru/watch/1",
-                "https://www.google-analytics.com/g/collect",
-                "https://cdn.nobody-owns-this.example/x.js",
-            ],
-        )
-        .report();
-        let countries: Vec<&str> = report.jurisdictions.iter().map(|j| j.country).collect();
-        assert!(
-            countries.contains(&"RU") && countries.contains(&"US"),
-            "{countries:?}"
-        );
-        let view = PopupView::new(report.clone(), &Watchlist::of(&["RU"]));
-        assert_eq!(view.watched, vec!["RU"]);
-        // Exactly the laws the core has for each of the report's jurisdictions, and none for a jurisdiction that is
-        // not in it.
-        for code in &countries {
-            let laws = jurisdiction::get(code).map(|j| j.laws).unwrap_or_default();
-            let shown = view.laws.get(code).map(Vec::len).unwrap_or(0);
-            assert_eq!(shown, laws.len(), "laws of {code}");
-        }
-        assert!(view.laws.get("RU").is_some_and(|l| !l.is_empty()));
-        assert!(view.laws.keys().all(|k| countries.contains(k)));
-        let json: serde_json::Value = serde_json::from_str(&view.to_json()).unwrap_or_default();
-        let plain = serde_json::to_value(&report).unwrap_or_default();
-        assert_eq!(json.get("report"), Some(&plain));
-        assert_eq!(json["watched"], serde_json::json!(["RU"]));
-        assert_eq!(
-            json["laws"]["RU"][0]["name"],
-            serde_json::json!(view.laws["RU"][0].name)
-        );
-        // No watchlist: nothing watched.
-        assert!(PopupView::new(report, &Watchlist::default())
-            .watched
-            .is_empty());
-    }
-
-    #[test]
-    fn popup_view_groups_third_parties_by_jurisdiction_and_keeps_own_companies_apart() {
-        // youtube.com's page: Google's hosts are the site's own (same controller), Yandex and Meta are third parties.
-        let report = visit(
-            "https://www.youtube.com/watch?v=1",
-            &[
-                "https://www.youtube.com/watch?v=1",
-                "https://www.google-analytics.com/g/collect",
-                "https://mc.yandex.ru/watch/1",
-                "https://mc.yandex.ru/watch/2",
-                "https://connect.facebook.net/en_US/fbevents.js",
-                "https://cdn.nobody-owns-this.example/x.js",
-            ],
-        )
-        .report();
-        let view = PopupView::new(report.clone(), &Watchlist::of(&["RU"]));
-        assert!(view.own.contains(&"google"), "{:?}", view.own);
-        assert_eq!(view.site_controller_name, Some("Alphabet Inc."));
-        let countries: Vec<Option<&str>> = view.groups.iter().map(|g| g.country).collect();
-        // In the report's order of jurisdictions: the US (Google's own requests included) before Russia.
-        assert_eq!(countries, [Some("US"), Some("RU")]);
-        let ru = &view.groups[1];
-        assert!(
-            ru.watched && ru.requests == 2 && ru.companies == ["yandex"],
-            "{ru:?}"
-        );
-        let us = &view.groups[0];
-        assert!(
-            !us.watched && us.requests == 1 && us.companies == ["meta"],
-            "{us:?}"
-        );
-        assert!(!view.groups.iter().any(|g| g.companies.contains(&"google")));
-        // Every company is listed once: own or in one group.
-        let listed = view.own.len() + view.groups.iter().map(|g| g.companies.len()).sum::<usize>();
-        assert_eq!(listed, report.companies.len());
-        // The bar: the report's jurisdictions, then the unattributed requests.
-        let bar: Vec<(Option<&str>, u64)> =
-            view.bar.iter().map(|s| (s.country, s.requests)).collect();
-        let mut expected: Vec<(Option<&str>, u64)> = report
-            .jurisdictions
-            .iter()
-            .map(|j| (Some(j.country), j.requests))
-            .collect();
-        expected.push((None, 1));
-        assert_eq!(bar, expected);
-        assert_eq!(view.unattributed, ["cdn.nobody-owns-this.example"]);
-    }
-
-    #[test]
-    fn the_dashboard_view_has_dates_watched_jurisdictions_and_a_consistent_flow_diagram() {
-        let h = busy_history(3);
-        let view = DashboardView::new(&h, 100, 102, "", 50, &Watchlist::of(&["RU"]));
-        assert_eq!(view.dates, ["1970-04-11", "1970-04-12", "1970-04-13"]);
-        assert_eq!(view.watched, ["RU"]);
-        let f = &view.flow;
-        assert!(!f.sites.is_empty() && f.sites.len() <= FLOW_SITES);
-        assert!(!f.companies.is_empty() && f.companies.len() <= FLOW_COMPANIES);
-        // Each column sums to the same total, and each node's value is the sum of its links.
-        let total = |nodes: &[FlowNode]| nodes.iter().map(|n| n.requests).sum::<u64>();
-        assert_eq!(total(&f.sites), total(&f.companies));
-        assert_eq!(total(&f.companies), total(&f.jurisdictions));
-        for n in &f.sites {
-            let links: u64 = f
-                .site_links
-                .iter()
-                .filter(|l| l.from == n.id)
-                .map(|l| l.requests)
-                .sum();
-            assert_eq!(links, n.requests, "{}", n.id);
-        }
-        for n in &f.jurisdictions {
-            let links: u64 = f
-                .company_links
-                .iter()
-                .filter(|l| l.to == n.id)
-                .map(|l| l.requests)
-                .sum();
-            assert_eq!(links, n.requests, "{}", n.id);
-        }
-        assert!(f.company_links.iter().any(|l| l.to == "RU" && l.watched));
-        let yandex = f.companies.iter().find(|c| c.id == "yandex");
-        let name = db::entity_by_id("yandex")
-            .and_then(db::entity)
-            .map(|e| e.name);
-        assert_eq!(
-            yandex.map(|c| c.label.as_str()),
-            name,
-            "companies are labelled with their names"
-        );
-    }
-
-    #[test]
-    fn the_options_view_lists_every_jurisdiction_and_the_groups() {
-        let o = OptionsView::new();
-        assert_eq!(o.jurisdictions.len(), db::JURISDICTIONS.len());
-        assert_eq!(o.groups.len(), watchlist::Group::ALL.len());
-        assert!(o
-            .groups
-            .iter()
-            .any(|g| g.id == "five-eyes" && g.members.contains(&"NZ")));
-    }
-}
+mod tests;
