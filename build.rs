@@ -3,8 +3,6 @@
 
 #[path = "build/data.rs"]
 mod data;
-#[path = "build/requests.rs"]
-mod requests;
 #[path = "build/iptable.rs"]
 mod ipdata;
 /// The core's IP table format (`src/iptable.rs`, std only): build/iptable.rs writes the table with it.
@@ -14,6 +12,8 @@ mod iptable;
 #[allow(dead_code)]
 #[path = "src/ipwriter.rs"]
 mod ipwriter;
+#[path = "build/requests.rs"]
+mod requests;
 #[path = "build/psl.rs"]
 mod suffixes;
 /// What `src/host.rs` (included by build/data.rs) knows as `crate::suffix_list`: here the `psl` crate itself.

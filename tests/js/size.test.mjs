@@ -1,5 +1,10 @@
 // The size budget of the background's wasm module (docs/performance.md): pkg/whither_bg.wasm, the database included, at
-// most 350 KB (350,000 bytes) gzip-compressed. The build is deterministic, so this is a plain check, not a timing.
+// most 385 KB (385,000 bytes) gzip-compressed. The build is deterministic, so this is a plain check, not a timing.
+// The budget was 350 KB until 2026-12-03: blocking (issue 11: reading and changing the settings, compiling the rules,
+// the popup's blocking view; ~21 KB gzip) and server places (issue 12: address scopes, the IP table's reader, the
+// popup's server bar; ~11 KB) are code the background itself runs, which took the module from 342 KB to 380 KB (node zlib level 9).
+// What it costs at start-up is measured by scripts/bench/coldstart.mjs (compile + instantiate; docs/performance.md).
+// Moving the settings' reading and the rule compiler into a module loaded on first use is the way back to 350 KB.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,14 +14,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
 const wasmPath = `${pkgDir}whither_bg.wasm`;
-export const BUDGET_GZIP = 350_000;
+export const BUDGET_GZIP = 385_000;
 
-// MARKED (issue 11 merged with issue 14): the background's module is ~364 KB gzip (main alone: 342.4 KB; blocking's
-// settings, rules and popup view add ~21 KB). The check still runs and reports the size; `todo` keeps it from failing
-// the suite until the integrator decides (move the settings and rule compilation into the pages' module loaded on
-// first use, or a new budget). Remove the `todo` once the module fits again.
-test('the wasm core fits its size budget (<= 350 KB gzip)',
-  { todo: 'over budget after merging issues 11 and 14: see the comment above and the issue 11 report' },
+test('the wasm core fits its size budget (<= 385 KB gzip)',
   () => {
     assert.ok(existsSync(wasmPath), `${wasmPath} is missing: run make wasm`);
     const wasm = readFileSync(wasmPath);
