@@ -111,7 +111,9 @@ impl History {
             let sum = sites.entry((site, code)).or_default();
             *sum = sum.saturating_add(n);
         }
-        let all: u64 = pairs.iter().map(|p| p.sum.count.requests).sum();
+        let all: u64 = pairs
+            .iter()
+            .fold(0u64, |n, p| n.saturating_add(p.sum.count.requests));
         let mut rows: Vec<ServerTotal> = totals
             .into_iter()
             .filter_map(|(code, requests, sites, _)| {

@@ -354,7 +354,7 @@ impl History {
             });
         }
         totals.sites = sites.len() as u64;
-        totals.visits = sites.iter().map(|s| s.0.visits).sum();
+        totals.visits = sites.iter().fold(0, |n, s| n.saturating_add(s.0.visits));
         // Companies and jurisdictions that received requests (one whose every request was blocked received none).
         totals.companies = company_rows.iter().filter(|c| c.requests > 0).count() as u64;
         totals.jurisdictions = jurisdictions.iter().filter(|j| j.requests > 0).count() as u64;

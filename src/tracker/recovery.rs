@@ -205,7 +205,7 @@ impl Tab {
             .iter()
             .filter_map(|(key, &(n, first))| {
                 let counted = self.fetches.counted.get(key).copied().unwrap_or(0);
-                (n > counted).then_some((first, n - counted))
+                (n > counted).then(|| (first, n - counted))
             })
             .collect();
         missing.sort_unstable();
