@@ -230,16 +230,7 @@ impl Visit {
     /// Replaces what a request was counted with (`recorded`: same URL) by what is now known of it (`seen`: its
     /// type, method and server address); returns whether it was found.
     pub fn amend(&mut self, recorded: &Request<'_>, seen: &Request<'_>) -> bool {
-        let stat = match host::authority(recorded.url) {
-            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => {
-                self.hosts.get_mut(raw)
-            }
-            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
-                Ok(parsed) => self.hosts.get_mut(&parsed.name),
-                Err(_) => None,
-            },
-            _ => None,
-        };
+        let stat = self.stat_mut(recorded.url);
         let Some(stat) = stat.filter(|s| s.requests > 0) else {
             return false;
         };
@@ -392,11 +383,9 @@ impl Visit {
 
     /// Notes the server address of a request already counted (`proxy`: a proxy's address) and, with `attribute`,
     /// attributes the request to it (once per request, at its end); returns whether anything changed.
-    pub fn set_ip(&mut self, url: &str, ip: &str, proxy: bool, attribute: bool) -> bool {
-        if ip.is_empty() {
-            return false;
-        }
-        let stat = match host::authority(url) {
+    /// The counted host of a URL (as written, or normalised), if the visit counts it.
+    fn stat_mut(&mut self, url: &str) -> Option<&mut HostStat> {
+        match host::authority(url) {
             Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => {
                 self.hosts.get_mut(raw)
             }
@@ -405,7 +394,14 @@ impl Visit {
                 Err(_) => None,
             },
             _ => None,
-        };
+        }
+    }
+
+    pub fn set_ip(&mut self, url: &str, ip: &str, proxy: bool, attribute: bool) -> bool {
+        if ip.is_empty() {
+            return false;
+        }
+        let stat = self.stat_mut(url);
         stat.is_some_and(|stat| stat.servers.attribute(ip, proxy, attribute))
     }
 
