@@ -9,6 +9,7 @@
 
 use super::{url_hash, Event, Stage, Tab};
 use crate::hash::FnvMap;
+use crate::host;
 use crate::report::{type_index, Request, TYPES};
 use serde::Deserialize;
 
@@ -176,7 +177,7 @@ impl Tab {
                 _ => return 0,
             }
         }
-        if self.fetches.full {
+        if self.fetches.full || self.navigated_away(record) {
             return 0;
         }
         // Without a time (-1), events are absorbed by stage only (see Fetches::absorb).
@@ -220,6 +221,23 @@ impl Tab {
             }
         }
         recovered
+    }
+
+    /// Whether the page's document is on another host than the visit's page: the tab navigated since its state was
+    /// stored, and the record is another document's (whose own requests come through webRequest as a new visit).
+    /// Same-host changes (a single-page app's `pushState`, a fragment) are the same visit.
+    fn navigated_away(&self, record: &PageRecord) -> bool {
+        let (Some(visit), Some(doc)) = (self.visit.as_ref(), record.document.as_deref()) else {
+            return false;
+        };
+        let host_of = |url: &str| match host::authority(url) {
+            Ok(host::Authority::Host(h)) => Some(h.to_ascii_lowercase()),
+            _ => None,
+        };
+        match (host_of(visit.page_url()), host_of(doc)) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        }
     }
 
     /// Counts one recovered request (a fetch of its own) unless the visit's fetch list is full.

@@ -778,3 +778,18 @@ fn a_reconciled_tab_reads_back_exactly_what_it_stored_whatever_the_reading_time(
         assert_eq!(u.export_tab(1), Some(saved), "{at}");
     }
 }
+
+#[test]
+fn a_record_of_another_document_than_the_visits_is_not_counted_into_it() {
+    let mut t = Tracker::new();
+    t.event(
+        1,
+        &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+    );
+    // The tab went on to another site before the background read it: that page's requests are its own visit's.
+    let rec = serde_json::json!({ "document": "https://other.example/", "entries": [["https://cdn.example.net/a.js", "script"]], "at": 5.0 });
+    assert_eq!(t.reconcile(1, &rec.to_string()), Ok(0));
+    // The same host (a single-page app moved on with pushState) is the same visit.
+    let rec = serde_json::json!({ "document": "https://example.org/app#/next", "entries": [["https://cdn.example.net/a.js", "script"]], "at": 5.0 });
+    assert_eq!(t.reconcile(1, &rec.to_string()), Ok(1));
+}
