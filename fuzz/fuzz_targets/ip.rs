@@ -40,12 +40,30 @@ fn sample() -> &'static [u8] {
         let (mut countries, mut networks) = (Vec::new(), Vec::new());
         for i in 0..2_000u32 {
             let v6 = i % 3 == 0;
-            let first = if v6 { u128::from(next()) << 64 } else { u128::from(next() as u32) };
+            let first = if v6 {
+                u128::from(next()) << 64
+            } else {
+                u128::from(next() as u32)
+            };
             let last = first.saturating_add(u128::from(next() % 65_536));
-            let last = if v6 { last } else { last.min(u128::from(u32::MAX)) };
+            let last = if v6 {
+                last
+            } else {
+                last.min(u128::from(u32::MAX))
+            };
             let code = [b'A' + (next() % 26) as u8, b'A' + (next() % 26) as u8];
-            countries.push(Row { v6, first, last, value: code });
-            networks.push(Row { v6, first, last, value: (i % 700, format!("AS{} network", i % 700)) });
+            countries.push(Row {
+                v6,
+                first,
+                last,
+                value: code,
+            });
+            networks.push(Row {
+                v6,
+                first,
+                last,
+                value: (i % 700, format!("AS{} network", i % 700)),
+            });
         }
         encode("fuzz sample", &countries, &networks, 64).unwrap_or_default()
     })
@@ -56,7 +74,10 @@ fuzz_target!(|input: Input| {
         let again = ip::parse(&d.ip).map(|a| a.to_string());
         assert_eq!(again.as_deref(), Ok(d.ip.as_str()));
     }
-    let probes = [IpAddr::from(input.probe.to_be_bytes()), IpAddr::from(((input.probe >> 96) as u32).to_be_bytes())];
+    let probes = [
+        IpAddr::from(input.probe.to_be_bytes()),
+        IpAddr::from(((input.probe >> 96) as u32).to_be_bytes()),
+    ];
     if let Ok(t) = IpTable::new(input.bytes.clone()) {
         for p in probes {
             let _ = t.lookup(p);
@@ -71,14 +92,26 @@ fuzz_target!(|input: Input| {
             let first = if v6 { first } else { first % (1 << 32) };
             let max = if v6 { u128::MAX } else { u128::from(u32::MAX) };
             let last = first.saturating_add(u128::from(len)).min(max);
-            Row { v6, first, last, value: [b'A' + c % 26, b'A' + (c / 26) % 26] }
+            Row {
+                v6,
+                first,
+                last,
+                value: [b'A' + c % 26, b'A' + (c / 26) % 26],
+            }
         })
         .collect();
     let networks: Vec<Row<(u32, String)>> = input
         .rows
         .iter()
         .zip(&rows)
-        .filter_map(|(&(.., asn), r)| asn.map(|n| Row { v6: r.v6, first: r.first, last: r.last, value: (n, format!("AS{n}")) }))
+        .filter_map(|(&(.., asn), r)| {
+            asn.map(|n| Row {
+                v6: r.v6,
+                first: r.first,
+                last: r.last,
+                value: (n, format!("AS{n}")),
+            })
+        })
         .collect();
     let block = 1 + (input.at % 256) as u16;
     if let Ok(bytes) = encode("fuzz", &rows, &networks, block) {

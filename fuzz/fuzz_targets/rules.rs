@@ -28,27 +28,62 @@ struct Input {
     paused_text: String,
 }
 
-const CODES: &[&str] = &["US", "CN", "RU", "DE", "IE", "KY", "GB", "JP", "IN", "BR", "FR", "IL", "my-watchlist"];
+const CODES: &[&str] = &[
+    "US",
+    "CN",
+    "RU",
+    "DE",
+    "IE",
+    "KY",
+    "GB",
+    "JP",
+    "IN",
+    "BR",
+    "FR",
+    "IL",
+    "my-watchlist",
+];
 const GROUPS: &[&str] = &["outside-eea", "no-adequacy", "five-eyes", "fourteen-eyes"];
 
 fn strings(entries: &[Entry], known: impl Fn(u16) -> Option<String>) -> Vec<String> {
-    entries.iter().take(32).map(|e| match e {
-        Entry::Text(s) => s.clone(),
-        Entry::Known(i) => known(*i).unwrap_or_default(),
-    }).collect()
+    entries
+        .iter()
+        .take(32)
+        .map(|e| match e {
+            Entry::Text(s) => s.clone(),
+            Entry::Known(i) => known(*i).unwrap_or_default(),
+        })
+        .collect()
 }
 
 fuzz_target!(|input: Input| {
     let categories = db::categories();
-    let pick = |list: &[&str], i: u16| list.get(usize::from(i) % list.len().max(1)).map(|s| s.to_string());
+    let pick = |list: &[&str], i: u16| {
+        list.get(usize::from(i) % list.len().max(1))
+            .map(|s| s.to_string())
+    };
     let jurisdictions = strings(&input.jurisdictions, |i| pick(CODES, i));
     let groups = strings(&input.groups, |i| pick(GROUPS, i));
-    let companies = strings(&input.companies, |i| db::entity(i).map(|e| e.id.to_string()));
+    let companies = strings(&input.companies, |i| {
+        db::entity(i).map(|e| e.id.to_string())
+    });
     let cats = strings(&input.categories, |i| pick(&categories, i));
-    let sites = strings(&input.sites, |i| pick(&["google.com", "bbc.co.uk", "a.b.example.org", "localhost", ""], i));
+    let sites = strings(&input.sites, |i| {
+        pick(
+            &[
+                "google.com",
+                "bbc.co.uk",
+                "a.b.example.org",
+                "localhost",
+                "",
+            ],
+            i,
+        )
+    });
     match Choice::parse(&jurisdictions, &groups, &companies, &cats, &sites) {
         Err(unknown) => {
-            let entries = jurisdictions.len() + groups.len() + companies.len() + cats.len() + sites.len();
+            let entries =
+                jurisdictions.len() + groups.len() + companies.len() + cats.len() + sites.len();
             assert!(!unknown.is_empty() && unknown.len() <= entries);
             for u in &unknown {
                 assert!(!u.to_string().is_empty());
@@ -58,7 +93,8 @@ fuzz_target!(|input: Input| {
             Err(e) => assert!(!e.is_empty()),
             Ok(list) => {
                 assert!(list.rules.len() <= rules::MAX_DYNAMIC_RULES);
-                let json: serde_json::Value = serde_json::from_str(&list.rules_json()).expect("rules are JSON");
+                let json: serde_json::Value =
+                    serde_json::from_str(&list.rules_json()).expect("rules are JSON");
                 assert_eq!(json.as_array().map(Vec::len), Some(list.rules.len()));
                 for format in ["dnr", "hosts", "adblock"] {
                     assert!(list.export(format).is_some(), "{format}");

@@ -25,8 +25,26 @@ enum Shape {
 
 /// Entries the database knows, so that valid lists are reached too.
 const KNOWN: &[&str] = &[
-    "US", "CN", "RU", "DE", "IE", "KY", "outside-eea", "no-adequacy", "five-eyes", "fourteen-eyes", "my-watchlist",
-    "google", "alphabet", "bytedance", "yandex", "advertising", "analytics", "example.com", "bbc.co.uk", "xn--bcher-kva.de",
+    "US",
+    "CN",
+    "RU",
+    "DE",
+    "IE",
+    "KY",
+    "outside-eea",
+    "no-adequacy",
+    "five-eyes",
+    "fourteen-eyes",
+    "my-watchlist",
+    "google",
+    "alphabet",
+    "bytedance",
+    "yandex",
+    "advertising",
+    "analytics",
+    "example.com",
+    "bbc.co.uk",
+    "xn--bcher-kva.de",
 ];
 
 fn value(shape: &Shape, depth: u32) -> Value {
@@ -41,9 +59,12 @@ fn value(shape: &Shape, depth: u32) -> Value {
         Shape::Text(s) => json!(s),
         Shape::Known(i) => json!(KNOWN[usize::from(*i) % KNOWN.len()]),
         Shape::List(items) => Value::Array(items.iter().map(|s| value(s, depth + 1)).collect()),
-        Shape::Object(fields) => {
-            Value::Object(fields.iter().map(|(k, s)| (k.clone(), value(s, depth + 1))).collect::<Map<_, _>>())
-        }
+        Shape::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, s)| (k.clone(), value(s, depth + 1)))
+                .collect::<Map<_, _>>(),
+        ),
     }
 }
 
@@ -57,19 +78,49 @@ struct Input {
     changes: Vec<(u8, u8, String, Option<u8>, bool, u32)>,
 }
 
-const KEYS: &[&str] = &["v", "home", "watchlist", "history", "retentionDays", "privateWindows", "blocking"];
-const BLOCKING_KEYS: &[&str] = &["enabled", "jurisdictions", "companies", "categories", "trustedSites"];
-const OPS: &[&str] = &[
-    "set-home", "set-history", "set-retention", "set-private-windows", "set-blocking", "list", "block-company",
-    "trust-site", "unknown",
+const KEYS: &[&str] = &[
+    "v",
+    "home",
+    "watchlist",
+    "history",
+    "retentionDays",
+    "privateWindows",
+    "blocking",
 ];
-const LISTS: &[&str] = &["watchlist", "jurisdictions", "companies", "categories", "trustedSites", "other"];
+const BLOCKING_KEYS: &[&str] = &[
+    "enabled",
+    "jurisdictions",
+    "companies",
+    "categories",
+    "trustedSites",
+];
+const OPS: &[&str] = &[
+    "set-home",
+    "set-history",
+    "set-retention",
+    "set-private-windows",
+    "set-blocking",
+    "list",
+    "block-company",
+    "trust-site",
+    "unknown",
+];
+const LISTS: &[&str] = &[
+    "watchlist",
+    "jurisdictions",
+    "companies",
+    "categories",
+    "trustedSites",
+    "other",
+];
 
 fn object(fields: &[(u8, String, Shape)], keys: &[&str]) -> Map<String, Value> {
     fields
         .iter()
         .map(|(k, name, s)| {
-            let key = keys.get(usize::from(*k)).map_or(name.clone(), |k| k.to_string());
+            let key = keys
+                .get(usize::from(*k))
+                .map_or(name.clone(), |k| k.to_string());
             (key, value(s, 0))
         })
         .collect()
@@ -94,7 +145,10 @@ fuzz_target!(|input: Input| {
     }
     let mut obj = object(&input.fields, KEYS);
     if !input.blocking.is_empty() {
-        obj.insert("blocking".into(), Value::Object(object(&input.blocking, BLOCKING_KEYS)));
+        obj.insert(
+            "blocking".into(),
+            Value::Object(object(&input.blocking, BLOCKING_KEYS)),
+        );
     }
     let text = Value::Object(obj).to_string();
     let Ok(parsed) = Settings::parse(&text, &input.home) else {
@@ -106,7 +160,9 @@ fuzz_target!(|input: Input| {
         let change = Change {
             op: OPS[usize::from(*op) % OPS.len()].to_string(),
             list: LISTS[usize::from(*list) % LISTS.len()].to_string(),
-            text: known.map_or(text.clone(), |i| KNOWN[usize::from(i) % KNOWN.len()].to_string()),
+            text: known.map_or(text.clone(), |i| {
+                KNOWN[usize::from(i) % KNOWN.len()].to_string()
+            }),
             on: *on,
             number: *number,
         };

@@ -64,7 +64,14 @@ const URLS: [&str; 4] = [
 ];
 
 /// Server addresses: public, local, mapped, special (short arbitrary strings are replaced by these).
-const IPS: [&str; 6] = ["8.8.8.8", "127.0.0.1", "2001:4860:4860::8888", "::ffff:1.1.1.1", "[::1]", "fe80::1%lo"];
+const IPS: [&str; 6] = [
+    "8.8.8.8",
+    "127.0.0.1",
+    "2001:4860:4860::8888",
+    "::ffff:1.1.1.1",
+    "[::1]",
+    "fe80::1%lo",
+];
 
 fn report_json(t: &Tracker, tab: i64) -> Option<String> {
     t.report(tab).and_then(|r| serde_json::to_string(&r).ok())
