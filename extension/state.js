@@ -23,6 +23,7 @@ import { activityKey, mergeRecords, tabsToReconcile } from './reconcile.js';
  * @property {number} jurisdictions
  * @property {number} third_party_requests
  * @property {number} [data_requests]
+ * @property {number} [blocked_requests] requests the browser blocked (never sent)
  */
 
 /**

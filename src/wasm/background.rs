@@ -14,6 +14,7 @@ struct Summary {
     jurisdictions: u64,
     third_party_requests: u64,
     data_requests: u64,
+    blocked_requests: u64,
 }
 
 /// Every tab's state (see `src/tracker.rs`).
@@ -63,6 +64,7 @@ impl Tracker {
                 jurisdictions: totals.jurisdictions,
                 third_party_requests: totals.third_party_requests,
                 data_requests: totals.data_requests,
+                blocked_requests: totals.blocked_requests,
             }),
             None => Ok(JsValue::NULL),
         }
@@ -149,6 +151,15 @@ impl Default for Tracker {
     }
 }
 
+/// Checks and installs the IP table (`pkg/whither_ip.bin`, which the background fetches on first use) from its
+/// bytes (`Uint8Array`: one copy into the module); returns its figures (`{version, date, source, bytes, countries,
+/// networks, ranges}`) as JSON. A damaged table throws and changes nothing: server addresses stay unlocated.
+#[wasm_bindgen(js_name = setIpTable)]
+pub fn set_ip_table(bytes: Vec<u8>) -> Result<String, JsError> {
+    let info = crate::ip::install(bytes).map_err(|e| JsError::new(&e))?;
+    serde_json::to_string(&info).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// What the options page offers (every jurisdiction code, the watchlist groups with their members) as JSON.
 #[wasm_bindgen(js_name = optionsView)]
 pub fn options_view() -> String {
@@ -203,7 +214,7 @@ impl History {
 }
 
 /// JS numbers to tab ids; NaN and fractions map to -1 (ignored).
-fn tab_id(tab: f64) -> i64 {
+pub(crate) fn tab_id(tab: f64) -> i64 {
     if tab.is_finite() && tab.fract() == 0.0 && tab.abs() < 9.0e15 {
         tab as i64
     } else {
