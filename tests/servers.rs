@@ -83,7 +83,7 @@ fn a_har_with_public_server_addresses_reports_countries_and_networks_per_host_an
         .find(|l| l.contains(",mc.yandex.ru,"))
         .expect("yandex row");
     assert!(
-        line.ends_with(",RU,AS13238 YANDEX LLC,87.250.251.119,0"),
+        line.ends_with(",RU,AS13238 YANDEX LLC,87.250.251.119,0,,,"),
         "{line}"
     );
 }
