@@ -405,7 +405,9 @@ fn json(text: &str, b: &mut Builder) -> Result<(), String> {
         b.label(
             "ghostery",
             "Ghostery TrackerDB".to_string(),
-            "CC BY-NC-SA 4.0",
+            // The licence of Ghostery's TrackerDB repository (the project's guide lists the tracker lists' licences
+            // as CC BY-NC-SA for Disconnect's and DuckDuckGo's, PolyForm for Ghostery's).
+            "PolyForm licence",
         );
         let patterns: Vec<(Option<&str>, &[String])> = match (&file.patterns, &file.trackers) {
             (Some(p), _) => p

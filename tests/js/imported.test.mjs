@@ -41,7 +41,7 @@ test('each format is validated by the core and stored with its label; the same l
   const cases = [
     ['entities.json', 'disconnect', 'Disconnect', 'CC BY-NC-SA 4.0', 4],
     ['tds.json', 'duckduckgo', 'DuckDuckGo Tracker Radar', 'CC BY-NC-SA 4.0', 3],
-    ['trackerdb.json', 'ghostery', 'Ghostery TrackerDB', 'CC BY-NC-SA 4.0', 3],
+    ['trackerdb.json', 'ghostery', 'Ghostery TrackerDB', 'PolyForm licence', 3],
     ['own-list.csv', 'csv', 'own-list.csv', 'licence not stated', 3],
   ];
   for (const [name, format, label, licence, domains] of cases) {
