@@ -34,7 +34,9 @@ setup-test:
 # `background`: the Tracker, recording the history, the popup's view) and the pages' (`whither_pages.js`, feature
 # `pages`: the dashboard's views and the history's exports, for the history worker). Each has its own target directory
 # so that neither rebuild undoes the other; the request page's module (`whither_requests.js`, feature `requests`:
-# data-access requests, letters, contacts, authorities; docs/requests.md) is a third. The name section (function names for stack traces) is left out: the size
+# data-access requests, letters, contacts, authorities; docs/requests.md) is a third. The IP table (`pkg/whither_ip.bin`,
+# src/iptable.rs) is the one build.rs compiled into the CLI from the npm IP data, written out by it; the background
+# fetches it on first use. The name section (function names for stack traces) is left out: the size
 # budget is 350 KB gzip for the background's module (docs/performance.md).
 WASM_BINDGEN := wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir pkg
 wasm:
@@ -46,6 +48,7 @@ wasm:
 	CARGO_TARGET_DIR=target/requests cargo rustc --lib --release --target $(WASM_TARGET) --no-default-features \
 	  --features requests --crate-type cdylib
 	$(WASM_BINDGEN) --out-name whither_requests target/requests/$(WASM_TARGET)/release/whither.wasm
+	cargo run --release --quiet --bin whither -- ip --write-table pkg/whither_ip.bin
 
 # The same core with both modules' exports and those that only tests and benchmarks call (feature `testing`), in
 # pkg-test/.
@@ -112,7 +115,7 @@ test: setup-test build lint test-rust test-wasm test-js test-e2e
 # Fuzzing (docs/fuzzing.md; not part of `make test`): FUZZ_RUNS executions of each cargo-fuzz target (nightly).
 # The release runs use FUZZ_RUNS=10000000.
 FUZZ_RUNS ?= 100000
-FUZZ_TARGETS := classify tracker har recovery
+FUZZ_TARGETS := classify tracker har recovery ip settings rules imported
 fuzz:
 	scripts/setup.sh fuzz
 	cd fuzz && cargo +nightly fuzz build -O -s none
@@ -132,6 +135,8 @@ bench: build
 	node scripts/bench/coldstart.mjs
 	node scripts/bench/memory.mjs
 	node scripts/bench/pageload.mjs
+	PAGE_KIND=observe FIREFOX=0 node scripts/bench/pageload.mjs
+	node scripts/bench/blocking.mjs
 	node scripts/bench/views.mjs
 	node scripts/bench/dashboard.mjs
 

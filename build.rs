@@ -3,6 +3,15 @@
 
 #[path = "build/data.rs"]
 mod data;
+#[path = "build/iptable.rs"]
+mod ipdata;
+/// The core's IP table format (`src/iptable.rs`, std only): build/iptable.rs writes the table with it.
+#[allow(dead_code)]
+#[path = "src/iptable.rs"]
+mod iptable;
+#[allow(dead_code)]
+#[path = "src/ipwriter.rs"]
+mod ipwriter;
 #[path = "build/requests.rs"]
 mod requests;
 #[path = "build/psl.rs"]
@@ -68,6 +77,10 @@ fn main() {
         .expect("write db_generated.rs");
     write_request_tables(Path::new(&manifest), Path::new(&out_dir), &db);
     write_suffix_table(Path::new(&manifest), Path::new(&out_dir));
+    // The IP table (build/iptable.rs): only native builds include it (the CLI, the tests); the wasm modules never do.
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() != Ok("wasm32") {
+        ipdata::write(Path::new(&manifest), Path::new(&out_dir));
+    }
 }
 
 /// The tables of data-access requests (build/requests.rs): privacy contacts, supervisory authorities, laws and

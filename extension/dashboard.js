@@ -9,11 +9,14 @@
 // `dashboard.html?period=N` opens with the last N days shown (one of PERIODS; 0: everything), else 30.
 //
 // Hooks for tests: body[data-state] (loading | ready | empty | error), #totals[data-requests][data-sites],
-// #jurisdictions tr[data-jurisdiction], #companies tr[data-company], #sites tr[data-site], #map path[data-country],
+// #jurisdictions tr[data-jurisdiction], #companies tr[data-company] (td.servers[data-places]), #sites tr[data-site],
+// #map[data-mode="control|servers"] path[data-country][data-share], #map-mode input[value], #servers tr[data-place],
 // #flow [data-flow].
 
-import { loadSettings } from './settings.js';
-import { $, api, countryLabel, download, el, flag, lang, localizePage, msg, number, openHistory } from './views.js';
+import { MESSAGE } from './protocol.js';
+import { $, api, countryLabel, download, el, flag, lang, localizePage, msg, number, openHistory, rawMsg }
+  from './views.js';
+import { blockedPhrase, homeLineText } from './text.js';
 
 performance.mark('whither:script');
 
@@ -60,7 +63,26 @@ const state = {
   sphere: '',
   /** A day picked in the chart (its overview replaces the period's), or null. */
   /** @type {number | null} */ day: null,
+  /** What the map shows: the controlling jurisdictions or the server countries. @type {"control" | "servers"} */
+  mapMode: 'control',
+  /** The overview shown (the map is redrawn from it when its mode changes). @type {import('./views.js').Overview | null} */
+  overview: null,
 };
+
+/**
+ * A place servers stood in (src/history/places.rs): a country's name, or what kind of place it is.
+ * @param {string | null} place a country code, or local | proxy | special | unlocated | unknown
+ * @returns {string}
+ */
+function placeLabel(place) {
+  const kinds = /** @type {Record<string, string>} */ ({ local: 'placeLocal', proxy: 'placeProxy', special: 'placeSpecial',
+    unlocated: 'placeUnlocated', unknown: 'placeUnknown' });
+  const kind = place === null ? 'placeUnknown' : kinds[place];
+  return kind ? msg(kind) : countryLabel(place);
+}
+
+/** @param {string} place @returns {boolean} whether it is a country code (not a kind of place) */
+const isCountry = (place) => /^[A-Z]{2}$/.test(place);
 
 /** @returns {{from: number, to: number}} the chosen period (or the day picked in the chart) as day numbers */
 function period() {
@@ -122,6 +144,16 @@ function markDay() {
   $('#day-note-text').textContent = state.day === null ? '' : msg('dayShown', [dayString(state.day)]);
 }
 
+/**
+ * " · 1,204 blocked" after a count of requests, or nothing.
+ * @param {number} blocked
+ * @returns {HTMLElement | null}
+ */
+function blockedNote(blocked) {
+  return blocked ? el('span', { className: 'blocked muted', data: { blocked },
+    text: ` · ${msg('blockedTag', [number(blocked)])}` }) : null;
+}
+
 /** @param {import('./views.js').Overview} o */
 function renderJurisdictions(o) {
   const total = o.totals.requests;
@@ -130,7 +162,8 @@ function renderJurisdictions(o) {
   },
   el('td', {}, flag(j.country), countryLabel(j.country), watched(j.country) ? el('span', { className: 'watch', text: ` · ${msg('watchTag')}` }) : null,
     j.country === state.home ? el('span', { className: 'muted', text: ` · ${msg('homeTag')}` }) : null),
-  el('td', { className: 'num', text: number(j.requests) }),
+  el('td', { className: 'num', text: number(j.requests) },
+    blockedNote(/** @type {{blocked_requests?: number}} */ (j).blocked_requests ?? 0)),
   el('td', { className: 'num', text: percent(j.requests, total) }),
   el('td', { className: 'num', text: number(j.companies) }),
   el('td', { className: 'num', text: number(j.sites) }))));
@@ -160,12 +193,18 @@ function renderMap(o) {
     box.replaceChildren(el('p', { className: 'none', text: msg('mapUnavailable') }));
     return;
   }
-  const share = new Map(o.jurisdictions.map((j) => [j.country, o.totals.requests ? j.requests / o.totals.requests : 0]));
+  // "Controlled from": requests by controlling jurisdiction; "servers in": by the country of the servers that answered.
+  const rows = state.mapMode === 'servers'
+    ? (o.servers ?? []).flatMap((s) => (s.kind === 'country' && s.country ? [{ country: s.country, requests: s.requests }] : []))
+    : o.jurisdictions;
+  box.dataset.mode = state.mapMode;
+  $('#map-heading').textContent = msg(state.mapMode === 'servers' ? 'mapHeadingServers' : 'mapHeading');
+  const share = new Map(rows.map((j) => [j.country, o.totals.requests ? j.requests / o.totals.requests : 0]));
   const max = Math.max(0.0001, ...share.values());
   const root = svg('svg', { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, role: 'img', 'aria-labelledby': 'map-heading map-desc' },
     svg('desc', { id: 'map-desc' }),
     svg('path', { class: 'sphere', d: state.sphere }));
-  /** @type {SVGElement} */ (root.querySelector('desc')).textContent = o.jurisdictions.slice(0, 10)
+  /** @type {SVGElement} */ (root.querySelector('desc')).textContent = rows.slice(0, 10)
     .map((j) => `${countryLabel(j.country)} ${percent(j.requests, o.totals.requests)}`).join(', ');
   for (const { code, d } of state.countries) {
     const s = share.get(code) ?? 0;
@@ -173,6 +212,7 @@ function renderMap(o) {
       class: 'country',
       d,
       'data-country': code,
+      'data-share': s.toFixed(4),
       style: s > 0 ? `fill: var(--accent); fill-opacity: ${(0.15 + 0.85 * Math.sqrt(s / max)).toFixed(3)}`
         : 'fill: var(--line)',
     });
@@ -262,9 +302,36 @@ function renderCompanies(o) {
   },
   el('td', {}, el('button', { className: 'site-link', text: c.name, attrs: { type: 'button', 'data-search': c.name } })),
   el('td', {}, flag(c.jurisdiction), `${c.controller_name} (${c.jurisdiction})`),
-  el('td', { className: 'num', text: number(c.requests) }),
-  el('td', { className: 'num', text: number(c.sites) }))));
+  el('td', { className: 'num', text: number(c.requests) },
+    blockedNote(/** @type {{blocked_requests?: number}} */ (c).blocked_requests ?? 0)),
+  el('td', { className: 'num', text: number(c.sites) }),
+  serverPlaces(c.servers ?? []))));
   $('#companies-more').hidden = o.companies.length <= state.companiesLimit && o.totals.companies <= rows.length;
+}
+
+/**
+ * A table cell of server places: flags and codes of the countries, names of the other places.
+ * @param {string[]} places
+ * @returns {HTMLElement}
+ */
+function serverPlaces(places) {
+  return el('td', { className: 'servers', data: { places: places.join(' ') } },
+    ...places.slice(0, 6).flatMap((p) => (isCountry(p)
+      ? [flag(p), el('span', { text: `${p} `, title: countryLabel(p) })]
+      : [el('span', { className: 'muted', text: `${placeLabel(p)} ` })])));
+}
+
+/** "Where the servers are": requests by the place of the servers that answered them. @param {import('./views.js').Overview} o */
+function renderServers(o) {
+  const total = o.totals.requests;
+  $('#servers tbody').replaceChildren(...(o.servers ?? []).map((s) => {
+    const place = s.kind === 'country' && s.country ? s.country : s.kind;
+    return el('tr', { data: { place, requests: s.requests } },
+      el('td', {}, s.kind === 'country' && s.country ? flag(s.country) : null, placeLabel(place)),
+      el('td', { className: 'num', text: number(s.requests) }),
+      el('td', { className: 'num', text: percent(s.requests, total) }),
+      el('td', { className: 'num', text: number(s.sites) }));
+  }));
 }
 
 /** @param {import('./views.js').Overview} o */
@@ -293,7 +360,8 @@ async function render() {
   let o;
   let answer;
   try {
-    answer = await /** @type {import('./views.js').StoredHistory} */ (state.history).view(from, to, search, limit, state.watchlist);
+    answer = await /** @type {import('./views.js').StoredHistory} */ (state.history).view(from, to, search, limit, state.watchlist,
+      state.home);
     performance.mark('whither:query');
     o = answer.overview;
     answer.dates.forEach((/** @type {string} */ date, /** @type {number} */ i) => state.dates.set(from + i, date));
@@ -312,10 +380,19 @@ async function render() {
     number(t.jurisdictions), number(t.data_requests), dayString(from), dayString(to)]);
   totals.dataset.requests = String(t.requests);
   totals.dataset.sites = String(t.sites);
+  const blocked = /** @type {{blocked_requests?: number}} */ (t).blocked_requests ?? 0;
+  totals.dataset.blocked = String(blocked);
+  if (blocked) totals.append(' ', blockedPhrase(rawMsg, blocked, lang));
+  const homeLine = $('#home-line');
+  homeLine.hidden = !answer.home_line;
+  homeLine.textContent = answer.home_line ? homeLineText(rawMsg, answer.home_line, countryLabel(answer.home_line.home), lang)
+    : '';
   if (state.day === null) renderDays(o, from, to);
   markDay();
   renderJurisdictions(o);
+  state.overview = o;
   renderMap(o);
+  renderServers(o);
   renderFlow(answer.flow);
   renderCompanies(o);
   renderSites(o);
@@ -342,7 +419,11 @@ async function main() {
     return days.length ? history.load(from, to) : undefined;
   });
   const world = fetch('vendor/countries-110m.json').then((r) => r.json()).catch(() => null);
-  const [settings] = await Promise.all([loadSettings(api), history.days]);
+  // The settings in force, as the background's core reads them.
+  /** @type {[{settings?: string} | null, number[]]} */
+  const [answer] = await Promise.all([api.runtime.sendMessage({ type: MESSAGE.settingsState }), history.days]);
+  /** @type {{home: string, watchlist: string[], history: boolean}} */
+  const settings = JSON.parse(answer?.settings ?? '{"home":"","watchlist":[],"history":true}');
   performance.mark('whither:settings');
   state.watchlist = settings.watchlist;
   state.home = settings.home;
@@ -406,6 +487,12 @@ async function main() {
     }, 150);
   });
   $('#controls').addEventListener('submit', (e) => e.preventDefault());
+  // The map: "controlled from" or "servers in" (redrawn from the overview shown, no new query).
+  $('#map-mode').addEventListener('change', (e) => {
+    const value = /** @type {HTMLInputElement} */ (e.target).value;
+    state.mapMode = value === 'servers' ? 'servers' : 'control';
+    if (state.overview) renderMap(state.overview);
+  });
   $('#content').addEventListener('click', (e) => {
     const target = /** @type {HTMLElement} */ (e.target);
     const q = target.closest?.('[data-search]')?.getAttribute('data-search');

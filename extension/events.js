@@ -14,10 +14,12 @@
  * @property {string} [documentUrl]
  * @property {number} [frameId]
  * @property {number} [timeStamp]
- * @property {string} [error] onErrorOccurred's error (`net::ERR_CACHE_MISS`, …)
+ * @property {string} [error] onErrorOccurred's error (`net::ERR_CACHE_MISS`, …; a request blocked by a rule:
+ *   src/tracker `BLOCKED_ERRORS`)
  * @property {number} [statusCode] a redirect's status code
  * @property {string} [statusLine] a redirect's status line
- * @property {boolean} [fromCache] true when the response came from the browser's cache
+ * @property {boolean} [fromCache] true when the response came from the browser's cache (it went to no server)
+ * @property {boolean} [proxy] the request went through a proxy (Firefox's `proxyInfo`): `ip` is the proxy's
  */
 
 /** @typedef {"before" | "redirect" | "response" | "completed" | "error"} Stage */
@@ -38,8 +40,9 @@ export const STAGES = Object.freeze({
 });
 
 /**
- * Copies the fields the core reads from webRequest details (Chrome's or Firefox's), leaving out absent ones: those of
- * RequestEvent, each read by name (one of the background's per-event costs: scripts/bench/events.mjs).
+ * Copies the fields the core reads from webRequest details (Chrome's or Firefox's), leaving out absent ones, and
+ * whether a proxy was used: those of RequestEvent, each read by name (one of the background's per-event costs:
+ * scripts/bench/events.mjs).
  * @param {Stage} stage
  * @param {Record<string, unknown>} details
  * @returns {RequestEvent}
@@ -65,5 +68,8 @@ export function eventFromDetails(stage, details) {
     if (typeof details.statusLine === 'string') event.statusLine = details.statusLine;
   }
   if (details.fromCache === true) event.fromCache = true;
+  // Firefox says which proxy a request went through (null or type "direct": none); Chrome does not say.
+  const proxy = /** @type {{type?: unknown} | null | undefined} */ (details.proxyInfo);
+  if (proxy && typeof proxy === 'object' && proxy.type !== 'direct') event.proxy = true;
   return /** @type {RequestEvent} */ (event);
 }

@@ -25,7 +25,7 @@ function decodeAll(chunks) {
 }
 
 /**
- * @param {{type?: unknown, from?: unknown, to?: unknown, search?: unknown, limit?: unknown, watchlist?: unknown}} m
+ * @param {{type?: unknown, from?: unknown, to?: unknown, search?: unknown, limit?: unknown, watchlist?: unknown, home?: unknown}} m
  *   a message from the page
  * @param {ReturnType<typeof decodeAll> | null} decoding the chunks of an "add" message
  * @returns {Promise<Record<string, unknown>>}
@@ -50,7 +50,8 @@ async function handle(m, decoding) {
   const to = Number(m.to) >>> 0;
   if (m.type === 'view') {
     const watchlist = Array.isArray(m.watchlist) ? m.watchlist.filter((/** @type {unknown} */ w) => typeof w === 'string') : [];
-    return history.view(from, to, String(m.search ?? ''), Number(m.limit) >>> 0, watchlist);
+    return history.view(from, to, String(m.search ?? ''), Number(m.limit) >>> 0, watchlist,
+      typeof m.home === 'string' ? m.home : undefined);
   }
   if (m.type === 'csv') return { name: historyFileName(from, to), text: history.exportCsv(from, to) };
   if (m.type === 'json') return { name: historyFileName(from, to), text: history.exportJson(from, to) };

@@ -17,14 +17,14 @@
 // watchlist are shown), body[data-complete] (every company line), body[data-flags="loaded"], #site,
 // #site-owner[data-controller],
 // #summary[data-requests][data-companies][data-jurisdictions][data-data-requests], #own, #third-parties,
-// #bar > [data-jurisdiction], .jurisdiction[data-jurisdiction="US"][data-watched],
+// #bar > [data-jurisdiction], #server-bar > [data-place] (a country code, or local | proxy | unknown | unlocated |
+// special), #server-note[data-countries], .company-places[data-places][data-differs], .jurisdiction[data-jurisdiction="US"][data-watched],
 // .company[data-company="google"][data-party="own|third"], .chain[data-chain], .host[data-host][data-requests]
 // [data-party] (inside a company only once it was expanded: .company > details[open] > .company-body), #unattributed,
 // #watch-alert, .laws[data-laws], a.ask (a company's "Ask what they hold", in its details), #ask-all.
 
 import { MESSAGE, tabStateKey } from './protocol.js';
-import { loadSettings } from './settings.js';
-import { countPhrase, dataPhrase, summarySentence } from './text.js';
+import { blockedPhrase, countPhrase, dataPhrase, homeLineText, summarySentence } from './text.js';
 import { $, api, countryLabel, download, el, externalLink, flag, lang, localizePage, msg, rawMsg, showFlags }
   from './views.js';
 
@@ -33,10 +33,14 @@ performance.mark('whither:popup-start');
 /**
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, unverified?: string[]}} ChainLink
  * @typedef {{id: string, name: string, country: string, legal_seat?: string, jurisdiction: string | null,
- *   chain: ChainLink[], categories?: string[], requests: number, hosts: string[]}} Company
+ *   chain: ChainLink[], categories?: string[], requests: number, blocked_requests?: number, hosts: string[]}} Company
+ * @typedef {"country" | "unlocated" | "local" | "special" | "proxy" | "unknown"} PlaceKind
+ * @typedef {{ip: string, scope: string, proxy: boolean, kind: PlaceKind, country: string | null,
+ *   asn: number | null, network: string | null, requests: number}} Server
  * @typedef {{host: string, domain: string | null, entity: string | null, controller: string | null,
- *   jurisdiction: string | null, party: "first" | "same-owner" | "probably-own" | "third", requests: number, data_requests?: number,
- *   types?: Record<string, number>, ip?: string | null}} Host
+ *   jurisdiction: string | null, party: "first" | "same-owner" | "probably-own" | "third", requests: number,
+ *   data_requests?: number, types?: Record<string, number>, ip?: string | null, servers?: Server[],
+ *   imported?: {list: string, licence: string, owner: string, country?: string | null}}} Host
  * @typedef {{country: string, requests: number, companies: string[]}} Jurisdiction
  * @typedef {{requests: number, hosts: number, companies: number, jurisdictions: number,
  *   third_party_requests: number, unattributed_requests: number, data_requests?: number}} Totals
@@ -44,16 +48,46 @@ performance.mark('whither:popup-start');
  *   controller: string | null, jurisdiction: string | null}, totals: Totals, jurisdictions: Jurisdiction[],
  *   companies: Company[], hosts: Host[]}} Report
  * @typedef {{name: string, year?: number | null, summary: string, reference: string}} Law
- * @typedef {{country: string | null, requests: number, watched: boolean, companies: string[]}} Group
+ * @typedef {{id: string, name: string, requests: number, blocked_requests: number, companies: string[],
+ *   blocked_by: "company" | "jurisdiction" | "category" | null, unblock: string | null}} Controller
+ * @typedef {{country: string | null, requests: number, blocked_requests?: number, watched: boolean,
+ *   companies: string[], controllers?: Controller[]}} Group
+ * @typedef {{enabled: boolean, site: string | null, trusted: boolean, paused: boolean}} PageBlocking
+ * @typedef {{kind: string, home: string, third_party_requests: number, outside: number, further: number | null}}
+ *   HomeLine
  * @typedef {{country: string | null, requests: number, watched: boolean}} BarSegment
+ * @typedef {{kind: PlaceKind, country: string | null, requests: number, watched: boolean}} ServerSegment
+ * @typedef {{kind: PlaceKind, country: string | null, requests: number, networks: string[]}} CompanyPlace
+ * @typedef {{id: string, places: CompanyPlace[], differs: boolean}} CompanyServers
  * @typedef {{report: Report, laws: Record<string, Law[]>, watched: string[], site_controller_name: string | null,
- *   own: string[], groups: Group[], bar: BarSegment[], unattributed: string[]}} PopupView
+ *   own: string[], groups: Group[], bar: BarSegment[], unattributed: string[], blocking?: PageBlocking,
+ *   home_line?: HomeLine | null, server_bar?: ServerSegment[], server_only?: string[], servers?: CompanyServers[],
+ *   ip_data?: boolean}} PopupView
  */
 
 /** Colour-blind-safe palette (Okabe–Ito, then Tol's muted), by rank of the jurisdiction in the report. */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#332288',
   '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499'];
 const UNKNOWN_COLOUR = '#9aa4af';
+
+/** Colours of the places that are no country in the "where the servers are" bar. */
+const PLACE_COLOURS = { unlocated: '#b8860b', local: '#5a6b7b', special: '#7d6b91', proxy: '#a05a2c', unknown: UNKNOWN_COLOUR };
+
+/**
+ * A place requests went to, for the bar's legend: the country's name, or what kind of place it is.
+ * @param {{kind: PlaceKind, country: string | null}} place @param {boolean} [short] the short form, in a sentence
+ * @returns {string}
+ */
+function placeLabel(place, short = false) {
+  if (place.kind === 'country' && place.country) return short ? place.country : countryLabel(place.country);
+  const name = { unlocated: 'placeUnlocated', local: 'placeLocal', special: 'placeSpecial', proxy: 'placeProxy' }[
+    /** @type {string} */ (place.kind)] ?? 'placeUnknown';
+  return msg(short ? `${name}Short` : name);
+}
+
+/** Where each company's servers are (the popup view's `servers`), by company id. */
+/** @type {Map<string, CompanyServers>} */
+let placesById = new Map();
 
 /** @param {number} n @returns {string} */
 const requestsLabel = (n) => countPhrase(rawMsg, 'countRequests', n, lang);
@@ -87,19 +121,41 @@ function hostItem(host, name) {
   const types = Object.entries(host?.types ?? {}).map(([type, n]) => `${type} ${n}`).join(', ');
   const ip = host?.ip ? msg('hostIp', [host.ip]) : '';
   const requests = host?.requests ?? 0;
+  // "server US · AS15169 Google LLC · 142.250.1.1", one per address.
+  const servers = (host?.servers ?? []).map((s) => msg('hostServer', [[placeLabel(s, true),
+    s.asn !== null ? `AS${s.asn} ${s.network ?? ''}`.trim() : '', s.ip].filter(Boolean).join(' · ')]));
   const data = host?.data_requests ?? 0;
+  const blocked = /** @type {{blocked_requests?: number}} */ (host ?? {}).blocked_requests ?? 0;
   return el('li', {
     className: 'host',
     title: [types, ip].filter(Boolean).join(' · '),
-    data: { host: name, requests, party: host?.party ?? '' },
+    data: { host: name, requests, party: host?.party ?? '', blocked },
   },
-  el('span', { className: 'host-name', text: name }),
+  blocked ? el('span', { className: 'blocked-tag', text: msg('blockedTag', [requestsLabel(blocked)]) }) : null,
+  (() => {
+    const hostName = el('span', { className: 'host-name', text: name },
+      servers.length ? el('span', { className: 'host-servers', text: servers.join('; ') }) : null);
+    return host?.imported ? el('span', { className: 'host-main' }, hostName, importedTag(host.imported)) : hostName;
+  })(),
   el('span', { className: 'count' },
     data ? el('span', { className: 'data-tag', text: msg('hostData', [String(data)]) }) : null,
     data ? ' ' : null,
     el('span', { className: 'party', text: partyLabel(host?.party ?? '') }),
     ' ',
     el('span', { className: 'host-requests', text: requestsLabel(requests) })));
+}
+
+/**
+ * The owner (and country) that the person's own imported list gives a host the data does not know, labelled with
+ * the list and its licence and kept apart from Whither's own jurisdictions.
+ * @param {{list: string, licence: string, owner: string, country?: string | null}} answer
+ * @returns {HTMLElement}
+ */
+function importedTag(answer) {
+  const text = answer.country ? msg('importedOwnerCountry', [answer.owner, answer.country, answer.list])
+    : msg('importedOwner', [answer.owner, answer.list]);
+  return el('span', { className: 'imported-tag', text, title: msg('importedLicence', [answer.list, answer.licence]),
+    data: { importedOwner: answer.owner, importedList: answer.list } });
 }
 
 /**
@@ -133,11 +189,17 @@ const expanded = new Set();
  */
 function companyItem(company, party, hostByName, hostRank) {
   const chain = company.chain?.length ? company.chain : [{ id: company.id, name: company.name, country: company.country }];
+  const controller = chain[chain.length - 1];
+  const blocked = company.blocked_requests ?? 0;
   const details = /** @type {HTMLDetailsElement} */ (el('details', {},
     el('summary', {},
-      el('span', { className: 'company-name', text: company.name }),
+      // "TikTok Pte. Ltd. — ByteDance Ltd.": the ultimate controller when it is not the direct owner.
+      el('span', { className: 'company-name',
+        text: controller.id !== company.id ? msg('companyOfController', [company.name, controller.name]) : company.name }),
+      blocked ? el('span', { className: 'blocked-tag', text: msg('blockedTag', [requestsLabel(blocked)]) }) : null,
       chain.some((l) => l.unverified?.length) ? unverifiedTag({ ...chain[0], unverified: [...new Set(chain.flatMap((l) => l.unverified ?? []))] }) : null,
-      el('span', { className: 'count company-requests', text: requestsLabel(company.requests) }))));
+      el('span', { className: 'count company-requests', text: requestsLabel(company.requests) }),
+      placesLine(company))));
   companyDetails.set(details, { company, hostByName, hostRank });
   if (expanded.has(`${party}:${company.id}`)) {
     details.append(companyBody(company, hostByName, hostRank));
@@ -145,9 +207,30 @@ function companyItem(company, party, hostByName, hostRank) {
   }
   return el('li', {
     className: 'company',
-    data: { company: company.id, party, requests: company.requests, controller: chain[chain.length - 1].id,
-      country: company.country ?? '' },
+    data: { company: company.id, party, requests: company.requests, controller: controller.id,
+      country: company.country ?? '', blocked },
   }, details);
+}
+
+/**
+ * A company's line "controlled from CN · servers in US (Oracle Corporation)", marked where a server country is not
+ * the controlling jurisdiction (the core decides: src/view.rs `CompanyServers`).
+ * @param {Company} company
+ * @returns {HTMLElement | null}
+ */
+function placesLine(company) {
+  const servers = placesById.get(company.id);
+  if (!servers?.places.length) return null;
+  const where = servers.places.map((p) => (p.networks.length
+    ? `${placeLabel(p, true)} (${p.networks.join(', ')})` : placeLabel(p, true))).join(', ');
+  const control = company.jurisdiction ?? msg('placeUnknownShort');
+  return el('span', {
+    className: 'company-places',
+    title: servers.places.map((p) => `${placeLabel(p)}: ${requestsLabel(p.requests)}`).join('\n'),
+    data: { places: servers.places.map((p) => p.country ?? p.kind).join(' '), differs: String(servers.differs) },
+  }, msg('companyPlaces', [control, where]),
+  servers.differs ? el('span', { className: 'differs-tag', text: msg('serversDifferTag'),
+    title: msg('serversDifferTitle') }) : null);
 }
 
 /**
@@ -301,6 +384,7 @@ function render(view, first) {
   const hostRank = new Map(hosts.map((h, i) => [h.host, i]));
   /** @type {Map<string, Company>} */
   const companyById = new Map(companies.map((c) => [c.id, c]));
+  placesById = new Map((view.servers ?? []).map((c) => [c.id, c]));
   /** @param {string[]} ids @returns {Company[]} */
   const companiesOf = (ids) => ids.map((id) => companyById.get(id)).filter(/** @returns {c is Company} */ (c) => !!c);
   /**
@@ -352,6 +436,12 @@ function render(view, first) {
     requestsLabel(totals.third_party_requests), requestsLabel(totals.unattributed_requests),
   ]);
 
+  const blockedTotal = /** @type {{blocked_requests?: number}} */ (totals).blocked_requests ?? 0;
+  summary.dataset.blocked = String(blockedTotal);
+  $('#summary-blocked').textContent = blockedPhrase(rawMsg, blockedTotal, lang);
+  renderHomeLine(view.home_line ?? null);
+  renderPageBlocking(view.blocking);
+
   // The bar of requests by controlling jurisdiction (and unattributed), with a legend.
   const total = Math.max(1, totals.requests);
   const segments = view.bar.map((s, i) => ({ ...s, colour: s.country ? PALETTE[i % PALETTE.length] : UNKNOWN_COLOUR }));
@@ -370,11 +460,19 @@ function render(view, first) {
     s.country ? flag(s.country, flagOptions) : null, `${segmentLabel(s.country)} `,
     el('span', { className: 'count', text: requestsLabel(s.requests) }))));
 
+  renderServerBar(view, segments, flagOptions);
+
   // Third parties grouped by the controller's jurisdiction.
   /** @param {Group} g */
   const groupNode = (g) => {
     const list = el('ul', { className: 'companies' });
-    fill(list, companiesOf(g.companies), 'third');
+    const controllers = g.controllers ?? [];
+    if (!controllers.length) fill(list, companiesOf(g.companies), 'third');
+    // A controller's companies together, under a line that blocks (or unblocks) the controller everywhere.
+    for (const c of controllers) {
+      list.append(controllerItem(c, view.blocking));
+      fill(list, companiesOf(c.companies), 'third');
+    }
     return el('section', { className: 'jurisdiction', data: { jurisdiction: g.country ?? 'unknown', requests: g.requests, watched: String(g.watched) } },
       el('h3', {},
         el('span', {}, flag(g.country, flagOptions),
@@ -424,6 +522,137 @@ function render(view, first) {
   };
   if (!first) complete();
   return complete;
+}
+
+/**
+ * Sends one change of the settings to the background (which stores it and installs its rules) and shows the result.
+ * @param {import('./protocol.js').SettingsChange} change
+ */
+async function changeSettings(change) {
+  const answer = /** @type {{ok?: boolean, error?: string} | null} */ (
+    await api.runtime.sendMessage({ type: MESSAGE.changeSettings, change }));
+  const status = $('#blocking-status');
+  status.textContent = answer?.ok ? msg('blockingChanged') : msg('statusError', [answer?.error ?? '?']);
+  document.body.dataset.blockingChanged = String(Number(document.body.dataset.blockingChanged ?? '0') + 1);
+  await refreshNow?.();
+}
+
+/** Renders the popup again at once (set by main). @type {(() => Promise<void>) | null} */
+let refreshNow = null;
+
+/**
+ * The line of a controller in a jurisdiction's list: its name, its blocked requests, and "block everywhere" (or
+ * "unblock" when the person blocked it by company; "blocked by your rules" otherwise).
+ * @param {Controller} c
+ * @param {PageBlocking | undefined} blocking
+ * @returns {HTMLElement}
+ */
+function controllerItem(c, blocking) {
+  const blockedBy = blocking?.enabled ? c.blocked_by : null;
+  /** @type {HTMLElement | null} */
+  let action = null;
+  if (blockedBy === 'company' && c.unblock) {
+    const unblock = c.unblock;
+    action = el('button', { className: 'unblock', text: msg('unblockCompany'), attrs: { type: 'button' } });
+    action.addEventListener('click', () => changeSettings({ op: 'list', list: 'companies', text: unblock, on: false,
+      number: 0 }));
+  } else if (!blockedBy) {
+    action = el('button', { className: 'block', text: msg('blockCompany'), attrs: { type: 'button' },
+      title: msg('blockCompanyHelp', [c.name]) });
+    action.addEventListener('click', () => changeSettings({ op: 'block-company', list: '', text: c.id, on: true,
+      number: 0 }));
+  }
+  return el('li', { className: 'controller', data: { controller: c.id, blockedBy: blockedBy ?? '',
+    blocked: c.blocked_requests, requests: c.requests } },
+  el('span', { className: 'controller-name', text: c.name }),
+  blockedBy ? el('span', { className: 'blocked-tag', text: msg(`blockedBy_${blockedBy}`) }) : null,
+  c.blocked_requests ? el('span', { className: 'count',
+    text: blockedBy ? requestsLabel(c.blocked_requests) : msg('blockedTag', [requestsLabel(c.blocked_requests)]) })
+    : null,
+  action);
+}
+
+/**
+ * The first line for the person's home: "41 of 60 third-party requests went to companies controlled from outside
+ * the EU/EEA; 12 of them to countries without an EU adequacy decision."
+ * @param {HomeLine | null} line
+ */
+function renderHomeLine(line) {
+  const node = $('#home-line');
+  node.hidden = !line;
+  if (!line) {
+    node.textContent = '';
+    return;
+  }
+  node.dataset.kind = line.kind;
+  node.dataset.outside = String(line.outside);
+  node.dataset.further = String(line.further ?? '');
+  node.textContent = homeLineText(rawMsg, line, countryLabel(line.home), lang);
+}
+
+/**
+ * "Trust this site" and "Pause blocking on this site" for the page's site (when blocking is on).
+ * @param {PageBlocking | undefined} blocking
+ */
+function renderPageBlocking(blocking) {
+  const section = $('#page-blocking');
+  const on = !!blocking?.enabled && !!blocking.site;
+  section.hidden = !on;
+  section.dataset.enabled = String(!!blocking?.enabled);
+  section.dataset.trusted = String(!!blocking?.trusted);
+  section.dataset.paused = String(!!blocking?.paused);
+  if (!on || !blocking?.site) return;
+  const site = blocking.site;
+  const trust = /** @type {HTMLButtonElement} */ ($('#trust-site'));
+  trust.textContent = blocking.trusted ? msg('untrustSite', [site]) : msg('trustSite', [site]);
+  trust.onclick = () => changeSettings({ op: 'trust-site', list: '', text: site, on: !blocking.trusted, number: 0 });
+  const pause = /** @type {HTMLButtonElement} */ ($('#pause-site'));
+  pause.textContent = blocking.paused ? msg('resumeSite') : msg('pauseSite');
+  pause.onclick = async () => {
+    await api.runtime.sendMessage({ type: MESSAGE.pauseSite, tabId: Number(document.body.dataset.tabId),
+      on: !blocking.paused });
+    $('#blocking-status').textContent = blocking.paused ? msg('blockingResumed') : msg('blockingPaused');
+    document.body.dataset.blockingChanged = String(Number(document.body.dataset.blockingChanged ?? '0') + 1);
+    await refreshNow?.();
+  };
+  $('#blocking-note').textContent = blocking.paused ? msg('pausedNote') : blocking.trusted ? msg('trustedNote') : '';
+}
+
+/**
+ * The second bar, "where the servers are": requests by the country of the server that answered them (a country keeps
+ * its colour of the first bar), or by kind of place (local network, proxy, unknown, …); and a note on server
+ * countries that are no controlling jurisdiction, or on IP data that could not be loaded.
+ * @param {PopupView} view
+ * @param {Array<BarSegment & {colour: string}>} jurisdictionSegments the first bar's segments
+ * @param {{later: boolean}} flagOptions
+ */
+function renderServerBar(view, jurisdictionSegments, flagOptions) {
+  const colourOf = new Map(jurisdictionSegments.filter((s) => s.country).map((s) => [s.country, s.colour]));
+  let next = jurisdictionSegments.length;
+  const segments = (view.server_bar ?? []).map((s) => {
+    let colour = s.country ? colourOf.get(s.country) : PLACE_COLOURS[/** @type {keyof typeof PLACE_COLOURS} */ (s.kind)];
+    if (!colour) colour = PALETTE[next++ % PALETTE.length];
+    return { ...s, colour, place: s.kind === 'country' && s.country ? s.country : s.kind };
+  });
+  const total = Math.max(1, segments.reduce((n, s) => n + s.requests, 0));
+  const bar = $('#server-bar');
+  bar.replaceChildren(...segments.map((s) => el('span', {
+    data: { place: s.place, requests: s.requests },
+    attrs: { style: `flex-grow: ${s.requests}; background: ${s.colour}` },
+  })));
+  bar.setAttribute('aria-label', segments.map((s) =>
+    `${placeLabel(s)}: ${Math.round((100 * s.requests) / total)} %`).join(', '));
+  $('#server-bar-legend').replaceChildren(...segments.map((s) => el('li',
+    { data: { place: s.place, watched: String(s.watched) } },
+    el('span', { className: 'swatch', attrs: { style: `background: ${s.colour}`, 'aria-hidden': 'true' } }),
+    s.kind === 'country' ? flag(s.country, flagOptions) : null, `${placeLabel(s)} `,
+    el('span', { className: 'count', text: requestsLabel(s.requests) }))));
+  const note = $('#server-note');
+  const also = view.server_only ?? [];
+  note.textContent = view.ip_data === false ? msg('ipDataUnavailable')
+    : also.length ? msg('serversAlso', [also.map((c) => countryLabel(c)).join(', ')]) : '';
+  note.dataset.countries = also.join(' ');
+  note.hidden = !note.textContent;
 }
 
 /** Renderings so far (a completion left over from an older one does nothing). */
@@ -540,7 +769,10 @@ async function main() {
   document.body.dataset.tabId = String(tabId);
   $('#ask-all').setAttribute('href', `request.html?${new URLSearchParams({ tabId: String(tabId) })}`);
 
-  const settings = loadSettings(api);
+  // The settings in force, as the background's core reads them (the home jurisdiction's tag).
+  const settings = api.runtime.sendMessage({ type: MESSAGE.settingsState })
+    .then((/** @type {{settings?: string} | null} */ s) => /** @type {{home: string}} */ (JSON.parse(s?.settings ?? '{"home":""}')));
+  refreshNow = () => refresh(tabId, settings);
   await refresh(tabId, settings);
   document.body.dataset.enriched = 'true';
 

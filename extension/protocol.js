@@ -19,20 +19,57 @@ export const MESSAGE = Object.freeze({
   optionsView: 'whither:options-view',
   /** `{}` → true once the history is cleared in memory and in storage, false on failure. */
   clearHistory: 'whither:clear-history',
+  /**
+   * `{change: {op, list, text, on, number}}` → `{ok, error?}`: one change of the settings (docs/settings.md,
+   * "Changes"), validated by the core, stored under `settings` and its blocking rules installed.
+   */
+  changeSettings: 'whither:change-settings',
+  /** `{}` → `{settings, notices, error, rulesError, applied, installedRules}`: the settings in force, as the options page shows them. */
+  settingsState: 'whither:settings-state',
+  /** `{tabId, on}` → true: pauses (or resumes) blocking on the tab's site until resumed or the browser restarts. */
+  pauseSite: 'whither:pause-site',
+  /** `{}` → the IP data's figures `{version, date, source, bytes, …}` (loading the table if needed), or null. */
+  ipData: 'whither:ip-data',
 });
 
 /** @typedef {typeof MESSAGE[keyof typeof MESSAGE]} MessageType */
 
 /** Message types that name a tab. */
 /** @type {Set<string>} */
-const TAB_MESSAGES = new Set([MESSAGE.report, MESSAGE.popup, MESSAGE.reportCsv, MESSAGE.reportJson]);
+const TAB_MESSAGES = new Set([MESSAGE.report, MESSAGE.popup, MESSAGE.reportCsv, MESSAGE.reportJson, MESSAGE.pauseSite]);
 const TYPES = new Set(Object.values(MESSAGE));
 
 /**
  * @typedef {object} Request a well-formed message
  * @property {MessageType} type
  * @property {number} tabId the tab (-1 for messages without one)
+ * @property {boolean} [on] pauseSite: pause (true) or resume
+ * @property {SettingsChange} [change] changeSettings: the change
  */
+
+/**
+ * @typedef {object} SettingsChange one change of the settings (docs/settings.md, "Changes"; the core checks it)
+ * @property {string} op
+ * @property {string} list
+ * @property {string} text
+ * @property {boolean} on
+ * @property {number} number
+ */
+
+/**
+ * The change of a changeSettings message, its fields typed (absent ones empty), or null.
+ * @param {unknown} value
+ * @returns {SettingsChange | null}
+ */
+function parseChange(value) {
+  if (value === null || typeof value !== 'object') return null;
+  const c = /** @type {Record<string, unknown>} */ (value);
+  if (typeof c.op !== 'string') return null;
+  const str = (/** @type {unknown} */ v) => (typeof v === 'string' ? v : '');
+  const number = typeof c.number === 'number' && Number.isInteger(c.number) && c.number >= 0 && c.number < 2 ** 32
+    ? c.number : 0;
+  return { op: c.op, list: str(c.list), text: str(c.text), on: c.on === true, number };
+}
 
 /**
  * The well-formed message in `message`, or null for anything else (unknown types, missing or bad tab ids).
@@ -44,9 +81,14 @@ export function parseMessage(message) {
   const m = /** @type {{type?: unknown, tabId?: unknown}} */ (message);
   if (typeof m.type !== 'string' || !TYPES.has(/** @type {MessageType} */ (m.type))) return null;
   const type = /** @type {MessageType} */ (m.type);
+  if (type === MESSAGE.changeSettings) {
+    const change = parseChange(/** @type {{change?: unknown}} */ (m).change);
+    return change ? { type, tabId: -1, change } : null;
+  }
   if (!TAB_MESSAGES.has(type)) return { type, tabId: -1 };
   const tabId = m.tabId;
-  return typeof tabId === 'number' && Number.isSafeInteger(tabId) && tabId >= 0 ? { type, tabId } : null;
+  if (!(typeof tabId === 'number' && Number.isSafeInteger(tabId) && tabId >= 0)) return null;
+  return type === MESSAGE.pauseSite ? { type, tabId, on: /** @type {{on?: unknown}} */ (m).on === true } : { type, tabId };
 }
 
 /**

@@ -4,10 +4,13 @@
 // itself: the core does.
 
 import { decodeDay, encodeDay } from './day-codec.js';
-import { HISTORY_INDEX_KEY, HISTORY_OPEN_KEY, HISTORY_PREFIX, SETTINGS_KEY, dayIndex, dayNumber, dayOfKey,
-  loadSettings, normalizeSettings } from './settings.js';
+import { HISTORY_INDEX_KEY, HISTORY_OPEN_KEY, HISTORY_PREFIX, dayIndex, dayNumber, dayOfKey } from './settings.js';
 
 /** @typedef {import('../pkg/whither.js').Tracker} Recordable the core's Tracker, whose visits are recorded */
+/**
+ * The settings the recorder honours (docs/settings.md).
+ * @typedef {{history: boolean, retentionDays: number, privateWindows: boolean}} RecorderSettings
+ */
 
 /**
  * @typedef {object} HistoryLike the part of the wasm `History` used here
@@ -26,15 +29,18 @@ import { HISTORY_INDEX_KEY, HISTORY_OPEN_KEY, HISTORY_PREFIX, SETTINGS_KEY, dayI
  * @param {object} options
  * @param {typeof chrome} options.api the browser namespace
  * @param {Promise<HistoryLike>} options.ready the core's History once the wasm is initialised
+ * @param {() => Promise<RecorderSettings>} options.settings the settings in force, as the core reads them
+ *   (extension/blocking.js); asked at start and on {@link settingsChanged}
  * @param {{error: (...a: unknown[]) => void}} [options.log]
  * @param {() => Date} [options.now]
  * @param {number} [options.delayMs] how long a tab's growth is gathered before it is recorded (the core builds the
  *   tab's report for each recording: once per burst of requests, not once per request)
  */
-export function createRecorder({ api, ready, log = console, now = () => new Date(), delayMs = 200 }) {
+export function createRecorder({ api, ready, settings: readSettings, log = console, now = () => new Date(),
+  delayMs = 200 }) {
   /** @type {HistoryLike | null} */
   let history = null;
-  /** @type {import('./settings.js').Settings | null} */
+  /** @type {RecorderSettings | null} */
   let settings = null;
   /** Day numbers whose chunk must be written, and whether the markers must be. */
   const dirty = new Set();
@@ -105,7 +111,7 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
 
   const started = (async () => {
     const h = await ready;
-    settings = await loadSettings(api);
+    settings = await readSettings();
     const today = dayNumber(now());
     try {
       const key = HISTORY_PREFIX + today;
@@ -192,16 +198,14 @@ export function createRecorder({ api, ready, log = console, now = () => new Date
     return writing;
   }
 
-  // Settings changed on the options page: apply them (a shorter retention prunes at once).
-  api.storage.onChanged?.addListener((/** @type {Record<string, {newValue?: unknown}>} */ changes,
-    /** @type {string} */ area) => {
-    if (area !== 'local' || !(SETTINGS_KEY in changes)) return;
-    settings = normalizeSettings(changes[SETTINGS_KEY].newValue, api.i18n?.getUILanguage?.());
-    started.then(prune).catch((error) => log.error('whither: history prune', error));
-  });
-
   return {
     started,
+
+    /** The settings changed (the background has read them): apply them (a shorter retention prunes at once). */
+    async settingsChanged() {
+      settings = await readSettings();
+      await started.then(prune).catch((error) => log.error('whither: history prune', error));
+    },
     /**
      * Records the growth of a tab's visit (called after the tracker applied an event that changed the tab).
      * @param {Recordable} tracker the core's Tracker

@@ -17,7 +17,7 @@ import init, {
   requestView, requestsConfigure, requestsExport, requestsRecord, requestsUpdate, requestsView,
 } from '../pkg/whither_requests.js';
 import { REQUESTS_KEY, createRequests, loadSources, localDate, parseTarget } from './requests.js';
-import { loadSettings } from './settings.js';
+import { MESSAGE } from './protocol.js';
 import { $, api, countryLabel, download, el, externalLink, lang, localizePage, msg, openHistory } from './views.js';
 
 /**
@@ -338,10 +338,14 @@ async function main() {
   localizePage();
   /** What the status line says once the page is ready (the tab it was opened for is gone). */
   let note = '';
-  const settingsLoaded = loadSettings(api);
+  // The settings in force, as the background's core reads them (docs/settings.md): only `home` is used here.
+  const settingsLoaded = api.runtime.sendMessage({ type: MESSAGE.settingsState });
   await init({ module_or_path: new URL('../pkg/whither_requests_bg.wasm', import.meta.url) });
-  const settings = await settingsLoaded;
-  state.home = settings.home;
+  /** @type {{settings?: string} | null} */
+  const answer = await settingsLoaded.catch(() => null);
+  /** @type {{home?: unknown}} */
+  const settings = JSON.parse(answer?.settings ?? '{}');
+  state.home = typeof settings.home === 'string' ? settings.home : '';
   /** @type {ListView} */
   const stored = await requests.list({ home: state.home, lang });
   state.california = stored.california;

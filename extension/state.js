@@ -23,6 +23,7 @@ import { activityKey, mergeRecords, tabsToReconcile } from './reconcile.js';
  * @property {number} jurisdictions
  * @property {number} third_party_requests
  * @property {number} [data_requests]
+ * @property {number} [blocked_requests] requests the browser blocked (never sent)
  */
 
 /**
@@ -41,6 +42,7 @@ import { activityKey, mergeRecords, tabsToReconcile } from './reconcile.js';
  * @property {(tabId: number, watchlist: string[]) => string[]} [watched] the tab's watched jurisdictions
  * @property {(tabId: number) => string | null | undefined} [reportCsv]
  * @property {(tabId: number) => string | null | undefined} [reportJson]
+ * @property {(stored: string[]) => number} [setImported] loads the person's own lists (extension/imported.js)
  * @property {(tabId: number, record: string) => number} [reconcile] counts what the page's own record of its loads
  *   lists beyond the tab's visit (src/tracker/recovery.rs); returns the requests recovered
  */

@@ -51,6 +51,18 @@ export function dataPhrase(getMessage, dataRequests, locale) {
 }
 
 /**
+ * " 4 requests were blocked." (after the summary sentence), or "" when none was.
+ * @param {(name: string, substitutions?: string | string[]) => string} getMessage
+ * @param {number} blocked
+ * @param {string} [locale]
+ * @returns {string}
+ */
+export function blockedPhrase(getMessage, blocked, locale) {
+  if (!blocked) return '';
+  return getMessage('summaryBlocked', [countPhrase(getMessage, 'countRequests', blocked, locale)]);
+}
+
+/**
  * "N requests to M companies under K jurisdictions", localised with `getMessage` (plural forms from
  * `Intl.PluralRules`: messages `countRequests_one`, `countRequests_other`, …).
  * @param {(name: string, substitutions?: string | string[]) => string} getMessage
@@ -64,4 +76,23 @@ export function summarySentence(getMessage, summary, locale) {
     countPhrase(getMessage, 'countCompanies', summary.companies, locale),
     countPhrase(getMessage, 'countJurisdictions', summary.jurisdictions, locale),
   ]);
+}
+
+/**
+ * The first line for the person's home (src/view.rs `HomeLine`): "41 of 60 third-party requests went to companies
+ * controlled from outside the EU/EEA; 12 of them to countries without an EU adequacy decision."
+ * @param {(name: string, substitutions?: string | string[]) => string} getMessage
+ * @param {{kind: string, home: string, third_party_requests: number, outside: number, further?: number | null}} line
+ * @param {string} homeLabel the home's name
+ * @param {string} [locale]
+ * @returns {string}
+ */
+export function homeLineText(getMessage, line, homeLabel, locale) {
+  const { numbers } = formattersOf(locale);
+  const kind = line.kind.replace(/-/g, '_');
+  const first = getMessage(`homeLine_${kind}`, [numbers.format(line.outside), numbers.format(line.third_party_requests),
+    homeLabel]);
+  const further = line.further !== null && line.further !== undefined
+    ? getMessage(`homeLineFurther_${kind}`, [numbers.format(line.further)]) : '';
+  return first + further;
 }

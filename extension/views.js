@@ -163,15 +163,20 @@ const LOAD_BATCH = 30;
 
 /**
  * The dashboard's view of a period (src/view.rs `DashboardView`, src/history/query.rs `Overview`).
- * @typedef {{overview: Overview, dates: string[], watched: string[], flow: FlowDiagram}} DashboardView
+ * @typedef {{overview: Overview, dates: string[], watched: string[], flow: FlowDiagram,
+ *   home_line?: {kind: string, home: string, third_party_requests: number, outside: number, further?: number | null}
+ *   | null}} DashboardView
  * @typedef {{totals: OverviewTotals, jurisdictions: JurisdictionTotal[], companies: CompanyTotal[], sites: SiteTotal[],
- *   days: DayRow[], flows: {site: string, company: string, jurisdiction: string, requests: number}[]}} Overview
+ *   days: DayRow[], flows: {site: string, company: string, jurisdiction: string, requests: number}[],
+ *   servers?: ServerTotal[]}} Overview
+ * @typedef {{kind: "country" | "unlocated" | "local" | "special" | "proxy" | "unknown", country: string | null,
+ *   requests: number, sites: number}} ServerTotal where servers stood (src/history/places.rs)
  * @typedef {{sites: number, visits: number, requests: number, data_requests: number, third_party_requests: number,
  *   unattributed_requests: number, companies: number, jurisdictions: number}} OverviewTotals
  * @typedef {{country: string, requests: number, data_requests: number, companies: number, sites: number}}
  *   JurisdictionTotal
  * @typedef {{id: string, name: string, country: string, controller: string, controller_name: string,
- *   jurisdiction: string, requests: number, data_requests: number, sites: number}} CompanyTotal
+ *   jurisdiction: string, requests: number, data_requests: number, sites: number, servers?: string[]}} CompanyTotal
  * @typedef {{site: string, controller: string | null, jurisdiction: string | null, visits: number, requests: number,
  *   third_party_requests: number, companies: number, jurisdictions: string[]}} SiteTotal
  * @typedef {{day: number, requests: number, sites: number}} DayRow
@@ -185,7 +190,7 @@ const LOAD_BATCH = 30;
  * @typedef {object} StoredHistory the stored history in its worker (see {@link openHistory})
  * @property {Promise<number[]>} days the stored days (the recorder's index), oldest first
  * @property {(from: number, to: number) => Promise<void>} load loads the stored days `from..=to` not loaded yet
- * @property {(from: number, to: number, search: string, limit: number, watchlist?: string[]) =>
+ * @property {(from: number, to: number, search: string, limit: number, watchlist?: string[], home?: string) =>
  *   Promise<DashboardView>} view the core's view of `from..=to` (loading those days first): the overview, the
  *   dates of those days, the overview's jurisdictions on the watchlist and the flow diagram
  * @property {(format: "csv" | "json", from: number, to: number) => Promise<{name: string, text: string}>} export
@@ -259,9 +264,9 @@ export function openHistory() {
     days,
     load,
     skipped: () => skipped,
-    view: async (from, to, search, limit, watchlist = []) => {
+    view: async (from, to, search, limit, watchlist = [], home = '') => {
       await load(from, to);
-      return call({ type: 'view', from, to, search, limit, watchlist });
+      return call({ type: 'view', from, to, search, limit, watchlist, home });
     },
     export: async (format, from, to) => {
       await load(from, to);

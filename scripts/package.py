@@ -6,7 +6,8 @@ Only what ships, chosen by an allow-list of trees and file types (never by file 
 renamed in extension/ ship without a change here):
   manifest.json   generated per browser from the one source manifest at the repository root
   extension/      the JS shell: scripts, pages, styles, icons, the vendored assets in extension/vendor/
-  pkg/            the wasm-bindgen output: every *.js and every *.wasm (and *.js under pkg/snippets/, if any)
+  pkg/            the wasm-bindgen output: every *.js and every *.wasm (and *.js under pkg/snippets/, if any),
+                  and the IP table pkg/whither_ip.bin (by name: the one data file the background fetches on first use)
   _locales/       the messages
 Nothing from src/, target/, tests/ or node_modules/ can get in. A file of another type in extension/ is reported
 and left out.
@@ -53,6 +54,10 @@ def manifest_for(source, browser):
     return m
 
 
+# The IP table (src/iptable.rs), written by `make wasm`; the background fetches it on first use.
+IP_TABLE = "whither_ip.bin"
+
+
 def shipped_files():
     """Paths (relative to the repository root, as POSIX strings) of every file that ships, sorted."""
     out = []
@@ -69,6 +74,9 @@ def shipped_files():
         sys.exit("package: pkg/ has no wasm module or no whither.js (run `make wasm` first)")
     out += [p.relative_to(ROOT).as_posix() for p in [*pkg.glob("*.js"), *wasm]]
     out += [p.relative_to(ROOT).as_posix() for p in (pkg / "snippets").rglob("*.js")]
+    if not (pkg / IP_TABLE).is_file():
+        sys.exit(f"package: pkg/{IP_TABLE} is missing (run `make wasm` first)")
+    out.append(f"pkg/{IP_TABLE}")
     for path in sorted(skipped):
         print(f"package: not shipped (its type is not in the allow-list of scripts/package.py): {path}",
               file=sys.stderr)

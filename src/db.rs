@@ -332,6 +332,18 @@ pub fn owner(host: &Host) -> Option<DomainRecord> {
     host.lookup_keys().find_map(domain_record)
 }
 
+/// Every category that an entity or a domain of the database has, sorted.
+pub fn categories() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = ENTITY_CATEGORY_SETS
+        .iter()
+        .chain(DOMAIN_CATEGORY_SETS.iter())
+        .flat_map(|set| set.iter().copied())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 pub fn jurisdiction(code: &str) -> Option<&'static JurisdictionRecord> {
     JURISDICTIONS
         .binary_search_by(|j| j.code.cmp(code))

@@ -3,9 +3,11 @@
 use crate::db::{self, EntityIndex};
 use crate::entity;
 use crate::hash::FnvMap;
+use crate::history::places;
 use crate::history::query::{Pair, Pairs};
-use crate::history::{day_string, Count, History, Overview};
+use crate::history::{day_string, Count, History, Overview, PlaceCode};
 use crate::report::Report;
+use crate::servers::PlaceKind;
 use serde::Serialize;
 
 /// Appends one CSV row (RFC 4180 quoting). Cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
@@ -44,7 +46,9 @@ pub fn report_csv(report: &Report) -> String {
         .or(report.page.host.as_deref())
         .unwrap_or("");
     let mut out = String::from(
-        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests\n",
+        "page,site,host,domain,party,company_id,company,controller,jurisdiction,requests,data_requests,\
+         blocked_requests,server_countries,server_networks,server_ips,no_ip_requests,imported_owner,imported_country,\
+         imported_list\n",
     );
     let name = |id: Option<&str>| {
         id.and_then(db::entity_by_id)
@@ -58,6 +62,22 @@ pub fn report_csv(report: &Report) -> String {
             crate::report::Party::ProbablyOwn => "probably-own",
             crate::report::Party::Third => "third",
         };
+        // Where its servers are: countries (or the kind of place: local, proxy, …), networks, addresses.
+        let mut places: Vec<&str> = Vec::new();
+        let mut networks: Vec<String> = Vec::new();
+        for s in &h.servers {
+            let place = s.country.unwrap_or_else(|| place_name(s.kind));
+            if !places.contains(&place) {
+                places.push(place);
+            }
+            if let (Some(asn), Some(name)) = (s.asn, s.network) {
+                let network = format!("AS{asn} {name}");
+                if !networks.contains(&network) {
+                    networks.push(network);
+                }
+            }
+        }
+        let ips: Vec<&str> = h.servers.iter().map(|s| s.ip.as_str()).collect();
         csv_row(
             &mut out,
             &[
@@ -72,10 +92,34 @@ pub fn report_csv(report: &Report) -> String {
                 h.jurisdiction.unwrap_or(""),
                 &h.requests.to_string(),
                 &h.data_requests.to_string(),
+                &h.blocked_requests.to_string(),
+                &places.join(" "),
+                &networks.join("; "),
+                &ips.join(" "),
+                &h.no_ip_requests.to_string(),
+                h.imported.as_ref().map_or("", |i| i.owner.as_str()),
+                h.imported
+                    .as_ref()
+                    .and_then(|i| i.country.as_deref())
+                    .unwrap_or(""),
+                &h.imported
+                    .as_ref()
+                    .map_or(String::new(), |i| format!("{} ({})", i.list, i.licence)),
             ],
         );
     }
     out
+}
+
+/// A place that is no country, as the CSV exports name it.
+fn place_name(kind: PlaceKind) -> &'static str {
+    match kind {
+        PlaceKind::Country | PlaceKind::Unlocated => "unlocated",
+        PlaceKind::Local => "local",
+        PlaceKind::Special => "special",
+        PlaceKind::Proxy => "proxy",
+        PlaceKind::Unknown => "unknown",
+    }
 }
 
 /// A report as readable text (`whither report --format text`, the demo).
@@ -106,6 +150,9 @@ pub fn report_text(report: &Report) -> String {
         "{} requests to {} companies under {} jurisdictions; {} to third parties, {} carried data, {} unattributed.",
         t.requests, t.companies, t.jurisdictions, t.third_party_requests, t.data_requests, t.unattributed_requests
     );
+    if t.blocked_requests > 0 {
+        let _ = writeln!(out, "{} requests blocked.", t.blocked_requests);
+    }
     for j in &report.jurisdictions {
         let country = db::jurisdiction(j.country).map_or(j.country, |r| r.name);
         let _ = writeln!(
@@ -123,7 +170,12 @@ pub fn report_text(report: &Report) -> String {
                 .iter()
                 .map(|l| format!("{} ({})", l.name, l.country))
                 .collect();
-            let _ = writeln!(out, "  {:>5}  {}", c.requests, chain.join(" → "));
+            let blocked = if c.blocked_requests > 0 {
+                format!(" ({} blocked)", c.blocked_requests)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {:>5}  {}{blocked}", c.requests, chain.join(" → "));
             let _ = writeln!(out, "         {}", c.hosts.join(", "));
         }
     }
@@ -144,10 +196,12 @@ pub fn report_text(report: &Report) -> String {
 pub fn history_csv(history: &History, from: u32, to: u32) -> String {
     let keep = vec![true; history.names.len()];
     let Pairs { pairs, days, .. } = history.pairs(from, to, &keep, true);
+    let pair_places = history.pair_places(from, to, &keep);
     let dates: FnvMap<u32, String> = days.iter().map(|d| (d.day, day_string(d.day))).collect();
     let date = |day: u32| dates.get(&day).map_or("", String::as_str);
     let mut out = String::from(
-        "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts\n",
+        "first_day,last_day,site,company_id,company,controller,jurisdiction,requests,data_requests,hosts,\
+         blocked_requests,servers\n",
     );
     for group in pairs.chunk_by(Pair::same_site) {
         let site = group
@@ -167,6 +221,7 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                         last_day: 0,
                         count: Count::default(),
                         hosts: Vec::new(),
+                        places: Vec::new(),
                     });
                     rows.len() - 1
                 }
@@ -178,9 +233,19 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                 if let Some(h) = host {
                     r.hosts.push(&h.name);
                 }
+                let first = pair_places.partition_point(|p| p.0 < pair.key);
+                let of_pair = pair_places
+                    .get(first..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|p| p.0 == pair.key);
+                r.places.extend(of_pair.map(|p| p.1));
             }
         }
-        for r in rows {
+        for mut r in rows {
+            r.places.sort_unstable();
+            r.places.dedup();
+            let servers: Vec<String> = r.places.iter().map(|&c| places::place_name(c)).collect();
             let company = r.entity.and_then(db::entity);
             let controller = r.entity.and_then(|i| db::entity(entity::controller(i)));
             csv_row(
@@ -196,6 +261,8 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                     &r.count.requests.to_string(),
                     &r.count.data.to_string(),
                     &r.hosts.join(" "),
+                    &r.count.blocked.to_string(),
+                    &servers.join(" "),
                 ],
             );
         }
@@ -210,6 +277,8 @@ struct CsvCompany<'a> {
     last_day: u32,
     count: Count,
     hosts: Vec<&'a str>,
+    /// Where its hosts' servers stood (src/history/places.rs).
+    places: Vec<PlaceCode>,
 }
 
 /// Version of the JSON exports' format (`docs/report-format.md`, "Exports").
@@ -289,7 +358,7 @@ mod tests {
             csv.contains("1970-01-11,1970-01-12,news.example,yandex,"),
             "{csv}"
         );
-        assert!(csv.contains(",,,,,2,0,www.news.example\n"), "{csv}");
+        assert!(csv.contains(",,,,,2,0,www.news.example,0,\n"), "{csv}");
     }
 
     #[test]
@@ -309,10 +378,13 @@ mod tests {
                 let mut rows: Vec<String> = history_csv(h, day, day)
                     .lines()
                     .map(|row| {
+                        // The hosts, then the blocked requests and the servers.
+                        let (row, servers) = row.rsplit_once(',').unwrap_or((row, ""));
+                        let (row, blocked) = row.rsplit_once(',').unwrap_or((row, ""));
                         let (head, hosts) = row.rsplit_once(',').unwrap_or((row, ""));
                         let mut hosts: Vec<&str> = hosts.split(' ').collect();
                         hosts.sort_unstable();
-                        format!("{head},{}", hosts.join(" "))
+                        format!("{head},{},{blocked},{servers}", hosts.join(" "))
                     })
                     .collect();
                 rows.sort();

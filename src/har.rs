@@ -117,7 +117,9 @@ pub fn visit(text: &str) -> Result<Visit, HarError> {
             url: r.url,
             type_name,
             method: if r.method.is_empty() { "GET" } else { r.method },
-            ip: r.ip,
+            // A load from the cache went to no server: no address, whatever the entry says.
+            ip: r.ip.filter(|_| !r.from_cache),
+            proxy: false,
         };
         visit.record(&req);
         if r.from_cache {

@@ -1,10 +1,12 @@
 //! Whither's core: which companies receive a page's requests, who controls them, and under which jurisdiction.
 //!
 //! Modules, each using only those before it (no module imports one that imports it back):
-//! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`db`] → [`entity`], [`jurisdiction`] →
-//! [`watchlist`] → [`attribution`] → [`report`] → [`tracker`], [`har`] → [`history`] → [`export`], [`view`] →
-//! [`stats`] → data-access requests: [`calendar`] → [`contact`] → [`authority`] → [`letter`] → [`request`] →
-//! [`request_list`] → bindings (`wasm`, the CLI in `main.rs`). Nothing here panics on input.
+//! [`hash`] → `suffix_list` (the public suffix table) → [`host`] → [`iptable`] → [`ipwriter`] → [`ip`] → [`servers`]
+//! → [`db`] → [`entity`], [`jurisdiction`] → [`watchlist`] → [`settings`] → [`attribution`] → [`imported`]
+//! (the person's own lists) → [`rules`] → [`report`]
+//! → [`tracker`], [`har`] → [`history`] → [`export`], [`options`], [`view`] → [`stats`] → data-access requests:
+//! [`calendar`] → [`contact`] → [`authority`] → [`letter`] → [`request`] → [`request_list`] → bindings (`wasm`, the
+//! CLI in `main.rs`). Nothing here panics on input.
 //!
 //! Features: `details` (notes, history and references of every entity, for the CLI); `background` and `pages` (the
 //! bindings of the two shipped wasm modules: src/wasm/) and `requests` (the request page's module); `testing` (all
@@ -16,13 +18,23 @@ mod suffix_list;
 
 pub mod host;
 
+pub mod iptable;
+pub mod ipwriter;
+
+pub mod ip;
+pub mod servers;
+
 pub mod db;
 pub mod entity;
 pub mod jurisdiction;
 pub mod watchlist;
 
+pub mod settings;
+
 pub mod attribution;
+pub mod imported;
 pub mod report;
+pub mod rules;
 
 pub mod har;
 pub mod tracker;
@@ -30,6 +42,7 @@ pub mod tracker;
 pub mod history;
 
 pub mod export;
+pub mod options;
 pub mod view;
 
 pub mod stats;

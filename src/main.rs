@@ -3,13 +3,17 @@
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
-use whither::{attribution, db, entity, har, jurisdiction, request, stats};
+use whither::{attribution, db, entity, har, ip, jurisdiction, request, rules, stats};
 
 const USAGE: &str = "\
 whither — which companies receive a page's requests, who controls them, and under which jurisdiction
 
 USAGE:
   whither classify [HOST_OR_URL…]        one JSON line per input (stdin, one per line, when none is given)
+  whither ip [ADDRESS…]                  one JSON line per IP address: scope, country, AS number and network (stdin,
+                                         one per line, when none is given)
+  whither ip --info                      the bundled IP data: date, sources, size
+  whither ip --write-table FILE          writes the bundled IP table (the extension's pkg/whither_ip.bin)
   whither report FILE.har [--format json|text]
                                          the report of the first page of a HAR recording
   whither db stats                       entities, domains, entities per country, fill rate of every field
@@ -21,6 +25,11 @@ USAGE:
                   [--format json|text] [--home CC] [--california] [--today YYYY-MM-DD]
                                          the data-access request to the company's privacy contact (docs/requests.md);
                                          an unknown company or law exits with status 2
+  whither block [--jurisdiction CC,…] [--group NAME,…] [--company ID,…] [--category NAME,…]
+                [--trust-site DOMAIN,…] [--format dnr|hosts|adblock]
+                                         exactly the blocking rules the extension installs for these choices
+                                         (groups: outside-eea, no-adequacy, five-eyes, fourteen-eyes); an unknown
+                                         code, id, group or category is an error (exit status 2)
   whither help | --help | --version
 ";
 
@@ -28,8 +37,16 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
+        ["block", rest @ ..] => return block(rest),
         ["classify", inputs @ ..] => classify(inputs),
         ["report", rest @ ..] => report(rest),
+        ["ip", "--info"] => ip::table()
+            .ok_or_else(|| "the bundled IP table is invalid".to_string())
+            .and_then(|t| print_json(&t.info())),
+        ["ip", "--write-table", file] => {
+            std::fs::write(file, ip::BUNDLED_BYTES).map_err(|e| format!("{file}: {e}"))
+        }
+        ["ip", inputs @ ..] => ip_lines(inputs),
         ["db", "stats"] => print_json(&stats::db_stats()),
         ["db", "check"] => {
             println!(
@@ -108,6 +125,34 @@ fn classify(inputs: &[&str]) -> Result<(), String> {
     } else {
         for input in inputs {
             classify_line(&mut out, input)?;
+        }
+    }
+    out.flush().map_err(|e| e.to_string())
+}
+
+fn ip_line(out: &mut impl Write, input: &str) -> Result<(), String> {
+    let line = match ip::describe(input) {
+        Ok(d) => serde_json::to_string(&d),
+        Err(e) => serde_json::to_string(&e),
+    }
+    .map_err(|e| e.to_string())?;
+    writeln!(out, "{line}").map_err(|e| e.to_string())
+}
+
+/// `whither ip`: one line per input, an `error` line for what is no address (and on to the next).
+fn ip_lines(inputs: &[&str]) -> Result<(), String> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if inputs.is_empty() {
+        for line in io::stdin().lock().lines() {
+            let line = line.map_err(|e| format!("reading stdin: {e}"))?;
+            if !line.trim().is_empty() {
+                ip_line(&mut out, &line)?;
+            }
+        }
+    } else {
+        for input in inputs {
+            ip_line(&mut out, input)?;
         }
     }
     out.flush().map_err(|e| e.to_string())
@@ -307,4 +352,61 @@ fn request_letter(args: &[&str]) -> Result<(), String> {
     }
     print!("{out}");
     Ok(())
+}
+
+/// `whither block`: the rules (or the hosts file, or the adblock list) of the choices given; exit status 2 for an
+/// unknown entry or a bad argument.
+fn block(args: &[&str]) -> ExitCode {
+    let usage = "usage: whither block [--jurisdiction CC,…] [--group NAME,…] [--company ID,…] [--category NAME,…] \
+                 [--trust-site DOMAIN,…] [--format dnr|hosts|adblock]";
+    let fail = |message: String| {
+        eprintln!("whither: {message}");
+        ExitCode::from(2)
+    };
+    let mut lists: [Vec<String>; 5] = Default::default();
+    let mut format = "dnr";
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let Some(value) = rest.next() else {
+            return fail(format!("{flag} needs a value\n{usage}"));
+        };
+        let slot = match *flag {
+            "--jurisdiction" => 0,
+            "--group" => 1,
+            "--company" => 2,
+            "--category" => 3,
+            "--trust-site" => 4,
+            "--format" => {
+                format = value;
+                continue;
+            }
+            other => return fail(format!("unknown option {other:?}\n{usage}")),
+        };
+        if let Some(list) = lists.get_mut(slot) {
+            list.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(String::from),
+            );
+        }
+    }
+    if !["dnr", "hosts", "adblock"].contains(&format) {
+        return fail(format!("unknown format {format:?}: dnr, hosts or adblock"));
+    }
+    let [jurisdictions, groups, companies, categories, sites] = &lists;
+    let choice = match rules::Choice::parse(jurisdictions, groups, companies, categories, sites) {
+        Ok(c) => c,
+        Err(unknown) => {
+            let lines: Vec<String> = unknown.iter().map(|u| u.to_string()).collect();
+            return fail(lines.join("\n"));
+        }
+    };
+    let list = match rules::BlockList::compile(&choice) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    print!("{}", list.export(format).unwrap_or_default());
+    ExitCode::SUCCESS
 }

@@ -660,7 +660,7 @@ mod tests {
             ),
             ("xandr", &["ib.adnxs.com"]),
             ("microsoft", &["c.bing.com"]),
-            ("basis", &["pixel.ad"]),
+            ("sonobi", &["apex.go.sonobi.com"]),
             ("no-such-entity", &["x.example"]),
         ]);
         let v = view(&sources, &options("")).unwrap_or_else(|e| panic!("{e}"));
@@ -697,7 +697,7 @@ mod tests {
             ("google", "gdpr")
         );
         let without: Vec<&str> = v.without_contact.iter().map(|n| n.id).collect();
-        assert_eq!(without, ["basis"]);
+        assert_eq!(without, ["sonobi"]);
     }
 
     #[test]
@@ -730,7 +730,7 @@ mod tests {
         assert!(v.without_contact.is_empty());
         // A company without a contact: listed, with its privacy policy when the data has one.
         let v =
-            view(&sources, &options(r#", "company": "basis""#)).unwrap_or_else(|e| panic!("{e}"));
+            view(&sources, &options(r#", "company": "sonobi""#)).unwrap_or_else(|e| panic!("{e}"));
         assert!(v.requests.is_empty());
         assert_eq!(v.without_contact.len(), 1);
         // A company that was not on the page: its request alone, no services section.

@@ -689,7 +689,7 @@ mod tests {
         let s = ok(record("", &entry("google", "gdpr"), "email", "2026-12-05"));
         assert!(record(&s, &entry("no-such-co", "gdpr"), "email", "2026-12-05").is_err());
         assert!(
-            record(&s, &entry("basis", "gdpr"), "email", "2026-12-05").is_err(),
+            record(&s, &entry("sonobi", "gdpr"), "email", "2026-12-05").is_err(),
             "no contact"
         );
         assert!(record(&s, &entry("google", "hipaa"), "email", "2026-12-05").is_err());

@@ -62,6 +62,10 @@ impl Group {
     }
 }
 
+/// The name of the person's own watchlist among the jurisdictions they block ("my watchlist"): its entries are
+/// blocked too ([`Watchlist::parse_with`]).
+pub const MY_WATCHLIST: &str = "my-watchlist";
+
 /// One entry of a watchlist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
@@ -95,6 +99,25 @@ impl Watchlist {
             }
         }
         (Watchlist { entries }, unknown)
+    }
+
+    /// [`Watchlist::parse`] of a list that may name the person's own watchlist ([`MY_WATCHLIST`]): the entries of
+    /// `mine` are added in its place.
+    pub fn parse_with<S: AsRef<str>>(items: &[S], mine: &Watchlist) -> (Watchlist, Vec<String>) {
+        let others: Vec<&str> = items
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|i| *i != MY_WATCHLIST)
+            .collect();
+        let (mut list, unknown) = Watchlist::parse(&others);
+        if others.len() < items.len() {
+            for e in &mine.entries {
+                if !list.entries.contains(e) {
+                    list.entries.push(*e);
+                }
+            }
+        }
+        (list, unknown)
     }
 
     /// [`Watchlist::parse`], ignoring unknown entries.
@@ -190,6 +213,23 @@ mod tests {
             w_filter(&["RU", "five-eyes"], &["US", "DE", "RU"]),
             ["US", "RU"]
         );
+    }
+
+    #[test]
+    fn my_watchlist_stands_for_its_entries() {
+        let mine = Watchlist::of(&["CN", "five-eyes"]);
+        let (list, unknown) = Watchlist::parse_with(&["RU", MY_WATCHLIST, "ZZ"], &mine);
+        assert_eq!(
+            list.entries(),
+            &[
+                Entry::Country("RU"),
+                Entry::Country("CN"),
+                Entry::Group(Group::FiveEyes)
+            ]
+        );
+        assert_eq!(unknown, ["ZZ"]);
+        let (without, _) = Watchlist::parse_with(&["RU"], &mine);
+        assert_eq!(without.entries(), &[Entry::Country("RU")]);
     }
 
     fn w_filter<'a>(items: &[&str], codes: &[&'a str]) -> Vec<&'a str> {

@@ -268,6 +268,7 @@ fn hostile_inputs_are_counted_not_lost_in_a_report() {
             type_name: "<img src=x onerror=alert(1)>",
             method: "\0",
             ip: Some(input),
+            proxy: false,
         });
         match want {
             Host(NonNetwork, _) => {}
@@ -332,6 +333,7 @@ fn hostile_events_and_stored_state_never_break_the_tracker() {
                 from_cache: Some(i % 3 == 0),
                 // Time stamps a broken or hostile event source could give.
                 time_stamp: Some([f64::NAN, f64::INFINITY, -1.0, 0.0, 1e300][i % 5]),
+                proxy: i % 2 == 0,
             };
             t.event(1, &ev);
         }
@@ -414,4 +416,178 @@ fn hostile_har_files_are_read_or_rejected_clearly() {
         har::report(&deep).is_err(),
         "deep nesting is an error, not a stack overflow"
     );
+}
+
+/// Imported lists (src/imported/): every hostile string of the table as a listed domain, an owner, a country or a
+/// file name is accepted as plain text or rejected with a clear error; a hostile stored form is an error; nothing
+/// panics, and a list never answers for a host that is no domain.
+#[test]
+fn hostile_imported_lists_are_read_or_rejected_clearly() {
+    use whither::imported::{self, List, Lists};
+    let hostile: Vec<String> = table().into_iter().map(|(input, _)| input).collect();
+    for h in &hostile {
+        let q = serde_json::to_string(h).unwrap_or_default();
+        let files = [
+            format!("{h},Owner,GB\n"),
+            format!("a.example,\"{}\",GB\n", h.replace('"', "\"\"")),
+            format!("a.example,Owner,{h}\n"),
+            format!("{{\"entities\": {{{q}: {{\"properties\": [{q}]}}}}}}"),
+            format!("{{\"entities\": {{\"A\": {{\"domains\": [{q}]}}}}, \"domains\": {{{q}: {q}}}}}"),
+            format!("{{\"organizations\": {{\"o\": {{\"name\": {q}, \"country\": {q}}}}}, \"patterns\": {{\"p\": {{\"organization\": \"o\", \"domains\": [{q}]}}}}}}"),
+        ];
+        for file in &files {
+            match imported::parse(h, file.as_bytes()) {
+                Ok(list) => {
+                    // What was accepted reads back from its stored form, with names free of control characters.
+                    let compact = list.to_compact();
+                    assert_eq!(List::from_compact(&compact).as_ref(), Ok(&list), "{file:?}");
+                    assert!(compact
+                        .lines()
+                        .all(|l| !l.chars().any(|c| c.is_control() && c != '\t')));
+                    let lists = Lists::from_compacts(&[compact]).unwrap_or_default();
+                    for probe in &hostile {
+                        if let Some(a) = lists.lookup(probe) {
+                            assert!(!a.owner.is_empty(), "{probe:?}");
+                        }
+                    }
+                }
+                std::result::Result::Err(e) => assert!(!e.is_empty(), "{file:?}"),
+            }
+        }
+        // A hostile stored form.
+        assert!(
+            List::from_compact(h).is_err() || h.starts_with("whither-list"),
+            "{h:?}"
+        );
+        let stored = format!("whither-list\t1\ncsv\t{h}\tL\nO\t\n\n{h}\t0\n");
+        if let Ok(l) = List::from_compact(&stored) {
+            assert_eq!(List::from_compact(&l.to_compact()).as_ref(), Ok(&l));
+        }
+    }
+    // Bytes that are no text, and truncations of a good file at every byte.
+    assert!(imported::parse("x", &[0xff, 0x00, 0xc3]).is_err());
+    let good = b"{\"organizations\": {\"o\": {\"name\": \"O\", \"country\": \"SE\"}}, \"patterns\": {\"p\": {\"organization\": \"o\", \"domains\": [\"a.example\"]}}}";
+    for n in 0..good.len() {
+        let _ = imported::parse("x", &good[..n]);
+    }
+    assert!(imported::parse("x", good).is_ok());
+}
+
+/// Hostile IP strings (the webRequest `ip`, a HAR's `serverIPAddress`, `whither ip`): each is one address or one
+/// clear error naming the input, never a panic; what parses is written back canonically and parses to itself.
+#[test]
+fn hostile_ip_strings_are_one_address_or_one_clear_error() {
+    use whither::ip;
+    let mut inputs: Vec<String> = table().into_iter().map(|(input, _)| input).collect();
+    inputs.extend(
+        [
+            "",
+            " ",
+            "8.8.8.8 ",
+            " 8.8.8.8",
+            "8.8.8",
+            "8.8.8.8.8",
+            "256.1.1.1",
+            "08.8.8.8",
+            "0x8.8.8.8",
+            "1e2.0.0.1",
+            "-1.0.0.0",
+            "8.8.8.8/32",
+            "8.8.8.8:53",
+            "[8.8.8.8]",
+            "::",
+            ":::",
+            "1::2::3",
+            "[::1]",
+            "[::1",
+            "::1]",
+            "fe80::1%",
+            "fe80::1%eth0",
+            "fe80::1%25eth0",
+            "::ffff:8.8.8.8",
+            "::ffff:256.0.0.1",
+            "::ffff:8.8.8",
+            "2001:db8::g",
+            "2001:0db8:0000:0000:0000:0000:0000:00001",
+            "1:2:3:4:5:6:7:8:9",
+            "\0",
+            "8.8.8.8\0",
+            "８.８.８.８",
+            "٨.٨.٨.٨",
+            "localhost",
+            "example.com",
+            "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+        ]
+        .map(String::from),
+    );
+    inputs.push("1".repeat(100_000));
+    inputs.push(":".repeat(100_000));
+    inputs.push(format!("fe80::1%{}", "z".repeat(100_000)));
+    let mut addresses = 0;
+    for input in &inputs {
+        match ip::describe(input) {
+            Ok(d) => {
+                addresses += 1;
+                let again = ip::parse(&d.ip).unwrap_or_else(|e| panic!("{:?}: {e}", short(input)));
+                assert_eq!(again.to_string(), d.ip, "{:?}", short(input));
+                assert_eq!(ip::scope(again), d.scope);
+            }
+            Result::Err(e) => {
+                assert_eq!(&e.input, input);
+                assert!(!e.error.is_empty());
+                assert!(
+                    e.error.len() < 300,
+                    "a short error even for a long input: {}",
+                    short(&e.error)
+                );
+            }
+        }
+    }
+    assert!(addresses >= 8, "{addresses} inputs were addresses");
+}
+
+/// Hostile IP tables (what the background hands to the core from `pkg/whither_ip.bin`): every truncation and a
+/// byte altered at every header and index position of the real table is refused with a clear error or, where the
+/// check cannot see it, still gives lookups without a panic.
+#[test]
+fn hostile_ip_tables_are_refused_or_harmless() {
+    use whither::iptable::IpTable;
+    let good = whither::ip::BUNDLED_BYTES;
+    assert!(IpTable::new(good.to_vec()).is_ok());
+    let probes: Vec<std::net::IpAddr> = [
+        "0.0.0.0",
+        "8.8.8.8",
+        "255.255.255.255",
+        "::",
+        "2001:4860::8888",
+        "ffff::1",
+    ]
+    .iter()
+    .filter_map(|a| a.parse().ok())
+    .collect();
+    let mut refused = 0;
+    let mut check = |bytes: Vec<u8>| match IpTable::new(bytes) {
+        Ok(t) => {
+            for &p in &probes {
+                let _ = t.lookup(p);
+            }
+        }
+        Result::Err(e) => {
+            assert!(!e.is_empty() && e.len() < 300, "{e}");
+            refused += 1;
+        }
+    };
+    for len in [0, 3, 4, 11, 12, 64, 200, good.len() / 2, good.len() - 1] {
+        check(good.get(..len).unwrap_or_default().to_vec());
+    }
+    for at in (0..300).chain((300..good.len()).step_by(good.len() / 97)) {
+        for flip in [0xff_u8, 0x01, 0x80] {
+            let mut bytes = good.to_vec();
+            if let Some(b) = bytes.get_mut(at) {
+                *b ^= flip;
+            }
+            check(bytes);
+        }
+    }
+    assert!(refused >= 9, "every truncation is refused ({refused})");
 }

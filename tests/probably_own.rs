@@ -9,6 +9,7 @@ fn req<'a>(url: &'a str, type_name: &'a str) -> Request<'a> {
         type_name,
         method: "GET",
         ip: None,
+        proxy: false,
     }
 }
 

@@ -51,7 +51,7 @@ fuzz_target!(|input: Input| {
         }
     };
     if let Ok(report) = har::report(&text) {
-        let _ = report.to_text();
+        let _ = whither::export::report_text(&report);
         assert!(serde_json::to_string(&report).is_ok());
     }
 });

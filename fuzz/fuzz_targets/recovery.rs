@@ -35,8 +35,24 @@ const STAGES: [Stage; 5] = [
     Stage::Completed,
     Stage::Error,
 ];
-const TYPES: [&str; 6] = ["main_frame", "sub_frame", "script", "image", "ping", "weird"];
-const INITIATORS: [&str; 8] = ["img", "script", "beacon", "other", "navigation", "iframe", "", "x\u{0}y"];
+const TYPES: [&str; 6] = [
+    "main_frame",
+    "sub_frame",
+    "script",
+    "image",
+    "ping",
+    "weird",
+];
+const INITIATORS: [&str; 8] = [
+    "img",
+    "script",
+    "beacon",
+    "other",
+    "navigation",
+    "iframe",
+    "",
+    "x\u{0}y",
+];
 const URLS: [&str; 8] = [
     "https://www.news.example/",
     "https://www.news.example/#frag",
@@ -99,7 +115,11 @@ fuzz_target!(|ops: Vec<Op>| {
             Op::RawRecord(text) => {
                 let before = report_json(&t);
                 if t.reconcile(1, &text).is_err() {
-                    assert_eq!(report_json(&t), before, "a rejected record changed the report");
+                    assert_eq!(
+                        report_json(&t),
+                        before,
+                        "a rejected record changed the report"
+                    );
                 }
             }
             Op::RoundTrip => {

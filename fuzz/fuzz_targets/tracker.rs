@@ -1,5 +1,5 @@
 //! Fuzz target: report aggregation through the tracker. Arbitrary sequences of webRequest events (any stage, tab,
-//! request id, URL, type, method, IP), interleaved with persisting and restoring tabs (as a stopped service worker
+//! request id, URL, type, method, IP, proxy, cache), interleaved with persisting and restoring tabs (as a stopped service worker
 //! does) and with arbitrary stored state. Checks: never panics; a restored tab gives the same report as the tab it
 //! was saved from.
 #![no_main]
@@ -19,6 +19,7 @@ enum Op {
         post: bool,
         ip: Option<String>,
         document_url: Option<String>,
+        proxy: bool,
         /// How the request ended: 0 nothing, 1 a cache-only miss, 2 an internal redirect, 3 a cache hit, else
         /// arbitrary error and status line.
         outcome: u8,
@@ -62,6 +63,16 @@ const URLS: [&str; 4] = [
     "https://[::1]:8443/x",
 ];
 
+/// Server addresses: public, local, mapped, special (short arbitrary strings are replaced by these).
+const IPS: [&str; 6] = [
+    "8.8.8.8",
+    "127.0.0.1",
+    "2001:4860:4860::8888",
+    "::ffff:1.1.1.1",
+    "[::1]",
+    "fe80::1%lo",
+];
+
 fn report_json(t: &Tracker, tab: i64) -> Option<String> {
     t.report(tab).and_then(|r| serde_json::to_string(&r).ok())
 }
@@ -79,6 +90,7 @@ fuzz_target!(|ops: Vec<Op>| {
                 post,
                 ip,
                 document_url,
+                proxy,
                 outcome,
                 text,
             } => {
@@ -93,8 +105,12 @@ fuzz_target!(|ops: Vec<Op>| {
                     url,
                     type_name: TYPES[usize::from(type_name) % TYPES.len()].to_string(),
                     method: if post { "POST" } else { "GET" }.to_string(),
-                    ip,
+                    ip: ip.map(|ip| match IPS.get(ip.len()) {
+                        Some(real) if ip.len() < IPS.len() => (*real).to_string(),
+                        _ => ip,
+                    }),
                     document_url,
+                    proxy,
                     error: match outcome {
                         1 => Some("net::ERR_CACHE_MISS".to_string()),
                         4.. => Some(text.clone()),
@@ -107,6 +123,7 @@ fuzz_target!(|ops: Vec<Op>| {
                         _ => None,
                     },
                     from_cache: (outcome == 3).then_some(true),
+                    time_stamp: None,
                 };
                 t.event(i64::from(tab), &ev);
             }

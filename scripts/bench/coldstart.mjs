@@ -59,7 +59,9 @@ console.log(`  Whither: start to first classified request       ${median(t.core)
 // extension whose worker only notes when the first event arrives (the browser's own cost of starting a worker and
 // delivering an event), and, in an extension page, compiling an empty wasm module and Whither's.
 if (chromiumPath() && !missingBuild([CHROME_DIR]).length) {
-  const pages = Array.from({ length: 2 * RUNS }, (_, i) => `www.cold${i}.example`);
+  // BASELINE=/other/dist/chrome adds a third arm: another build of Whither (e.g. main's), in the same rounds.
+  const baseline = process.env.BASELINE;
+  const pages = Array.from({ length: 3 * RUNS }, (_, i) => `www.cold${i}.example`);
   const PAGE = '<!doctype html><meta charset="utf-8"><img src="https://www.google-analytics.com/p.gif" alt="">\n';
   const site = await startSite({
     'www.google-analytics.com/p.gif': GIF, ...Object.fromEntries(pages.map((host) => [`${host}/index.html`, PAGE])),
@@ -69,9 +71,10 @@ if (chromiumPath() && !missingBuild([CHROME_DIR]).length) {
   const stub = await stubExtension({ count: true });
   const browsers = {
     whither: await launchChromium({ server }), stub: await launchChromium({ server, extensionDir: stub.dir }),
+    ...(baseline ? { baseline: await launchChromium({ server, extensionDir: baseline }) } : {}),
   };
   /** @type {Record<string, number[]>} */
-  const b = { whither: [], whitherEvent: [], stub: [], empty: [], module: [] };
+  const b = { whither: [], whitherEvent: [], stub: [], empty: [], module: [], baseline: [] };
   try {
     let n = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -96,6 +99,8 @@ if (chromiumPath() && !missingBuild([CHROME_DIR]).length) {
         }, { empty: [...EMPTY], compile: arm === 'whither' });
         if (arm === 'stub') {
           b.stub.push(r.startup.firstEvent);
+        } else if (arm === 'baseline') {
+          b.baseline.push(r.startup.firstApplied);
         } else {
           b.whither.push(r.startup.firstApplied);
           b.whitherEvent.push(r.startup.firstEvent);
@@ -107,6 +112,7 @@ if (chromiumPath() && !missingBuild([CHROME_DIR]).length) {
   } finally {
     await browsers.whither.close();
     await browsers.stub.close();
+    await browsers.baseline?.close();
     await site.close();
     await stub.remove();
   }
@@ -116,6 +122,10 @@ if (chromiumPath() && !missingBuild([CHROME_DIR]).length) {
   console.log(`  Whither: first request classified                       ${median(b.whither).toFixed(2).padStart(7)} ms ` +
     `(${(median(b.whither) / median(b.stub)).toFixed(2)}x the stub's first event; Whither's own start-up ` +
     `${(median(b.whither) - median(b.stub)).toFixed(1)} ms, target <= 20 ms)`);
+  if (baseline) {
+    console.log(`  BASELINE (${baseline}): first request classified      ${median(b.baseline).toFixed(2).padStart(7)} ms ` +
+      `(this build / baseline ${(median(b.whither) / median(b.baseline)).toFixed(2)}x)`);
+  }
   console.log(`  in an extension page: compile + instantiate an empty module ${median(b.empty).toFixed(2)} ms, ` +
     `compile Whither's module ${median(b.module).toFixed(2)} ms`);
 } else {

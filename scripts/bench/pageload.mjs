@@ -6,7 +6,7 @@
 // Firefox is not measured here: its temporary add-on install needs a WebDriver session per profile, which costs
 // more than the effect being measured.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,13 @@ const PAIRS = Number(process.env.PAIRS ?? 10);
 // BASELINE=/path/to/another/unpacked/Whither adds a fourth arm, to compare two versions side by side in one run.
 // PROFILE=1 prints a CPU profile of Whither's service worker during one load instead (where its time goes).
 const BASELINE = process.env.BASELINE ? path.resolve(process.env.BASELINE) : null;
+// The peer (../shared/peers/privacybadger, an unmodified copy of Privacy Badger's MV3 build; PEER=/path for another
+// copy) is an arm of every run: a missing copy is an error, not a silent omission (PEER=0 runs without it).
+const PEER = process.env.PEER === '0' ? null
+  : path.resolve(process.env.PEER ?? new URL('../../../shared/peers/privacybadger/', import.meta.url).pathname);
+if (PEER && !existsSync(path.join(PEER, 'manifest.json'))) {
+  throw new Error(`Privacy Badger not found at ${PEER} (../shared/peers/privacybadger; PEER=0 runs without the peer)`);
+}
 const HOSTS = 100;
 const RESOURCES = 500;
 const PAGE_HOST = 'www.bench-site.example';
@@ -31,8 +38,21 @@ if (missing.length) throw new Error(`build the extension first (make build): mis
 const executablePath = chromiumPath();
 if (!executablePath) throw new Error('Chromium not found (apt-get install chromium)');
 
-// The site: one page, 5 resources (images, scripts, a stylesheet) on each of 100 third-party hosts.
-const hosts = thirdParties().slice(0, HOSTS).map(([d], i) => (i % 2 ? `cdn.${d}` : d));
+// PAGE_KIND=protect (default): the page's hosts are the 100 most prevalent third parties (trackers, which a peer
+// like Privacy Badger blocks in part). PAGE_KIND=observe: hosts no peer blocks — public CDNs and font hosts, CDN
+// customer hosts (cloudfront.net, akamaized.net) and the site's own static hosts — so that every arm loads the same.
+const PAGE_KIND = process.env.PAGE_KIND ?? 'protect';
+if (!['protect', 'observe'].includes(PAGE_KIND)) throw new Error(`PAGE_KIND is protect or observe, not ${PAGE_KIND}`);
+const CDNS = ['fonts.googleapis.com', 'fonts.gstatic.com', 'ajax.googleapis.com', 'cdnjs.cloudflare.com',
+  'cdn.jsdelivr.net', 'unpkg.com', 'code.jquery.com', 'stackpath.bootstrapcdn.com', 'maxcdn.bootstrapcdn.com',
+  'use.fontawesome.com', 'cdn.shopify.com', 'static.wixstatic.com', 'upload.wikimedia.org', 'images.unsplash.com',
+  's3.amazonaws.com', 'cdn.statically.io', 'fastly.jsdelivr.net', 'cdn.skypack.dev', 'esm.sh', 'ka-f.fontawesome.com'];
+const observeHosts = [...CDNS,
+  ...Array.from({ length: 40 }, (_, i) => `d${(1000 + i * 37).toString(36)}xyz.cloudfront.net`),
+  ...Array.from({ length: 40 }, (_, i) => `static${i}.bench-site.example`)];
+// The site: one page, 5 resources (images, scripts, a stylesheet) on each of 100 hosts.
+const hosts = PAGE_KIND === 'observe' ? observeHosts.slice(0, HOSTS)
+  : thirdParties().slice(0, HOSTS).map(([d], i) => (i % 2 ? `cdn.${d}` : d));
 const tags = [];
 /** @type {Record<string, string | Uint8Array>} */
 const files = {};
@@ -155,9 +175,10 @@ function printProfile(profile) {
 }
 
 /** One load of the page in a fresh profile; returns its load time (navigation start → load event end), ms. */
-async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ arm, profileWorker = false) {
+async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline' | 'badger'} */ arm, profileWorker = false) {
   const withWhither = arm === 'whither' || arm === 'baseline';
-  const dir = arm === 'whither' ? CHROME_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE) : stub;
+  const dir = arm === 'whither' ? CHROME_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE)
+    : arm === 'badger' ? /** @type {string} */ (PEER) : stub;
   const profile = await mkdtemp(path.join(tmpdir(), 'whither-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath, headless: true, ignoreHTTPSErrors: true,
@@ -172,7 +193,11 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
     let requests = -1;
     /** @type {null | (() => Promise<any>)} */
     let stopProfile = null;
-    if (arm !== 'without') {
+    if (arm === 'badger') {
+      // Privacy Badger in its default state: its worker running (it opens its welcome page on install: closed).
+      await (context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker'));
+      for (const p of context.pages()) if (!p.url().startsWith('about:')) await p.close();
+    } else if (arm !== 'without') {
       // Wait until the background answers, so that it sees the page from its first request.
       const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
       const ext = await context.newPage();
@@ -187,8 +212,11 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
     await page.addInitScript(() => performance.setResourceTimingBufferSize(10_000));
     await quiet();
     const cpu0 = browserCpuMs();
+    const received0 = server.siteRequests().length;
     await page.goto(PAGE, { waitUntil: 'load' });
     const cpuMs = browserCpuMs() - cpu0;
+    // What reached the server during the load (the page and what no extension blocked).
+    const received = server.siteRequests().length - received0;
     if (stopProfile) printProfile(await stopProfile());
     const ms = await page.evaluate(() => {
       const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
@@ -205,7 +233,7 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline'} */ a
         return r?.totals?.requests ?? 0;
       }, PAGE);
     }
-    return { ms, loaded, requests, cpuMs };
+    return { ms, loaded, requests, cpuMs, received };
   } finally {
     await context.close();
     await rm(profile, { recursive: true, force: true, maxRetries: 5 });
@@ -221,27 +249,36 @@ if (process.env.PROFILE === '1') {
 }
 
 /** @type {Record<string, number[]>} */
-const times = { without: [], stub: [], whither: [], baseline: [] };
+const times = { without: [], stub: [], whither: [], baseline: [], badger: [] };
 /** @type {Record<string, number[]>} */
-const cpu = { without: [], stub: [], whither: [], baseline: [] };
+const cpu = { without: [], stub: [], whither: [], baseline: [], badger: [] };
+/** @type {Record<string, number[]>} requests that reached the server per load */
+const received = { without: [], stub: [], whither: [], baseline: [], badger: [] };
 /** @type {Record<string, number[]>} */
-const ratios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}) };
+const ratios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}), ...(PEER ? { badger: [] } : {}) };
 /** @type {Record<string, number[]>} */
-const cpuRatios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}) };
+const cpuRatios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}), ...(PEER ? { badger: [] } : {}) };
+/** @type {number[]} Privacy Badger's CPU over no extension's, per round */
+const badgerCpu = [];
 const t0 = performance.now();
-const ARMS = /** @type {('without' | 'stub' | 'whither' | 'baseline')[]} */ (['without', 'stub', 'whither',
-  ...(BASELINE ? ['baseline'] : [])]);
+const ARMS = /** @type {('without' | 'stub' | 'whither' | 'baseline' | 'badger')[]} */ (['without', 'stub', 'whither',
+  ...(BASELINE ? ['baseline'] : []), ...(PEER ? ['badger'] : [])]);
 for (let i = 0; i < (process.env.CHROMIUM === '0' ? 0 : PAIRS); i++) {
   // Rotate the order, so that no arm always profits from a warm disk cache or a quieter moment.
   const order = ARMS.map((_, k) => ARMS[(k + i) % ARMS.length]);
-  /** @type {Record<string, {ms: number, loaded: number, requests: number}>} */
+  /** @type {Record<string, {ms: number, loaded: number, requests: number, cpuMs: number, received: number}>} */
   const r = {};
   for (const arm of order) r[arm] = await load(arm);
   for (const arm of ARMS) {
-    if (r[arm].loaded < RESOURCES) throw new Error(`${arm}: the page loaded ${r[arm].loaded} of ${RESOURCES} resources`);
+    // Privacy Badger may block some of the page: it loads what it lets through.
+    if (arm !== 'badger' && r[arm].loaded < RESOURCES) {
+      throw new Error(`${arm}: the page loaded ${r[arm].loaded} of ${RESOURCES} resources`);
+    }
     times[arm].push(r[arm].ms);
     cpu[arm].push(r[arm].cpuMs);
+    received[arm].push(r[arm].received);
   }
+  if (PEER) badgerCpu.push(r.badger.cpuMs / r.without.cpuMs);
   if (r.whither.requests < RESOURCES) throw new Error(`Whither counted ${r.whither.requests} requests, not ${RESOURCES}+`);
   for (const other of Object.keys(ratios)) {
     ratios[other].push(r.whither.ms / r[other].ms);
@@ -249,7 +286,7 @@ for (let i = 0; i < (process.env.CHROMIUM === '0' ? 0 : PAIRS); i++) {
   }
 }
 if (times.whither.length) {
-  console.log(`page load, headless Chromium, ${RESOURCES} subresources from ${HOSTS} hosts, ${PAIRS} rounds of fresh ` +
+  console.log(`page load (${PAGE_KIND} page), headless Chromium, ${RESOURCES} subresources from ${HOSTS} hosts, ${PAIRS} rounds of fresh ` +
     `profiles (${((performance.now() - t0) / 1000).toFixed(0)} s; target: with / without <= 1.02)`);
   console.log(`  median load: without extensions ${median(times.without).toFixed(0)} ms, with a no-op webRequest stub ` +
     `${median(times.stub).toFixed(0)} ms, with Whither ${median(times.whither).toFixed(0)} ms` +
@@ -265,6 +302,13 @@ if (times.whither.length) {
     console.log(`  median CPU ratio Whither / ${name.padEnd(7)}: ${median(rs).toFixed(3)}  ` +
       `(per round: ${rs.map((x) => x.toFixed(2)).join(' ')})`);
   }
+  if (PEER) {
+    console.log(`  Privacy Badger (${PEER}): median load ${median(times.badger).toFixed(0)} ms, CPU ` +
+      `${median(cpu.badger).toFixed(0)} ms; CPU ratio Privacy Badger / without ${median(badgerCpu).toFixed(3)} ` +
+      `(per round: ${badgerCpu.map((x) => x.toFixed(2)).join(' ')})`);
+  }
+  console.log(`  requests that reached the server per load (median; the page ${RESOURCES + 1}): ` +
+    ARMS.map((a) => `${a} ${median(received[a])}`).join(', '));
 }
 
 // Firefox: a fresh profile per load would go through a WebDriver session and an add-on install each time, which

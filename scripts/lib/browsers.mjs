@@ -95,14 +95,15 @@ export function chromiumExtensionFlags(dir) {
  * Launches Chromium with the unpacked extension on a fresh profile.
  * @param {{ server: { chromiumArgs(): string[] }, extensionDir?: string, headless?: boolean,
  *           recordHar?: { path: string }, viewport?: { width: number, height: number },
- *           args?: string[], locale?: string }} options   (locale: the browser's UI language, e.g. 'de-DE')
+ *           args?: string[], locale?: string, profile?: string }} options   (locale: the browser's UI language,
+ *           e.g. 'de-DE'; profile: a profile directory to use and keep, for a restart with the same profile)
  */
 export async function launchChromium(options) {
   const { chromium } = await import('playwright-core');
   const extensionDir = options.extensionDir ?? CHROME_DIR;
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium not found (apt-get install chromium)');
-  const profile = await mkdtemp(path.join(tmpdir(), 'whither-chromium-'));
+  const profile = options.profile ?? await mkdtemp(path.join(tmpdir(), 'whither-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: options.headless ?? true,
@@ -260,7 +261,7 @@ export async function launchChromium(options) {
     },
     async close() {
       await context.close();
-      await rm(profile, { recursive: true, force: true, maxRetries: 5 });
+      if (!options.profile) await rm(profile, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
@@ -291,10 +292,28 @@ function freePort() {
 }
 
 /**
+ * Packs an unpacked extension directory into an .xpi (web-ext's own packer) in a new temporary directory.
+ * @param {string} sourceDir @returns {Promise<{ xpi: string, dir: string }>}
+ */
+export async function packXpi(sourceDir) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'whither-xpi-'));
+  const { cmd } = (await import('web-ext')).default;
+  const result = await cmd.build({ sourceDir, artifactsDir: dir, overwriteDest: true, filename: 'whither.xpi' },
+    { shouldExitProgram: false, showReadyMessage: false });
+  return { xpi: result.extensionPath, dir };
+}
+
+/**
  * Starts geckodriver + Firefox ESR (headless) with the extension installed as a temporary add-on.
  * `survivesCrashes`: Firefox keeps running when a child process crashes (for terminateBackground).
+ * `profile`: a profile directory Firefox uses in place (geckodriver otherwise starts on a fresh copy), so that a
+ * second launch with the same directory is a restart of the same browser. With it, `install` decides how the
+ * extension gets there: 'temporary' (default), 'permanent' (packed as an .xpi and installed for good, which Firefox
+ * ESR allows for an unsigned add-on with xpinstall.signatures.required = false; it survives the restart, a temporary
+ * add-on does not), or 'none' (already installed in the profile by an earlier launch).
  * @param {{ server: { firefoxPrefs(): Record<string, unknown> }, extensionDir?: string, headless?: boolean,
- *           prefs?: Record<string, unknown>, survivesCrashes?: boolean }} options
+ *           prefs?: Record<string, unknown>, survivesCrashes?: boolean, profile?: string,
+ *           install?: 'temporary' | 'permanent' | 'none' }} options
  */
 export async function launchFirefox(options) {
   const extensionDir = options.extensionDir ?? FIREFOX_DIR;
@@ -331,8 +350,10 @@ export async function launchFirefox(options) {
     killDriver();
     throw error;
   });
-  const uuid = randomUUID();
-  const base = `moz-extension://${uuid}/`;
+  // The add-on's moz-extension:// UUID, chosen here through a preference. Not on a restart (install: 'none'): the
+  // profile keeps the UUIDs it gave every add-on, and a new map would move them all under their cached background pages
+  // (which then fail to load); the UUID is read from the running add-on instead.
+  let uuid = randomUUID();
   const endpoint = `http://127.0.0.1:${port}`;
 
   /**
@@ -358,7 +379,7 @@ export async function launchFirefox(options) {
   }
 
   const prefs = {
-    'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
+    ...(options.install === 'none' ? {} : { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) }),
     'browser.shell.checkDefaultBrowser': false,
     'datareporting.policy.dataSubmissionEnabled': false,
     'toolkit.telemetry.enabled': false,
@@ -376,8 +397,11 @@ export async function launchFirefox(options) {
     // Tests kill the extension process on purpose (terminateBackground): keep respawning it.
     'extensions.webextensions.crash.threshold': 1000,
     ...options.server.firefoxPrefs(),
+    // An unsigned add-on installed for good (install: 'permanent'; Firefox ESR honours this preference).
+    ...(options.install === 'permanent' || options.install === 'none' ? { 'xpinstall.signatures.required': false } : {}),
     ...(options.prefs ?? {}),
   };
+  const args = [...((options.headless ?? true) ? ['-headless'] : []), ...(options.profile ? ['-profile', options.profile] : [])];
   const session = await wd('POST', '/session', {
     capabilities: {
       alwaysMatch: {
@@ -385,13 +409,36 @@ export async function launchFirefox(options) {
         acceptInsecureCerts: true,
         // Navigation returns at once: tests await the server's record of the page's requests instead.
         pageLoadStrategy: 'none',
-        'moz:firefoxOptions': { binary, args: (options.headless ?? true) ? ['-headless'] : [], prefs },
+        'moz:firefoxOptions': { binary, args, prefs },
       },
     },
   });
   const sid = session.sessionId;
   const s = (/** @type {string} */ p) => `/session/${sid}${p}`;
-  const addonId = await wd('POST', s('/moz/addon/install'), { path: extensionDir, temporary: true });
+  let addonId = GECKO_ID;
+  const install = options.install ?? 'temporary';
+  if (install === 'temporary') {
+    addonId = await wd('POST', s('/moz/addon/install'), { path: extensionDir, temporary: true });
+  } else if (install === 'permanent') {
+    const packed = await packXpi(extensionDir);
+    try {
+      addonId = await wd('POST', s('/moz/addon/install'), { path: packed.xpi, temporary: false });
+    } finally {
+      await rm(packed.dir, { recursive: true, force: true });
+    }
+  }
+  if (install === 'none') {
+    await wd('POST', s('/moz/context'), { context: 'chrome' });
+    try {
+      uuid = await wd('POST', s('/execute/sync'), {
+        script: 'return WebExtensionPolicy.getByID(arguments[0])?.mozExtensionHostname ?? null;', args: [addonId],
+      });
+    } finally {
+      await wd('POST', s('/moz/context'), { context: 'content' });
+    }
+    if (!uuid) throw new Error(`the add-on ${addonId} is not installed in the profile ${options.profile}`);
+  }
+  const base = `moz-extension://${uuid}/`;
   const mainHandle = await wd('GET', s('/window'));
 
   /** @param {'chrome'|'content'} context */

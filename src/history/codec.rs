@@ -1,8 +1,10 @@
 //! The history's stored form: one chunk per day (the compact text format, version 2, and the first JSON format,
 //! version 1, which is still read), and the markers of the tabs' open visits.
 
-use super::{day_mut, Count, History, Open, SiteDay, DAY_FORMAT_VERSION, HISTORY_VERSION};
-use super::{MAX_HOSTS_PER_SITE, MAX_OPEN_TABS, MAX_SITES_PER_DAY};
+use super::{day_mut, place_kind, Count, History, Open, PlaceCode, SiteDay, DAY_FORMAT_VERSION};
+use super::{
+    HISTORY_VERSION, MAX_HOSTS_PER_SITE, MAX_OPEN_TABS, MAX_PLACES_PER_SITE, MAX_SITES_PER_DAY,
+};
 use crate::hash::FnvMap;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +18,11 @@ struct DayChunk {
     sites: Vec<(u32, u32, Vec<u64>, u64, u64)>,
 }
 
-/// Stored open visits: a name table and `[tab, visit seq, site index, [host index, requests, data requests, …]]`.
+/// Version of the open visits' markers: 2 counts blocked requests too.
+const OPEN_VERSION: u32 = 2;
+
+/// Stored open visits: a name table and `[tab, visit seq, site index, [host index, requests, data requests,
+/// blocked requests, …]]` (version 1: without the blocked requests).
 #[derive(Serialize, Deserialize)]
 struct OpenChunk {
     v: u32,
@@ -43,7 +49,18 @@ impl Table {
         i
     }
 
+    /// `[index, requests, data, blocked, …]` (the open visits' version 2; the days' first format has no blocked).
     fn flat(&mut self, history: &History, hosts: &[(u32, Count)]) -> Vec<u64> {
+        let mut flat = Vec::with_capacity(hosts.len() * 4);
+        for &(h, c) in hosts {
+            flat.extend([self.add(history, h), c.requests, c.data, c.blocked]);
+        }
+        flat
+    }
+
+    /// `[index, requests, data, …]`: the first day format's host list.
+    #[cfg(test)]
+    fn flat_v1(&mut self, history: &History, hosts: &[(u32, Count)]) -> Vec<u64> {
         let mut flat = Vec::with_capacity(hosts.len() * 3);
         for &(h, c) in hosts {
             flat.extend([self.add(history, h), c.requests, c.data]);
@@ -52,20 +69,31 @@ impl Table {
     }
 }
 
-/// `(id, count)` pairs from a flat `[index, requests, data, …]` list over a chunk's interned name table.
-fn unflatten(ids: &[u32], flat: &[u64]) -> Result<Vec<(u32, Count)>, String> {
-    if flat.len() % 3 != 0 || flat.len() / 3 > MAX_HOSTS_PER_SITE {
+/// `(id, count)` pairs from a flat `[index, requests, data, …]` list (`width` 3), or `[index, requests, data,
+/// blocked, …]` (`width` 4), over a chunk's interned name table.
+fn unflatten(ids: &[u32], flat: &[u64], width: usize) -> Result<Vec<(u32, Count)>, String> {
+    if flat.len() % width != 0 || flat.len() / width > MAX_HOSTS_PER_SITE {
         return Err("malformed host list".to_string());
     }
-    let mut out: Vec<(u32, Count)> = Vec::with_capacity(flat.len() / 3);
-    for t in flat.chunks_exact(3) {
-        let [i, requests, data] = [t.first(), t.get(1), t.get(2)].map(|x| x.copied().unwrap_or(0));
+    let mut out: Vec<(u32, Count)> = Vec::with_capacity(flat.len() / width);
+    for t in flat.chunks_exact(width) {
+        let [i, requests, data, blocked] = [
+            t.first(),
+            t.get(1),
+            t.get(2),
+            t.get(3).filter(|_| width == 4),
+        ]
+        .map(|x| x.copied().unwrap_or(0));
         let id = usize::try_from(i)
             .ok()
             .and_then(|i| ids.get(i))
             .copied()
             .ok_or_else(|| format!("host index {i} out of range"))?;
-        let c = Count { requests, data };
+        let c = Count {
+            requests,
+            data,
+            blocked,
+        };
         match out.iter_mut().find(|(h, _)| *h == id) {
             Some((_, have)) => have.add(c),
             None => out.push((id, c)),
@@ -191,10 +219,12 @@ impl History {
     ///   names of one domain sit together), each written as `<s>/<rest>`: the name is `rest` followed by the last
     ///   `s` bytes of the previous name;
     /// - one line per site, sites in increasing name index: `<site>.<visits>[.<other requests>.<other data
-    ///   requests>]`, then one token per host, hosts in increasing name index: `<d>.<requests>[.<data requests>]`,
-    ///   `d` the host's index minus the previous host's index on the line (the first host: its index).
+    ///   requests>]`, then one token per host, hosts in increasing name index: `<d>.<requests>[.<data requests>]
+    ///   [:<places>]`, `d` the host's index minus the previous host's index on the line (the first host: its index),
+    ///   `places` where its servers stood, two bytes each, in increasing order (see [`super::PlaceCode`]).
     ///
-    /// Every number but the day is base 36; omitted counts are 0.
+    /// Every number but the day is base 36; omitted counts are 0. Version 3 added the places: a day of version 2 is
+    /// the same without them, and still read.
     pub fn export_day(&self, day: u32) -> Option<String> {
         let sites = self.days.iter().find(|d| d.0 == day).map(|d| &d.1)?;
         // The day's names, sorted by reversed bytes, and each id's index in that order.
@@ -242,7 +272,11 @@ impl History {
             .collect();
         order.sort_unstable();
         let mut hosts: Vec<(u64, u64)> = Vec::new();
+        let mut places: Vec<(u32, PlaceCode)> = Vec::new();
         for s in order.iter().filter_map(|&(_, i)| sites.get(i as usize)) {
+            places.clear();
+            places.extend_from_slice(&s.servers);
+            places.sort_unstable();
             out.push('\n');
             push_base36(&mut out, at(s.site));
             out.push('.');
@@ -252,6 +286,10 @@ impl History {
                 push_base36(&mut out, s.other.requests);
                 out.push('.');
                 push_base36(&mut out, s.other.data);
+                if s.other.blocked > 0 {
+                    out.push('.');
+                    push_base36(&mut out, s.other.blocked);
+                }
             }
             hosts.clear();
             hosts.extend(s.hosts.iter().enumerate().map(|(k, h)| (at(h.0), k as u64)));
@@ -266,9 +304,22 @@ impl History {
                 last = i;
                 out.push('.');
                 push_base36(&mut out, c.requests);
-                if c.data > 0 {
+                if c.data > 0 || c.blocked > 0 {
                     out.push('.');
                     push_base36(&mut out, c.data);
+                }
+                if c.blocked > 0 {
+                    out.push('.');
+                    push_base36(&mut out, c.blocked);
+                }
+                let id = s.hosts.get(k as usize).map_or(u32::MAX, |h| h.0);
+                let first = places.partition_point(|p| p.0 < id);
+                let of_host = places.get(first..).unwrap_or(&[]);
+                for (n, (_, code)) in of_host.iter().take_while(|p| p.0 == id).enumerate() {
+                    if n == 0 {
+                        out.push(':');
+                    }
+                    out.extend(code.iter().map(|&b| char::from(b)));
                 }
             }
         }
@@ -318,11 +369,13 @@ impl History {
             sites.push(SiteDay {
                 site,
                 visits,
-                hosts: unflatten(&ids, &flat).map_err(|e| format!("history day: {e}"))?,
+                hosts: unflatten(&ids, &flat, 3).map_err(|e| format!("history day: {e}"))?,
                 other: Count {
                     requests: other_requests,
                     data: other_data,
+                    blocked: 0,
                 },
+                servers: Vec::new(),
             });
         }
         Ok((chunk.day, sites))
@@ -331,7 +384,8 @@ impl History {
     /// The format [`History::export_day`] writes (version 2), read byte by byte.
     fn parse_day_v2(&mut self, bytes: &[u8]) -> Result<(u32, Vec<SiteDay>), String> {
         let mut c = Cursor { bytes, at: 0 };
-        if !(c.eat(b'2') && c.eat(b' ')) {
+        // Version 2 is version 3 without places.
+        if !((c.eat(b'3') || c.eat(b'2')) && c.eat(b' ')) {
             return Err("unknown version".to_string());
         }
         let day = c.decimal()?;
@@ -421,8 +475,12 @@ impl History {
                     return Err("other requests without data requests".to_string());
                 }
                 other.data = c.number()?;
+                if c.eat(b'.') {
+                    other.blocked = c.number()?;
+                }
             }
             let mut hosts: Vec<(u32, Count)> = Vec::new();
+            let mut servers: Vec<(u32, PlaceCode)> = Vec::new();
             let mut host: u64 = 0;
             while c.eat(b' ') {
                 if hosts.len() >= MAX_HOSTS_PER_SITE {
@@ -438,13 +496,39 @@ impl History {
                 }
                 let requests = c.number()?;
                 let data = if c.eat(b'.') { c.number()? } else { 0 };
-                hosts.push((table_id(&ids, host)?, Count { requests, data }));
+                let blocked = if c.eat(b'.') { c.number()? } else { 0 };
+                let id = table_id(&ids, host)?;
+                hosts.push((
+                    id,
+                    Count {
+                        requests,
+                        data,
+                        blocked,
+                    },
+                ));
+                if c.eat(b':') {
+                    let codes = c.until_space();
+                    if codes.is_empty() || codes.len() % 2 != 0 {
+                        return Err("server places".to_string());
+                    }
+                    for code in codes.chunks_exact(2) {
+                        let code: PlaceCode =
+                            [code.first(), code.get(1)].map(|b| b.copied().unwrap_or(0));
+                        if place_kind(code).is_none() || servers.len() >= MAX_PLACES_PER_SITE {
+                            return Err("server place".to_string());
+                        }
+                        if !servers.contains(&(id, code)) {
+                            servers.push((id, code));
+                        }
+                    }
+                }
             }
             sites.push(SiteDay {
                 site,
                 visits,
                 hosts,
                 other,
+                servers,
             });
         }
         if !c.at_end() {
@@ -466,7 +550,7 @@ impl History {
             .collect();
         tabs.sort_unstable_by_key(|t| t.0);
         serde_json::to_string(&OpenChunk {
-            v: HISTORY_VERSION,
+            v: OPEN_VERSION,
             hosts: table.names,
             tabs,
         })
@@ -477,8 +561,14 @@ impl History {
     pub fn import_open(&mut self, text: &str) -> Result<(), String> {
         let chunk: OpenChunk =
             serde_json::from_str(text).map_err(|e| format!("malformed open visits: {e}"))?;
-        if chunk.v != HISTORY_VERSION || chunk.tabs.len() > MAX_OPEN_TABS {
-            return Err("open visits: wrong version or too many tabs".to_string());
+        // Version 1 counts (requests, data) per host; version 2 also blocked requests.
+        let width = match chunk.v {
+            HISTORY_VERSION => 3,
+            OPEN_VERSION => 4,
+            _ => return Err("open visits: wrong version".to_string()),
+        };
+        if chunk.tabs.len() > MAX_OPEN_TABS {
+            return Err("open visits: too many tabs".to_string());
         }
         let ids = self.intern_all(&chunk.hosts)?;
         let mut open = FnvMap::default();
@@ -487,7 +577,7 @@ impl History {
                 .get(site as usize)
                 .copied()
                 .ok_or_else(|| format!("open visits: site index {site} out of range"))?;
-            let hosts = unflatten(&ids, &flat).map_err(|e| format!("open visits: {e}"))?;
+            let hosts = unflatten(&ids, &flat, width).map_err(|e| format!("open visits: {e}"))?;
             open.insert(tab, Open { seq, site, hosts });
         }
         self.open = open;
@@ -506,7 +596,7 @@ pub(crate) fn export_day_v1(h: &History, day: u32) -> String {
         .iter()
         .map(|s| {
             let site = table.add(h, s.site) as u32;
-            let flat = table.flat(h, &s.hosts);
+            let flat = table.flat_v1(h, &s.hosts);
             (site, s.visits, flat, s.other.requests, s.other.data)
         })
         .collect();
@@ -561,7 +651,7 @@ mod tests {
                 panic!("day missing")
             };
             assert!(v1.starts_with("{\"v\":1,"), "{v1}");
-            assert!(v2.starts_with("2 "), "{v2}");
+            assert!(v2.starts_with("3 "), "{v2}");
             assert!(
                 v2.len() * 10 < v1.len() * 7,
                 "version 2 is smaller: {} vs {}",
@@ -597,7 +687,7 @@ mod tests {
         h.record(1, 1, &v.report(), 20_000);
         // Names by reversed bytes: news.example, www.news.example (its last 12 bytes shared: "c" in base 36),
         // mc.yandex.ru, an.yandex.ru; the site's line: site 0, 1 visit, then hosts 1, 2 (2 requests, 1 with data), 3.
-        let text = "2 20000\n0/news.example c/www. 0/mc.yandex.ru a/an\n0.1 1.1 1.2.1 1.1";
+        let text = "3 20000\n0/news.example c/www. 0/mc.yandex.ru a/an\n0.1 1.1 1.2.1 1.1";
         assert_eq!(h.export_day(20_000).as_deref(), Some(text));
         let mut back = History::new();
         assert_eq!(back.import_day(text), Ok(20_000));
@@ -607,14 +697,18 @@ mod tests {
         let mut big = History::new();
         let text = "2 7\n0/a.example 8/b\n0.zz.5.1 0.3w5e11264sgsf.1 1.1\n1.1";
         assert_eq!(big.import_day(text), Ok(7));
-        assert_eq!(big.export_day(7).as_deref(), Some(text));
+        assert_eq!(
+            big.export_day(7),
+            Some(text.replacen('2', "3", 1)),
+            "version 2 is read"
+        );
         let o = big.query(7, 7, "", 10);
         assert_eq!(
             (o.totals.requests, o.totals.visits),
             (u64::MAX, 36 * 36 - 1)
         );
         assert_eq!(big.import_day("2 8\n"), Ok(8));
-        assert_eq!(big.export_day(8), Some("2 8\n".to_string()));
+        assert_eq!(big.export_day(8), Some("3 8\n".to_string()));
     }
 
     #[test]
@@ -654,7 +748,7 @@ mod tests {
         fn compact_days_from_any_input(
             text in concat!(
                 r"2 [0-9]{1,3}\n(([0-9a-c]{1,2}/[a-z.]{1,6}) ?){0,6}",
-                r"(\n[0-9a-z]{1,2}(\.[0-9a-z]{1,3}){1,3}( [0-9a-z]{1,2}(\.[0-9a-z]{1,3}){1,2}){0,4}){0,3}"
+                r"(\n[0-9a-z]{1,2}(\.[0-9a-z]{1,3}){1,3}( [0-9a-z]{1,2}(\.[0-9a-z]{1,3}){1,2}(:([A-Z]{2}|~[lpsux]){1,3})?){0,4}){0,3}"
             ),
             bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
         ) {
@@ -697,11 +791,16 @@ mod tests {
             "2 1\n0/a.example 0/a.example\n0.1",
             "2 1\n0/a.example 99/b\n0.1",
             "2 1\n0/a.example a.example\n0.1",
-            "2 1\n0/a.example\n0.1 0.1.2.3",
+            "2 1\n0/a.example\n0.1 0.1.2.3.4",
             "2 1\n0/a.example\n0.1 0.A",
             "2 1\n0/a.example\n0.1 0.zzzzzzzzzzzzzz",
             "2 1\n0/a.example\n0.1 0.-1",
             "2 1\n0/a.example\n0.1 .1",
+            "3 1\n0/a.example\n0.1 0.1:",
+            "3 1\n0/a.example\n0.1 0.1:U",
+            "3 1\n0/a.example\n0.1 0.1:~x",
+            "3 1\n0/a.example\n0.1 0.1:us",
+            "3 1\n0/a.example\n0.1 0.1:US:DE",
         ] {
             assert!(h.import_day(bad).is_err(), "{bad}");
             assert!(h.import_open(bad).is_err(), "{bad}");

@@ -8,6 +8,7 @@
 //! [`MAX_HOSTS_PER_SITE`]); a query's answer is bounded by its `limit`.
 
 pub mod codec;
+pub mod places;
 pub mod query;
 
 pub use query::{
@@ -19,11 +20,12 @@ use crate::entity;
 use crate::hash::{fnv1a, FnvMap};
 use crate::host::{self, HostKind};
 use crate::report::Report;
+use crate::servers::{Place, PlaceKind};
 
 /// Version of the open-visit markers and of the first (JSON) day format, which [`History::import_day`] still reads.
 pub const HISTORY_VERSION: u32 = 1;
 /// Version of the day format that [`History::export_day`] writes (see [`History::export_day`]).
-pub const DAY_FORMAT_VERSION: u32 = 2;
+pub const DAY_FORMAT_VERSION: u32 = 3;
 /// Sites kept per day; visits to further sites that day are not recorded.
 pub const MAX_SITES_PER_DAY: usize = 5_000;
 /// Hosts kept per site and day; requests to further hosts are counted in the site's `other` count.
@@ -32,17 +34,68 @@ pub const MAX_HOSTS_PER_SITE: usize = 2_000;
 pub const MAX_OPEN_TABS: usize = 2_000;
 /// Upper bound of the rows a query returns per list.
 pub const MAX_LIMIT: usize = 2_000;
+/// (host, server place) pairs kept per site and day (a host has at most 8 server addresses; most have one place).
+pub const MAX_PLACES_PER_SITE: usize = 2 * MAX_HOSTS_PER_SITE;
+
+/// Where a host's servers stood (src/servers.rs `Place`), as the history keeps it: an ISO country code (two capital
+/// letters), or `~l` the local network, `~p` a proxy, `~s` another address that is not public, `~u` a public server
+/// of unknown country. Requests without a server address have no place.
+pub type PlaceCode = [u8; 2];
+
+/// The history's code of a place (none for [`PlaceKind::Unknown`] or a country that is no two-letter code).
+pub(crate) fn place_code(place: Place) -> Option<PlaceCode> {
+    match place.kind {
+        PlaceKind::Country => match place.country?.as_bytes() {
+            &[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Some([a, b]),
+            _ => None,
+        },
+        PlaceKind::Local => Some(*b"~l"),
+        PlaceKind::Proxy => Some(*b"~p"),
+        PlaceKind::Special => Some(*b"~s"),
+        PlaceKind::Unlocated => Some(*b"~u"),
+        PlaceKind::Unknown => None,
+    }
+}
+
+/// The kind of place of a code, and its country for a country's code; none for anything else (a damaged code).
+pub(crate) fn place_kind(code: PlaceCode) -> Option<PlaceKind> {
+    match code {
+        [a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Some(PlaceKind::Country),
+        [b'~', b'l'] => Some(PlaceKind::Local),
+        [b'~', b'p'] => Some(PlaceKind::Proxy),
+        [b'~', b's'] => Some(PlaceKind::Special),
+        [b'~', b'u'] => Some(PlaceKind::Unlocated),
+        _ => None,
+    }
+}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Count {
     pub(crate) requests: u64,
     pub(crate) data: u64,
+    /// Requests the browser blocked (not in `requests`).
+    pub(crate) blocked: u64,
 }
 
 impl Count {
+    pub(crate) const ZERO: Count = Count {
+        requests: 0,
+        data: 0,
+        blocked: 0,
+    };
+
     pub(crate) fn add(&mut self, other: Count) {
         self.requests = self.requests.saturating_add(other.requests);
         self.data = self.data.saturating_add(other.data);
+        self.blocked = self.blocked.saturating_add(other.blocked);
+    }
+
+    /// Takes away what a visit counted before and no longer does (a request counted as sent that the browser then
+    /// blocked).
+    pub(crate) fn sub(&mut self, other: Count) {
+        self.requests = self.requests.saturating_sub(other.requests);
+        self.data = self.data.saturating_sub(other.data);
+        self.blocked = self.blocked.saturating_sub(other.blocked);
     }
 }
 
@@ -54,6 +107,8 @@ pub(crate) struct SiteDay {
     hosts: Vec<(u32, Count)>,
     /// Requests to hosts beyond [`MAX_HOSTS_PER_SITE`].
     other: Count,
+    /// Where the hosts' servers stood that day: (host, place) pairs, each once, of hosts in `hosts`.
+    servers: Vec<(u32, PlaceCode)>,
 }
 
 /// What has been recorded of a tab's current visit.
@@ -168,13 +223,21 @@ impl History {
             return false;
         };
         let mut hosts = Vec::with_capacity(report.hosts.len());
+        let mut places: Vec<(u32, PlaceCode)> = Vec::new();
         for h in &report.hosts {
             if let Ok(id) = self.intern(&h.host) {
                 let c = Count {
                     requests: h.requests,
                     data: h.data_requests,
+                    blocked: h.blocked_requests,
                 };
                 hosts.push((id, c));
+                places.extend(
+                    h.servers
+                        .iter()
+                        .filter_map(|s| place_code(s.place()))
+                        .map(|code| (id, code)),
+                );
             }
         }
         let fresh = !matches!(self.open.get(&tab), Some(o) if o.seq == seq && o.site == site);
@@ -221,11 +284,18 @@ impl History {
                 .iter()
                 .find(|(h, _)| *h == id)
                 .map_or(Count::default(), |(_, c)| *c);
-            let delta = Count {
+            let grown = Count {
                 requests: now.requests.saturating_sub(before.requests),
                 data: now.data.saturating_sub(before.data),
+                blocked: now.blocked.saturating_sub(before.blocked),
             };
-            if delta == Count::default() {
+            // A request counted as sent and then blocked: the visit's sent requests went down.
+            let shrunk = Count {
+                requests: before.requests.saturating_sub(now.requests),
+                data: before.data.saturating_sub(now.data),
+                blocked: before.blocked.saturating_sub(now.blocked),
+            };
+            if grown == Count::default() && shrunk == Count::default() {
                 continue;
             }
             changed = true;
@@ -233,8 +303,24 @@ impl History {
                 Some((_, c)) => *c = now,
                 None => open.hosts.push((id, now)),
             }
-            if !add_host(&mut entry.hosts, id, delta) {
-                entry.other.add(delta);
+            if !add_host(&mut entry.hosts, id, grown) {
+                entry.other.add(grown);
+            }
+            if shrunk != Count::default() {
+                match entry.hosts.iter_mut().find(|(h, _)| *h == id) {
+                    Some((_, c)) => c.sub(shrunk),
+                    None => entry.other.sub(shrunk),
+                }
+            }
+        }
+        // Server places (a set per host: recorded once, whenever they become known).
+        for place in places {
+            if entry.servers.len() < MAX_PLACES_PER_SITE
+                && !entry.servers.contains(&place)
+                && entry.hosts.iter().any(|(h, _)| *h == place.0)
+            {
+                entry.servers.push(place);
+                changed = true;
             }
         }
         changed
@@ -298,6 +384,7 @@ pub(crate) mod test_support {
                 type_name,
                 method,
                 ip: None,
+                proxy: false,
             });
         }
         v
@@ -358,6 +445,7 @@ mod tests {
             type_name: "ping",
             method: "POST",
             ip: None,
+            proxy: false,
         });
         assert!(h.record(1, 1, &v.report(), 100));
         let o = h.query(100, 100, "", 10);
@@ -383,6 +471,78 @@ mod tests {
         assert_eq!(o.totals.visits, 2);
         assert_eq!(o.totals.requests, 4);
         assert_eq!(o.days.len(), 1);
+    }
+
+    #[test]
+    fn a_request_recorded_as_sent_and_then_blocked_counts_as_blocked() {
+        use crate::tracker::{Event, Stage, Tracker};
+        let ev = |stage, id: &str, url: &str, type_name: &str, error: Option<&str>| Event {
+            stage,
+            request_id: id.into(),
+            url: url.into(),
+            type_name: type_name.into(),
+            method: "GET".into(),
+            ip: None,
+            document_url: None,
+            error: error.map(String::from),
+            ..Event::default()
+        };
+        let mut t = Tracker::new();
+        let mut h = History::new();
+        let report = |t: &Tracker| t.report(1).unwrap_or_else(|| panic!("no report"));
+        t.event(1, &ev(Stage::Before, "1", PAGE, "main_frame", None));
+        t.event(
+            1,
+            &ev(
+                Stage::Before,
+                "2",
+                "https://mc.yandex.ru/watch/1",
+                "image",
+                None,
+            ),
+        );
+        assert!(h.record(1, 1, &report(&t), 100));
+        t.event(
+            1,
+            &ev(
+                Stage::Error,
+                "2",
+                "https://mc.yandex.ru/watch/1",
+                "image",
+                Some("net::ERR_BLOCKED_BY_CLIENT"),
+            ),
+        );
+        assert!(h.record(1, 1, &report(&t), 100));
+        let o = h.query(100, 100, "", 10);
+        assert_eq!((o.totals.requests, o.totals.blocked_requests), (1, 1));
+        let ru = o.jurisdictions.iter().find(|j| j.country == "RU");
+        assert_eq!(ru.map(|j| (j.requests, j.blocked_requests)), Some((0, 1)));
+        assert_eq!(o.totals.jurisdictions, 0, "nothing was sent to RU");
+        assert_eq!(
+            o.blocked_jurisdictions
+                .first()
+                .map(|b| (b.id, b.blocked_requests)),
+            Some(("RU", 1))
+        );
+        assert_eq!(
+            o.blocked_companies
+                .first()
+                .map(|b| (b.id, b.blocked_requests)),
+            Some(("yandex", 1))
+        );
+        assert!(o.flows.is_empty(), "no flow of blocked requests");
+        // Both stored forms keep the blocked requests.
+        let mut back = History::new();
+        assert_eq!(
+            back.import_day(&h.export_day(100).unwrap_or_default()),
+            Ok(100)
+        );
+        assert_eq!(back.query(100, 100, "", 10).totals.blocked_requests, 1);
+        assert_eq!(back.import_open(&h.export_open()), Ok(()));
+        assert!(
+            !back.record(1, 1, &report(&t), 100),
+            "the open visit knows what was recorded"
+        );
     }
 
     #[test]

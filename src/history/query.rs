@@ -1,6 +1,7 @@
 //! The dashboard's queries over the history: sums per (site, host) over a period, search, and the overview of
 //! jurisdictions, companies, sites, days and flows.
 
+use super::places::ServerTotal;
 use super::{Count, History, SiteDay, MAX_LIMIT};
 use crate::db::{self, EntityIndex};
 use crate::entity;
@@ -174,6 +175,7 @@ impl History {
             visits,
             days,
         } = self.pairs(from, to, &keep, false);
+        let mut places = self.places(&pairs, &self.pair_places(from, to, &keep));
         let mut totals = OverviewTotals::default();
         // Per entity (dense, indexed by entity).
         let mut companies: Vec<CompanySum> = vec![CompanySum::EMPTY; db::ENTITIES.len()];
@@ -195,9 +197,11 @@ impl History {
                 jurisdiction: controller.map(|c| c.country),
                 visits: visits.get(site_id as usize).copied().unwrap_or(0),
                 requests: 0,
+                blocked_requests: 0,
                 third_party_requests: 0,
                 companies: 0,
                 jurisdictions: Vec::new(),
+                servers: Vec::new(),
             };
             // (entity, requests) of this site, and its requests per jurisdiction
             let mut site_companies: Vec<(EntityIndex, u64)> = Vec::new();
@@ -215,7 +219,9 @@ impl History {
                 let third = !same_site && !same_owner;
                 totals.requests = totals.requests.saturating_add(c.requests);
                 totals.data_requests = totals.data_requests.saturating_add(c.data);
+                totals.blocked_requests = totals.blocked_requests.saturating_add(c.blocked);
                 row.requests = row.requests.saturating_add(c.requests);
+                row.blocked_requests = row.blocked_requests.saturating_add(c.blocked);
                 if third {
                     totals.third_party_requests =
                         totals.third_party_requests.saturating_add(c.requests);
@@ -241,12 +247,19 @@ impl History {
                     sc.1 = sc.1.saturating_add(c.requests);
                 }
                 let key = host.map_or(0, |h| h.country_key);
+                let third = if third { c.requests } else { 0 };
                 match site_jurisdictions.iter_mut().find(|j| j.key == key) {
-                    Some(j) => j.requests = j.requests.saturating_add(c.requests),
+                    Some(j) => {
+                        j.requests = j.requests.saturating_add(c.requests);
+                        j.blocked = j.blocked.saturating_add(c.blocked);
+                        j.third = j.third.saturating_add(third);
+                    }
                     None => site_jurisdictions.push(SiteJurisdiction {
                         key,
                         country,
                         requests: c.requests,
+                        blocked: c.blocked,
+                        third,
                     }),
                 }
             }
@@ -254,6 +267,8 @@ impl History {
                 key,
                 country,
                 requests,
+                blocked,
+                third,
             } in &site_jurisdictions
             {
                 let j = match jurisdictions
@@ -271,14 +286,23 @@ impl History {
                 };
                 if let Some(j) = j {
                     j.requests = j.requests.saturating_add(requests);
+                    j.blocked_requests = j.blocked_requests.saturating_add(blocked);
+                    j.third_party_requests = j.third_party_requests.saturating_add(third);
                     j.sites += 1;
                 }
             }
-            flows.extend(site_companies.iter().map(|&(entity, requests)| FlowSum {
-                requests,
-                site: site_id,
-                entity,
-            }));
+            flows.extend(
+                site_companies
+                    .iter()
+                    .filter(|&&(_, requests)| requests > 0)
+                    .map(|&(entity, requests)| FlowSum {
+                        requests,
+                        site: site_id,
+                        entity,
+                    }),
+            );
+            // The jurisdictions its requests went to (not those of its blocked requests only).
+            site_jurisdictions.retain(|j| j.requests > 0);
             site_jurisdictions.sort_unstable_by(|a, b| {
                 b.requests.cmp(&a.requests).then(a.country.cmp(b.country))
             });
@@ -324,17 +348,58 @@ impl History {
                 jurisdiction: controller.country,
                 requests: c.requests,
                 data_requests: c.data,
+                blocked_requests: c.blocked,
                 sites: site_count,
+                servers: places.companies.remove(&e).unwrap_or_default(),
             });
         }
         totals.sites = sites.len() as u64;
-        totals.visits = sites.iter().map(|s| s.0.visits).sum();
-        totals.companies = company_rows.len() as u64;
-        totals.jurisdictions = jurisdictions.len() as u64;
+        totals.visits = sites.iter().fold(0, |n, s| n.saturating_add(s.0.visits));
+        // Companies and jurisdictions that received requests (one whose every request was blocked received none).
+        totals.companies = company_rows.iter().filter(|c| c.requests > 0).count() as u64;
+        totals.jurisdictions = jurisdictions.iter().filter(|j| j.requests > 0).count() as u64;
+        // What was blocked, before the lists are cut.
+        let mut blocked_jurisdictions: Vec<BlockedTotal> = jurisdictions
+            .iter()
+            .filter(|j| j.blocked_requests > 0)
+            .map(|j| BlockedTotal {
+                id: j.country,
+                name: j.country,
+                jurisdiction: j.country,
+                blocked_requests: j.blocked_requests,
+            })
+            .collect();
+        let mut blocked_companies: Vec<BlockedTotal> = company_rows
+            .iter()
+            .filter(|c| c.blocked_requests > 0)
+            .map(|c| BlockedTotal {
+                id: c.id,
+                name: c.name,
+                jurisdiction: c.jurisdiction,
+                blocked_requests: c.blocked_requests,
+            })
+            .collect();
+        for list in [&mut blocked_jurisdictions, &mut blocked_companies] {
+            list.sort_unstable_by(|a, b| {
+                b.blocked_requests
+                    .cmp(&a.blocked_requests)
+                    .then(a.id.cmp(b.id))
+            });
+            list.truncate(limit);
+        }
 
-        jurisdictions
-            .sort_unstable_by(|a, b| b.requests.cmp(&a.requests).then(a.country.cmp(b.country)));
-        company_rows.sort_unstable_by(|a, b| b.requests.cmp(&a.requests).then(a.id.cmp(b.id)));
+        jurisdictions.sort_unstable_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then(b.blocked_requests.cmp(&a.blocked_requests))
+                .then(a.country.cmp(b.country))
+        });
+        company_rows.sort_unstable_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then(b.blocked_requests.cmp(&a.blocked_requests))
+                .then(a.id.cmp(b.id))
+        });
         company_rows.truncate(limit);
         let site_name = |id: u32| self.name(id).map_or("", |n| n.name.as_str());
         sites.sort_unstable_by(|a, b| {
@@ -347,6 +412,7 @@ impl History {
             .into_iter()
             .map(|(mut row, id)| {
                 row.site = site_name(id).to_string();
+                row.servers = places.sites.remove(&id).unwrap_or_default();
                 row
             })
             .collect();
@@ -380,6 +446,9 @@ impl History {
             sites,
             days,
             flows,
+            blocked_jurisdictions,
+            blocked_companies,
+            servers: places.places,
         }
     }
 }
@@ -396,21 +465,20 @@ struct CompanySum {
 
 impl CompanySum {
     const EMPTY: CompanySum = CompanySum {
-        count: Count {
-            requests: 0,
-            data: 0,
-        },
+        count: Count::ZERO,
         sites: 0,
         last_site: u32::MAX,
         slot: 0,
     };
 }
 
-/// A site's requests to one controlling jurisdiction (`key`: its [`code_key`]).
+/// A site's requests to one controlling jurisdiction (`key`: its [`code_key`]): all, blocked, third-party.
 struct SiteJurisdiction {
     key: u64,
     country: &'static str,
     requests: u64,
+    blocked: u64,
+    third: u64,
 }
 
 /// A site → company flow before it becomes a [`Flow`] row.
@@ -430,10 +498,7 @@ pub(crate) struct PairSum {
 
 impl PairSum {
     const EMPTY: PairSum = PairSum {
-        count: Count {
-            requests: 0,
-            data: 0,
-        },
+        count: Count::ZERO,
         first_day: u32::MAX,
         last_day: 0,
     };
@@ -507,6 +572,22 @@ pub struct Overview {
     pub days: Vec<DayRow>,
     /// Site → company → jurisdiction flows, largest first.
     pub flows: Vec<Flow>,
+    /// Where the servers stood (the map "servers in"), most requests first; `unknown` last.
+    pub servers: Vec<ServerTotal>,
+    /// The controlling jurisdictions of blocked requests, most blocked first (`id`, `name` and `jurisdiction` are
+    /// the code).
+    pub blocked_jurisdictions: Vec<BlockedTotal>,
+    /// The companies (direct owners) of blocked requests, most blocked first.
+    pub blocked_companies: Vec<BlockedTotal>,
+}
+
+/// Blocked requests of a jurisdiction or a company over the period.
+#[derive(Clone, Debug, Serialize)]
+pub struct BlockedTotal {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub jurisdiction: &'static str,
+    pub blocked_requests: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -519,6 +600,8 @@ pub struct OverviewTotals {
     pub unattributed_requests: u64,
     pub companies: u64,
     pub jurisdictions: u64,
+    /// Requests the browser blocked (not in `requests`).
+    pub blocked_requests: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -526,6 +609,9 @@ pub struct JurisdictionTotal {
     pub country: &'static str,
     pub requests: u64,
     pub data_requests: u64,
+    /// The requests of `requests` that went to third parties (the home line: src/view.rs).
+    pub third_party_requests: u64,
+    pub blocked_requests: u64,
     pub companies: u64,
     pub sites: u64,
 }
@@ -540,7 +626,10 @@ pub struct CompanyTotal {
     pub jurisdiction: &'static str,
     pub requests: u64,
     pub data_requests: u64,
+    pub blocked_requests: u64,
     pub sites: u64,
+    /// Where its hosts' servers stood: country codes or kinds of place (`local`, `proxy`, …), most requests first.
+    pub servers: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -550,10 +639,13 @@ pub struct SiteTotal {
     pub jurisdiction: Option<&'static str>,
     pub visits: u64,
     pub requests: u64,
+    pub blocked_requests: u64,
     pub third_party_requests: u64,
     pub companies: u64,
     /// Controlling jurisdictions its requests went to, most requests first.
     pub jurisdictions: Vec<&'static str>,
+    /// Where its hosts' servers stood (as [`CompanyTotal::servers`]).
+    pub servers: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

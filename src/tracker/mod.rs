@@ -20,6 +20,18 @@ pub const SAVED_DONE: usize = 256;
 /// Earlier hops remembered per request (its redirect chain).
 pub const MAX_CHAIN: usize = 16;
 
+/// The errors with which the browsers report a request that a content blocker's rule stopped (Whither's
+/// declarativeNetRequest rules, or another extension's): Chromium's `net::ERR_BLOCKED_BY_CLIENT` and Firefox's
+/// `NS_ERROR_ABORT` (Firefox reports loads that a page or a navigation cancels as `NS_BINDING_ABORTED`).
+pub const BLOCKED_ERRORS: [&str; 2] = ["net::ERR_BLOCKED_BY_CLIENT", "NS_ERROR_ABORT"];
+
+/// How long after a blocked request another blocked request of the same URL and type is the same one tried again
+/// (Firefox's speculative preload of a script or image is blocked, and then the document's own load of it).
+pub const BLOCKED_RETRY_MS: f64 = 2_000.0;
+
+/// Blocked requests remembered per tab to recognise a retry.
+const RECENT_BLOCKED: usize = 64;
+
 /// Which webRequest listener an event came from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -67,9 +79,27 @@ pub struct Event {
     /// When the browser saw it (ms since the epoch, webRequest's `timeStamp`).
     #[serde(default)]
     pub time_stamp: Option<f64>,
+    /// The request went through a proxy (Firefox's `proxyInfo`): `ip` is the proxy's.
+    #[serde(default)]
+    pub proxy: bool,
 }
 
 impl Event {
+    /// The server address of the request hop (none for a response from the cache: it went to no server).
+    fn server_ip(&self) -> Option<&str> {
+        self.ip
+            .as_deref()
+            .filter(|ip| !ip.is_empty() && self.from_cache != Some(true))
+    }
+
+    /// Whether this is a hop's last stage (redirect, completion, error): its server is attributed then, once.
+    fn ends(&self) -> bool {
+        matches!(
+            self.stage,
+            Stage::Redirect | Stage::Completed | Stage::Error
+        )
+    }
+
     /// What this event says became of its hop, if it is the hop's last one and says anything (docs/report-format.md,
     /// "What is counted").
     pub fn outcome(&self) -> Option<Outcome> {
@@ -89,9 +119,15 @@ impl Event {
                     Outcome::Redirected
                 })
             }
-            Stage::Error => {
-                (self.error.as_deref() == Some("net::ERR_CACHE_MISS")).then_some(Outcome::NotSent)
-            }
+            Stage::Error => match self.error.as_deref() {
+                Some("net::ERR_CACHE_MISS") => Some(Outcome::NotSent),
+                // Main frames are never blocked by Whither's rules (whatever another blocker does to one, it starts
+                // the visit as before).
+                Some(e) if BLOCKED_ERRORS.contains(&e) && self.type_name != "main_frame" => {
+                    Some(Outcome::Blocked)
+                }
+                _ => None,
+            },
             Stage::Response | Stage::Completed if cached => Some(Outcome::Cached),
             _ => None,
         }
@@ -134,6 +170,8 @@ struct Tab {
     next_order: u64,
     /// The visit's fetches by first hop, for reconciliation with the page's own record (recovery.rs).
     fetches: recovery::Fetches,
+    /// The latest blocked requests of the visit: (hash of URL and type, time stamp).
+    recent_blocked: Vec<(u64, f64)>,
 }
 
 impl Tab {
@@ -142,14 +180,34 @@ impl Tab {
         self.seq = self.seq.wrapping_add(1);
         self.main = None;
         self.fetches = recovery::Fetches::default();
+        self.recent_blocked.clear();
     }
 
+    /// Whether a blocked request is the retry of one blocked just before (it is not counted again); remembers it.
+    fn blocked_retry(&mut self, ev: &Event) -> bool {
+        let Some(at) = ev.time_stamp.filter(|t| t.is_finite()) else {
+            return false;
+        };
+        let key = crate::hash::fnv1a(format!("{}\n{}", ev.type_name, ev.url).as_bytes());
+        let retry = self
+            .recent_blocked
+            .iter()
+            .any(|&(k, t)| k == key && (at - t).abs() <= BLOCKED_RETRY_MS);
+        if self.recent_blocked.len() >= RECENT_BLOCKED {
+            self.recent_blocked.remove(0);
+        }
+        self.recent_blocked.push((key, at));
+        retry
+    }
+
+    /// The request of a hop as the report counts it: its server attributed at the hop's end only (once).
     fn request<'a>(ev: &'a Event) -> Request<'a> {
         Request {
             url: &ev.url,
             type_name: &ev.type_name,
             method: &ev.method,
-            ip: ev.ip.as_deref(),
+            ip: ev.server_ip().filter(|_| ev.ends()),
+            proxy: ev.proxy,
         }
     }
 
@@ -157,9 +215,14 @@ impl Tab {
         if self.visit.is_none() {
             self.start_visit(ev.document_url.as_deref().unwrap_or(""));
         }
-        self.visit
-            .as_mut()
-            .is_some_and(|v| v.record(&Tab::request(ev)))
+        let Some(v) = self.visit.as_mut() else {
+            return false;
+        };
+        let changed = v.record(&Tab::request(ev));
+        if let Some(ip) = ev.server_ip().filter(|_| !ev.ends()) {
+            v.set_ip(&ev.url, ip, ev.proxy, false); // noted as the last address seen, attributed at the end
+        }
+        changed
     }
 
     /// Remembers a request hop, evicting when full: finished requests of earlier visits first, then finished
@@ -210,9 +273,10 @@ impl Tab {
         self.seen.get_mut(&ev.request_id).filter(|s| s.url == url)
     }
 
-    fn set_ip(&mut self, ev: &Event) -> bool {
-        match (&mut self.visit, ev.ip.as_deref()) {
-            (Some(v), Some(ip)) => v.set_ip(&ev.url, ip),
+    /// Notes the hop's server address and, with `attribute` (its first end), attributes the request to it.
+    fn set_ip(&mut self, ev: &Event, attribute: bool) -> bool {
+        match (&mut self.visit, ev.server_ip()) {
+            (Some(v), Some(ip)) => v.set_ip(&ev.url, ip, ev.proxy, attribute),
             _ => false,
         }
     }
@@ -283,11 +347,19 @@ impl Tab {
             }
         }
         let last_stage = matches!(ev.stage, Stage::Redirect | Stage::Completed | Stage::Error);
-        let outcome = ev.outcome();
+        let mut outcome = ev.outcome();
+        if outcome == Some(Outcome::Blocked)
+            && !self.known(ev, url).is_some_and(|s| s.done)
+            && self.blocked_retry(ev)
+        {
+            // The retry of a request blocked just before: not a request, and not another blocked one.
+            outcome = Some(Outcome::NotSent);
+        }
         if let Some(seen) = self.known(ev, url) {
             let done = seen.done;
             seen.done |= last_stage;
-            let mut changed = self.set_ip(ev);
+            // The hop's server is attributed at its first end only.
+            let mut changed = self.set_ip(ev, last_stage && !done);
             if let (false, Some(outcome)) = (done, outcome) {
                 changed |= self.settle(ev, url, outcome);
             }
@@ -301,13 +373,18 @@ impl Tab {
             .get(&ev.request_id)
             .filter(|s| s.seq == seq)
             .map_or(0, |s| s.hops);
-        if outcome == Some(Outcome::NotSent) {
-            // Never reached a server and was not counted before (its start was lost): remember it, count nothing.
+        if matches!(outcome, Some(Outcome::NotSent | Outcome::Blocked)) {
+            // Never reached a server and was not counted before (its start was lost, or the browser reports a
+            // blocked request by its error only): remember it; a blocked one is counted as blocked.
             if self.visit.is_none() {
                 self.start_visit(ev.document_url.as_deref().unwrap_or(""));
             }
             self.remember(ev, url, last_stage, false, earlier);
-            return false;
+            return outcome == Some(Outcome::Blocked)
+                && self
+                    .visit
+                    .as_mut()
+                    .is_some_and(|v| v.record_blocked(&Tab::request(ev)));
         }
         if earlier == 0 && self.absorbs(ev) {
             // The late event of a request already recovered from the page: counted then, now amended.
@@ -333,6 +410,8 @@ impl Tab {
 #[derive(Debug, Default)]
 pub struct Tracker {
     tabs: FnvMap<i64, Tab>,
+    /// The person's own lists, consulted for the reports' hosts that the database does not know.
+    imported: crate::imported::Lists,
 }
 
 /// A tab's persisted state: the visit, its main document's request id, and the requests it remembers, oldest first
@@ -423,8 +502,24 @@ impl Tracker {
         Ok(self.tabs.entry(tab).or_default().reconcile(&record))
     }
 
+    /// The tab's report; hosts that the database does not know carry the imported lists' answer, if any.
     pub fn report(&self, tab: i64) -> Option<Report> {
-        self.tabs.get(&tab)?.visit.as_ref().map(Visit::report)
+        let mut report = self.tabs.get(&tab)?.visit.as_ref().map(Visit::report)?;
+        if !self.imported.is_empty() {
+            for h in report
+                .hosts
+                .iter_mut()
+                .filter(|h| h.entity.is_none() && h.domain.is_some())
+            {
+                h.imported = self.imported.lookup(&h.host);
+            }
+        }
+        Some(report)
+    }
+
+    /// Replaces the imported lists (an empty set removes them); applies to every report from now on.
+    pub fn set_imported(&mut self, lists: crate::imported::Lists) {
+        self.imported = lists;
     }
 
     /// The totals of the tab's report and its jurisdictions' requests, most first ([`Visit::summary`]): cheaper than
@@ -438,6 +533,16 @@ impl Tracker {
         self.tabs
             .get(&tab)
             .and_then(|t| t.visit.as_ref().map(|_| t.seq))
+    }
+
+    /// The site of the tab's page ([`Visit::site`]).
+    pub fn site(&self, tab: i64) -> Option<String> {
+        self.tabs
+            .get(&tab)?
+            .visit
+            .as_ref()?
+            .site()
+            .map(String::from)
     }
 
     pub fn remove_tab(&mut self, tab: i64) {
@@ -543,6 +648,7 @@ impl Tracker {
                 seen,
                 next_order,
                 fetches: recovery::Fetches::import(state.urls, state.absorb, state.urls_full),
+                recent_blocked: Vec::new(),
             },
         );
         Ok(())

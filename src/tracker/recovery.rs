@@ -9,6 +9,7 @@
 
 use super::{url_hash, Event, Stage, Tab};
 use crate::hash::FnvMap;
+use crate::host;
 use crate::report::{type_index, Request, TYPES};
 use serde::Deserialize;
 
@@ -176,7 +177,7 @@ impl Tab {
                 _ => return 0,
             }
         }
-        if self.fetches.full {
+        if self.fetches.full || self.navigated_away(record) {
             return 0;
         }
         // Without a time (-1), events are absorbed by stage only (see Fetches::absorb).
@@ -205,7 +206,7 @@ impl Tab {
             .iter()
             .filter_map(|(key, &(n, first))| {
                 let counted = self.fetches.counted.get(key).copied().unwrap_or(0);
-                (n > counted).then_some((first, n - counted))
+                (n > counted).then(|| (first, n - counted))
             })
             .collect();
         missing.sort_unstable();
@@ -222,6 +223,23 @@ impl Tab {
         recovered
     }
 
+    /// Whether the page's document is on another host than the visit's page: the tab navigated since its state was
+    /// stored, and the record is another document's (whose own requests come through webRequest as a new visit).
+    /// Same-host changes (a single-page app's `pushState`, a fragment) are the same visit.
+    fn navigated_away(&self, record: &PageRecord) -> bool {
+        let (Some(visit), Some(doc)) = (self.visit.as_ref(), record.document.as_deref()) else {
+            return false;
+        };
+        let host_of = |url: &str| match host::authority(url) {
+            Ok(host::Authority::Host(h)) => Some(h.to_ascii_lowercase()),
+            _ => None,
+        };
+        match (host_of(visit.page_url()), host_of(doc)) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        }
+    }
+
     /// Counts one recovered request (a fetch of its own) unless the visit's fetch list is full.
     fn recover(&mut self, url: &str, type_name: &str, at: f64) -> bool {
         let Some(visit) = self.visit.as_mut() else {
@@ -232,6 +250,7 @@ impl Tab {
             type_name,
             method: "GET",
             ip: None,
+            proxy: false,
         }) {
             return false;
         }
@@ -262,9 +281,14 @@ impl Tab {
                 type_name: recorded,
                 method: "GET",
                 ip: None,
+                proxy: false,
             };
             if visit.amend(&as_recorded, &Self::request(ev)) {
                 visit.count_recovered(false);
+            }
+            // Before its end, the server address is only noted (attributed at the end, as for any hop).
+            if let Some(ip) = ev.server_ip().filter(|_| !ev.ends()) {
+                visit.set_ip(&ev.url, ip, ev.proxy, false);
             }
         }
         true

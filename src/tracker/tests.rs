@@ -19,6 +19,133 @@ fn requests(t: &Tracker, tab: i64) -> u64 {
     t.report(tab).map_or(0, |r| r.totals.requests)
 }
 
+fn blocked_ev(id: &str, url: &str, type_name: &str, error: &str, at: f64) -> Event {
+    Event {
+        error: Some(error.into()),
+        time_stamp: Some(at),
+        ..ev(Stage::Error, id, url, type_name)
+    }
+}
+
+#[test]
+fn a_blocked_request_counts_once_as_blocked_in_either_browser() {
+    let mut t = Tracker::new();
+    t.event(
+        1,
+        &ev(
+            Stage::Before,
+            "1",
+            "https://www.news.example/",
+            "main_frame",
+        ),
+    );
+    // Chromium: the start, then net::ERR_BLOCKED_BY_CLIENT.
+    t.event(
+        1,
+        &ev(
+            Stage::Before,
+            "2",
+            "https://mc.yandex.ru/metrika/tag.js",
+            "script",
+        ),
+    );
+    assert_eq!(requests(&t, 1), 2);
+    t.event(
+        1,
+        &blocked_ev(
+            "2",
+            "https://mc.yandex.ru/metrika/tag.js",
+            "script",
+            "net::ERR_BLOCKED_BY_CLIENT",
+            1_000.0,
+        ),
+    );
+    // Firefox: its speculative load is blocked, then the document's own load of the same image.
+    for (id, at) in [("3", 1_010.0), ("4", 1_070.0)] {
+        t.event(
+            1,
+            &ev(
+                Stage::Before,
+                id,
+                "https://mc.yandex.ru/watch/1.gif",
+                "image",
+            ),
+        );
+        t.event(
+            1,
+            &blocked_ev(
+                id,
+                "https://mc.yandex.ru/watch/1.gif",
+                "image",
+                "NS_ERROR_ABORT",
+                at,
+            ),
+        );
+    }
+    // Only the error, its start lost with a stopped worker; and a stage repeated.
+    let late = blocked_ev(
+        "5",
+        "https://mc.yandex.ru/watch/2.gif",
+        "image",
+        "NS_ERROR_ABORT",
+        1_100.0,
+    );
+    t.event(1, &late);
+    t.event(1, &late);
+    // Another error is a request that was made.
+    t.event(
+        1,
+        &ev(
+            Stage::Before,
+            "6",
+            "https://www.google-analytics.com/g",
+            "ping",
+        ),
+    );
+    t.event(
+        1,
+        &Event {
+            error: Some("net::ERR_CONNECTION_REFUSED".into()),
+            ..ev(
+                Stage::Error,
+                "6",
+                "https://www.google-analytics.com/g",
+                "ping",
+            )
+        },
+    );
+    let check = |t: &Tracker| {
+        let Some(r) = t.report(1) else {
+            panic!("no report")
+        };
+        assert_eq!((r.totals.requests, r.totals.blocked_requests), (2, 3));
+        let yandex = r.hosts.iter().find(|h| h.host == "mc.yandex.ru");
+        assert_eq!(
+            yandex.map(|h| (h.requests, h.blocked_requests)),
+            Some((0, 3))
+        );
+        assert!(yandex.is_some_and(|h| h.types.is_empty()));
+        let company = r.companies.iter().find(|c| c.id == "yandex");
+        assert_eq!(
+            company.map(|c| (c.requests, c.blocked_requests)),
+            Some((0, 3))
+        );
+        let ru = r.jurisdictions.iter().find(|j| j.country == "RU");
+        assert_eq!(ru.map(|j| (j.requests, j.blocked_requests)), Some((0, 3)));
+        // Sent to one company under one jurisdiction: the blocked one received nothing.
+        assert_eq!((r.totals.companies, r.totals.jurisdictions), (1, 1));
+        assert_eq!(t.summary(1).map(|s| s.1), Some(vec![("US", 1)]));
+    };
+    check(&t);
+    // The state written for a restarted background keeps the blocked requests.
+    let mut u = Tracker::new();
+    assert_eq!(
+        u.import_tab(1, &t.export_tab(1).unwrap_or_default()),
+        Ok(())
+    );
+    check(&u);
+}
+
 #[test]
 fn every_stage_counts_once() {
     let mut t = Tracker::new();
@@ -650,4 +777,19 @@ fn a_reconciled_tab_reads_back_exactly_what_it_stored_whatever_the_reading_time(
         assert_eq!(u.import_tab(1, &saved), Ok(()));
         assert_eq!(u.export_tab(1), Some(saved), "{at}");
     }
+}
+
+#[test]
+fn a_record_of_another_document_than_the_visits_is_not_counted_into_it() {
+    let mut t = Tracker::new();
+    t.event(
+        1,
+        &ev(Stage::Before, "1", "https://example.org/", "main_frame"),
+    );
+    // The tab went on to another site before the background read it: that page's requests are its own visit's.
+    let rec = serde_json::json!({ "document": "https://other.example/", "entries": [["https://cdn.example.net/a.js", "script"]], "at": 5.0 });
+    assert_eq!(t.reconcile(1, &rec.to_string()), Ok(0));
+    // The same host (a single-page app moved on with pushState) is the same visit.
+    let rec = serde_json::json!({ "document": "https://example.org/app#/next", "entries": [["https://cdn.example.net/a.js", "script"]], "at": 5.0 });
+    assert_eq!(t.reconcile(1, &rec.to_string()), Ok(1));
 }

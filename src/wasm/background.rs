@@ -14,6 +14,7 @@ struct Summary {
     jurisdictions: u64,
     third_party_requests: u64,
     data_requests: u64,
+    blocked_requests: u64,
 }
 
 #[wasm_bindgen]
@@ -45,6 +46,8 @@ extern "C" {
     fn from_cache(this: &RawEvent) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, catch, js_name = timeStamp)]
     fn time_stamp(this: &RawEvent) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn proxy(this: &RawEvent) -> Result<JsValue, JsValue>;
 }
 
 /// A field of the event: `None` when absent (undefined or null), an error when its getter throws.
@@ -139,6 +142,12 @@ fn event_of(event: &JsValue) -> Result<Event, JsError> {
         },
         from_cache,
         time_stamp,
+        proxy: match field("proxy", raw.proxy())? {
+            None => false,
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| JsError::new("bad event: `proxy` is not a boolean"))?,
+        },
     })
 }
 
@@ -187,6 +196,7 @@ impl Tracker {
                 jurisdictions: totals.jurisdictions,
                 third_party_requests: totals.third_party_requests,
                 data_requests: totals.data_requests,
+                blocked_requests: totals.blocked_requests,
             }),
             None => Ok(JsValue::NULL),
         }
@@ -244,6 +254,16 @@ impl Tracker {
             .map(|r| PopupView::new(r, &Watchlist::of(&watchlist)).to_json())
     }
 
+    /// Loads the person's own lists (their stored compact forms, storage.local `imported-lists`) for the reports'
+    /// unknown hosts; `[]` removes them. Returns the number of lists; throws on a malformed one, changing nothing.
+    #[wasm_bindgen(js_name = setImported)]
+    pub fn set_imported(&mut self, stored: Vec<String>) -> Result<u32, JsError> {
+        let lists = crate::imported::Lists::from_compacts(&stored).map_err(|e| JsError::new(&e))?;
+        let n = lists.len() as u32;
+        self.inner.set_imported(lists);
+        Ok(n)
+    }
+
     /// The report's controlling jurisdictions on the watchlist, most requests first.
     pub fn watched(&self, tab: f64, watchlist: Vec<String>) -> Vec<String> {
         let Some((_, jurisdictions)) = self.inner.summary(tab_id(tab)) else {
@@ -261,6 +281,15 @@ impl Default for Tracker {
     fn default() -> Self {
         Tracker::new()
     }
+}
+
+/// Checks and installs the IP table (`pkg/whither_ip.bin`, which the background fetches on first use) from its
+/// bytes (`Uint8Array`: one copy into the module); returns its figures (`{version, date, source, bytes, countries,
+/// networks, ranges}`) as JSON. A damaged table throws and changes nothing: server addresses stay unlocated.
+#[wasm_bindgen(js_name = setIpTable)]
+pub fn set_ip_table(bytes: Vec<u8>) -> Result<String, JsError> {
+    let info = crate::ip::install(bytes).map_err(|e| JsError::new(&e))?;
+    serde_json::to_string(&info).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// What the options page offers (every jurisdiction code, the watchlist groups with their members) as JSON.
@@ -317,7 +346,7 @@ impl History {
 }
 
 /// JS numbers to tab ids; NaN and fractions map to -1 (ignored).
-fn tab_id(tab: f64) -> i64 {
+pub(crate) fn tab_id(tab: f64) -> i64 {
     if tab.is_finite() && tab.fract() == 0.0 && tab.abs() < 9.0e15 {
         tab as i64
     } else {

@@ -7,6 +7,8 @@
 
 #[cfg(feature = "background")]
 mod background;
+#[cfg(feature = "background")]
+mod blocking;
 #[cfg(any(feature = "background", feature = "pages"))]
 mod history;
 #[cfg(feature = "pages")]
@@ -18,6 +20,8 @@ mod testing;
 
 #[cfg(feature = "background")]
 pub use background::*;
+#[cfg(feature = "background")]
+pub use blocking::*;
 #[cfg(any(feature = "background", feature = "pages"))]
 pub use history::History;
 #[cfg(feature = "pages")]

@@ -45,12 +45,30 @@ function assertOrdered(list, tie, what) {
 }
 
 /**
+ * Polls a tab's report (`read`) until every request has been attributed to the server that answered it (no place
+ * `unknown` in `servers`): a request is counted at its start, its server's address comes with its completion, which
+ * may arrive after the test server has answered. Every request of the test site reaches the server and completes.
+ * @param {() => Promise<any>} read
+ * @param {number} [timeoutMs]
+ * @returns {Promise<any>} the report
+ */
+export async function serversSettled(read, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await read();
+    if (!(report?.servers ?? []).some((/** @type {any} */ s) => s.kind === 'unknown')) return report;
+    if (Date.now() > deadline) assert.fail(`servers not attributed: ${JSON.stringify(report.servers)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
  * The extension's (or the CLI's) report against expected.json.
  * @param {any} report @param {'chromium'|'firefox'|null} browser null: do not check request types (HAR)
  */
 export function assertReport(report, browser) {
   assert.ok(report, 'no report');
-  assert.equal(report.schema, 2);
+  assert.equal(report.schema, 3);
   assert.deepEqual(report.page, EXPECTED.page, 'page');
   for (const [field, want] of Object.entries(EXPECTED.totals)) assert.equal(report.totals[field], want, `totals.${field}`);
 
@@ -144,7 +162,12 @@ export function assertPopup(dom) {
     for (const c of j.companies) {
       const e = EXPECTED.companies[c.id];
       assert.equal(c.party, 'third', `popup: ${c.id} party`);
-      assert.equal(c.name, e.name, `popup: ${c.id} name`);
+      // "Google LLC — Alphabet Inc.": the ultimate controller after the direct owner when they differ (issue 11).
+      if (e.chain.length > 1) {
+        assert.ok(c.name.startsWith(`${e.name} — `) && c.name.length > e.name.length + 3, `popup: ${c.id} name ${c.name}`);
+      } else {
+        assert.equal(c.name, e.name, `popup: ${c.id} name`);
+      }
       assert.deepEqual(c.chain, e.chain, `popup: ${c.id} chain`);
       assert.equal(c.controller, e.chain.at(-1), `popup: ${c.id} controller`);
       assert.equal(c.requests, e.requests, `popup: ${c.id} requests`);
@@ -184,7 +207,17 @@ export function assertHarAgrees(cli, ext) {
     party: h.party, requests: h.requests,
   });
   assert.deepEqual(cli.hosts.map(strip), ext.hosts.map(strip), 'hosts');
-  const company = (/** @type {any} */ c) => ({ ...c, hosts: [...c.hosts].sort() });
+  const company = (/** @type {any} */ c) => ({ ...c, hosts: [...c.hosts].sort(), servers: undefined });
   assert.deepEqual(cli.companies.map(company), ext.companies.map(company), 'companies');
   assert.deepEqual(cli.jurisdictions, ext.jurisdictions, 'jurisdictions');
+  // Server addresses: the HAR's `serverIPAddress` where the recorder gave one (Playwright's HAR has none for some
+  // beacons: those requests are "unknown" there), the same servers and places as the extension's.
+  const servers = (/** @type {any} */ h) => h.servers.map((/** @type {any} */ s) => `${s.ip} ${s.kind} ${s.proxy}`);
+  const extHosts = Object.fromEntries(ext.hosts.map((/** @type {any} */ h) => [h.host, h]));
+  let located = 0;
+  for (const h of cli.hosts) {
+    for (const s of servers(h)) assert.ok(servers(extHosts[h.host]).includes(s), `${h.host}: ${s}`);
+    located += h.servers.reduce((n, /** @type {any} */ s) => n + s.requests, 0);
+  }
+  assert.ok(located >= cli.totals.requests - 2, `the HAR's addresses: ${located} of ${cli.totals.requests} requests`);
 }

@@ -18,7 +18,7 @@ import {
   launchChromium, missingBuild, ROOT, prerequisites,
 } from './harness.mjs';
 import {
-  EXPECTED, POPUP_EXPAND_ALL, POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup, assertHarAgrees,
+  EXPECTED, POPUP_EXPAND_ALL, POPUP_EXTRACT, assertReport, serversSettled, assertServerRecord, assertCountsMatchServer, assertPopup, assertHarAgrees,
 } from './assertions.mjs';
 
 const CLI = process.env.WHITHER_CLI ?? path.join(ROOT, 'target/release/whither');
@@ -52,7 +52,8 @@ async function visit(server, { stopWorker, har }) {
     }
     gate.release();
     await server.waitFor(isDone);
-    const report = await browser.report(tabId, server.siteRequests().length);
+    const first = await browser.report(tabId, server.siteRequests().length);
+    const report = await serversSettled(() => browser.report(tabId, first.totals.requests));
     const popup = await browser.popup(tabId, report.totals.requests);
     await popup.evaluate(`(async () => { ${POPUP_EXPAND_ALL} })()`);
     const dom = await popup.evaluate(POPUP_EXTRACT);

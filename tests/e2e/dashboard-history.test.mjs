@@ -46,7 +46,9 @@ test('Chromium dashboard: only the shown period is read first; every stored day 
         h.importDayBytes(new TextEncoder().encode(text));
         text = h.exportDay(day);
         h.free();
-        assert.match(text, /^2 /);
+        assert.match(text, /^3 /);
+        // Format 2 is format 3 without server places (none here): the day as an older Whither stored it.
+        if (format === 'v2') text = text.replace(/^3 /, '2 ');
         if (format === 'z') text = await encodeDay(text);
       }
       items[`history:${day}`] = text;

@@ -13,7 +13,7 @@ import {
   launchFirefox, missingBuild, prerequisites,
 } from './harness.mjs';
 import {
-  POPUP_EXPAND_ALL, POPUP_EXTRACT, assertReport, assertServerRecord, assertCountsMatchServer, assertPopup,
+  POPUP_EXPAND_ALL, POPUP_EXTRACT, assertReport, serversSettled, assertServerRecord, assertCountsMatchServer, assertPopup,
 } from './assertions.mjs';
 
 const IDLE_TIMEOUT_MS = 1000;
@@ -55,7 +55,8 @@ async function visit(server, { suspend }) {
     gate.release();
     await server.waitFor(isDone);
     const tabId = await browser.tabId(`${PAGE_URL}*`);
-    const report = await browser.report(tabId, server.siteRequests().length);
+    const first = await browser.report(tabId, server.siteRequests().length);
+    const report = await serversSettled(() => browser.report(tabId, first.totals.requests));
     await browser.popup(tabId, report.totals.requests);
     await browser.executeAsync(POPUP_EXPAND_ALL);
     const dom = await browser.execute(`return ${POPUP_EXTRACT};`);

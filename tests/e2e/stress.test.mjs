@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/lib/site-server.mjs';
 import { launchChromium, launchFirefox, chromiumPath, firefoxPath, geckodriverPath, missingBuild } from './harness.mjs';
+import { serversSettled } from './assertions.mjs';
 
 const SITE_DIR = fileURLToPath(new URL('./site-stress/', import.meta.url));
 const PAGE_URL = 'https://www.busy.example/';
@@ -90,7 +91,7 @@ test('Chromium: hundreds of requests, service worker stopped again and again: sa
         }
         await server.waitFor(isDone);
         if (tabId < 0) tabId = await browser.tabId(`${PAGE_URL}*`);
-        const report = await browser.report(tabId, REQUESTS);
+        const report = await serversSettled(() => browser.report(tabId, REQUESTS));
         return { report, stops };
       } finally {
         await browser.close();
@@ -138,7 +139,7 @@ test('Firefox: hundreds of requests, background suspended three times: same repo
         }
         await server.waitFor(isDone);
         const tabId = await browser.tabId(`${PAGE_URL}*`);
-        const report = await browser.report(tabId, REQUESTS);
+        const report = await serversSettled(() => browser.report(tabId, REQUESTS));
         return { report, suspensions };
       } finally {
         await browser.close();

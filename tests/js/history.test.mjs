@@ -1,5 +1,6 @@
 // The history as the background records it (extension/recorder.js with the real wasm core's Tracker and History),
-// the settings' validation, and the phrases shared by the badge and the popup. Run: node --test tests/js/
+// reading its settings through the core (the shipped background module's Settings, as extension/blocking.js does), and
+// the phrases shared by the badge and the popup. Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -7,10 +8,9 @@ import { readFileSync } from 'node:fs';
 import { toPlain } from '../../extension/protocol.js';
 import { createRecorder } from '../../extension/recorder.js';
 import { decodeDay, encodeDay } from '../../extension/day-codec.js';
-import { dayNumber, dayOfKey, defaultSettings, normalizeSettings, regionOfLocale, SETTINGS_KEY }
-  from '../../extension/settings.js';
+import { dayNumber, dayOfKey, SETTINGS_KEY } from '../../extension/settings.js';
 import { countPhrase, dataPhrase } from '../../extension/text.js';
-import { core, root } from './core.mjs';
+import { core, root, shipped } from './core.mjs';
 
 
 /** A storage area in memory. */
@@ -33,13 +33,16 @@ function area() {
 
 function fakeApi(settings = {}) {
   const local = area();
-  local.store.set(SETTINGS_KEY, { ...defaultSettings('en-US'), ...settings });
+  local.store.set(SETTINGS_KEY, settings);
   /** @type {Function[]} */
   const listeners = [];
   return {
     storage: { local, session: area(), onChanged: { addListener: (/** @type {Function} */ f) => listeners.push(f) } },
     i18n: { getUILanguage: () => 'en-US' },
     listeners,
+    /** The settings in force, as the core reads the stored value (what the background gives the recorder). */
+    settings: async () => JSON.parse(shipped.Settings.load(JSON.stringify(local.store.get(SETTINGS_KEY) ?? null), 'US')
+      .json()),
   };
 }
 
@@ -48,18 +51,6 @@ const PAGE = 'https://www.news.example/a';
 function request(tracker, tab, id, url, type, method = 'GET') {
   return tracker.event(tab, { stage: 'before', requestId: String(id), url, type, method });
 }
-
-test('settings are validated: bad values fall back to defaults, the home region comes from the locale', () => {
-  assert.equal(regionOfLocale('de-DE'), 'DE');
-  assert.equal(regionOfLocale('zh-CN'), 'CN');
-  assert.equal(regionOfLocale('de'), 'DE');
-  assert.equal(regionOfLocale('not a locale!'), '');
-  assert.deepEqual(defaultSettings('fr-FR'), { home: 'FR', watchlist: [], history: true, retentionDays: 30, privateWindows: false });
-  const s = normalizeSettings({ home: 'xx', watchlist: ['CN', 'CN', 'outside-eea', 'evil', 3, 'ru'], history: 'yes',
-    retentionDays: -4, privateWindows: true }, 'de-DE');
-  assert.deepEqual(s, { home: 'DE', watchlist: ['CN', 'outside-eea'], history: true, retentionDays: 30, privateWindows: true });
-  assert.deepEqual(normalizeSettings(null, 'en-GB').home, 'GB');
-});
 
 test('history day numbers and keys', () => {
   assert.equal(dayNumber(new Date(1970, 0, 2, 23, 59)), 1);
@@ -90,7 +81,7 @@ test('the recorder records a visit once, persists today, and skips private windo
   const api = fakeApi();
   const now = () => new Date(2026, 10, 28, 12);
   const today = dayNumber(now());
-  const recorder = createRecorder({ api, ready: Promise.resolve(new core.History()), now });
+  const recorder = createRecorder({ api, settings: api.settings, ready: Promise.resolve(new core.History()), now });
   await recorder.started;
   const tracker = new core.Tracker();
   request(tracker, 1, 1, PAGE, 'main_frame');
@@ -116,7 +107,7 @@ test('the recorder records a visit once, persists today, and skips private windo
   assert.ok(typeof api.storage.session.store.get('history-open') === 'string', 'open visits are kept in the session');
 
   // A restarted background restores today's chunk and the open visits: the same visit is not counted twice.
-  const again = createRecorder({ api, ready: Promise.resolve(new core.History()), now });
+  const again = createRecorder({ api, settings: api.settings, ready: Promise.resolve(new core.History()), now });
   await again.started;
   again.record(tracker, 1, { incognito: false });
   await again.idle();
@@ -136,7 +127,7 @@ test('a day stored in the first format (JSON) is read, and written again in the 
     sites: [[0, 1, [1, 2, 0, 2, 1, 1], 0, 0]] });
   api.storage.local.store.set(`history:${today}`, v1);
   api.storage.local.store.set('history-index', [today]);
-  const recorder = createRecorder({ api, ready: Promise.resolve(new core.History()), now });
+  const recorder = createRecorder({ api, settings: api.settings, ready: Promise.resolve(new core.History()), now });
   await recorder.started;
   const tracker = new core.Tracker();
   request(tracker, 4, 1, PAGE, 'main_frame');
@@ -144,7 +135,7 @@ test('a day stored in the first format (JSON) is read, and written again in the 
   recorder.record(tracker, 4, { incognito: false });
   await recorder.idle();
   const stored = new TextDecoder().decode(await decodeDay(api.storage.local.store.get(`history:${today}`)));
-  assert.match(stored, new RegExp(`^2 ${today}\n`), 'written in the compact format');
+  assert.match(stored, new RegExp(`^3 ${today}\n`), 'written in the compact format');
   assert.ok(stored.length < v1.length, `${stored.length} < ${v1.length}`);
   // Both as a string and as UTF-8 bytes (what the dashboard's worker passes).
   for (const bytes of [false, true]) {
@@ -182,7 +173,7 @@ test('the recorder asks Chrome (no incognito flag in webRequest) whether a tab i
   /** @type {any} */ (api).tabs = { get: async (/** @type {number} */ id) => { asked.push(id); return { id, incognito: id === 2 }; } };
   const now = () => new Date(2026, 10, 28, 12);
   const today = dayNumber(now());
-  const recorder = createRecorder({ api, ready: Promise.resolve(new core.History()), now });
+  const recorder = createRecorder({ api, settings: api.settings, ready: Promise.resolve(new core.History()), now });
   await recorder.started;
   const tracker = new core.Tracker();
   request(tracker, 1, 1, PAGE, 'main_frame');
@@ -215,7 +206,7 @@ test('the recorder gathers a burst of growth, takes a closing tab\'s last growth
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const recorder = createRecorder({ api, ready: Promise.resolve(counting), now, delayMs: 60_000 });
+  const recorder = createRecorder({ api, settings: api.settings, ready: Promise.resolve(counting), now, delayMs: 60_000 });
   await recorder.started;
   const tracker = new core.Tracker();
   request(tracker, 1, 1, PAGE, 'main_frame');
@@ -263,7 +254,7 @@ test('when storage is full, the oldest days give way to today', async () => {
     return set(items);
   };
   const errors = [];
-  const recorder = createRecorder({ api, ready: Promise.resolve(new core.History()), now, log: { error: (...a) => errors.push(a) } });
+  const recorder = createRecorder({ api, settings: api.settings, ready: Promise.resolve(new core.History()), now, log: { error: (...a) => errors.push(a) } });
   await recorder.started;
   recorder.record(t, 1, { incognito: false });
   await recorder.idle();
@@ -292,7 +283,7 @@ test('the recorder honours "history off" and prunes days beyond the retention', 
     if (keys === null) readAll++;
     return get(keys);
   };
-  const recorder = createRecorder({ api, ready: Promise.resolve(new core.History()), now });
+  const recorder = createRecorder({ api, settings: api.settings, ready: Promise.resolve(new core.History()), now });
   await recorder.started;
   assert.equal(readAll, 0);
   assert.deepEqual([...api.storage.local.store.keys()].filter((k) => k.startsWith('history:')), [`history:${today - 6}`]);
@@ -314,7 +305,7 @@ test('watchlist and CSV through the wasm bindings', () => {
   const csv = t.reportCsv(1).trim().split('\n');
   assert.equal(csv.length, 4);
   assert.match(csv[0], /^page,site,host,/);
-  assert.ok(csv.some((l) => l.includes(',mc.yandex.ru,') && l.endsWith(',RU,1,0')), csv.join('\n'));
+  assert.ok(csv.some((l) => l.includes(',mc.yandex.ru,') && l.endsWith(',RU,1,0,0,,,,1,,,')), csv.join('\n'));
   assert.equal(t.reportCsv(99), undefined);
   assert.ok(JSON.parse(core.optionsView()).jurisdictions.includes('CN'));
   assert.equal(core.historyFileName(20420, 20421), 'whither-history-2025-11-28-2025-11-29');

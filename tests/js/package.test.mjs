@@ -53,11 +53,11 @@ test('package.py: per-browser folders of only what ships, zips of exactly them, 
     const shipped = files(path.join(a, 'chrome'));
     assert.deepEqual(files(path.join(a, 'firefox')), shipped, 'both browsers get the same files');
     for (const f of shipped) {
-      assert.match(f, /^(manifest\.json|extension\/.+|_locales\/.+\.json|pkg\/[^/]+\.(js|wasm)|pkg\/snippets\/.+\.js)$/,
+      assert.match(f, /^(manifest\.json|extension\/.+|_locales\/.+\.json|pkg\/[^/]+\.(js|wasm)|pkg\/snippets\/.+\.js|pkg\/whither_ip\.bin)$/,
         f);
     }
     for (const f of ['extension/background.js', 'extension/popup.html', 'extension/icons/icon-128.png',
-      'pkg/whither.js', 'pkg/whither_bg.wasm', '_locales/en/messages.json']) assert.ok(shipped.includes(f), f);
+      'pkg/whither.js', 'pkg/whither_bg.wasm', 'pkg/whither_ip.bin', '_locales/en/messages.json']) assert.ok(shipped.includes(f), f);
     const wasm = readdirSync(path.join(root, 'pkg')).filter((f) => f.endsWith('.wasm')).map((f) => `pkg/${f}`);
     for (const f of wasm) assert.ok(shipped.includes(f), `every wasm module ships: ${f}`);
     // Everything of extension/ that is of a shipped type ships (an allow-list by tree and type, not by name).

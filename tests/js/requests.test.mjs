@@ -42,17 +42,17 @@ function fakeApi() {
   };
 }
 
-/** A tab's report (docs/report-format.md) with Criteo, Google, Xandr (Microsoft's), Baidu. */
+/** A tab's report (docs/report-format.md) with Criteo, Google, Xandr (Microsoft's), Sonobi (no contact in the data). */
 function report() {
   return trackerWith().report(7);
 }
 
-/** A tracker whose tab 7 visited a page that contacted Criteo, Google, Xandr and Baidu. */
+/** A tracker whose tab 7 visited a page that contacted Criteo, Google, Xandr and Sonobi. */
 function trackerWith() {
   const t = new shipped.Tracker();
   const urls = ['https://www.news.example/', 'https://static.criteo.net/js/ld/publishertag.js',
     'https://bidder.criteo.com/cdb', 'https://www.google-analytics.com/g/collect', 'https://ib.adnxs.com/ut/v3',
-    'https://hm.baidu.com/hm.js'];
+    'https://apex.go.sonobi.com/trinity.json'];
   urls.forEach((url, i) => t.event(7, { stage: 'before', requestId: String(i), url, type: i ? 'script' : 'main_frame',
     method: 'GET', frameId: 0, timeStamp: 1 + i }));
   return t;
@@ -88,7 +88,7 @@ test('the sources: a tab\'s report through the message API, a period through the
   assert.deepEqual(api.messages, [{ type: MESSAGE.report, tabId: 7 }]);
   assert.equal(tab.tabGone, false);
   assert.deepEqual(JSON.parse(tab.sources).companies.map((/** @type {{id: string}} */ c) => c.id).sort(),
-    ['baidu', 'criteo', 'google', 'xandr']);
+    ['criteo', 'google', 'sonobi', 'xandr']);
   api.runtime.sendMessage = async () => null;
   assert.deepEqual(await loadSources(parseTarget('?tabId=8'), api, null), { sources: '', tabGone: true });
   const history = { sources: async (/** @type {number} */ from, /** @type {number} */ to) => ({ text: `${from}-${to}` }) };
@@ -109,7 +109,7 @@ test('"Ask all companies of this period": the history\'s companies, one request 
   const view = r.view(sources, { home: 'DE', lang: 'en' });
   assert.deepEqual(view.seen, { kind: 'period', from: '2026-02-16', to: '2026-02-16' });
   assert.deepEqual(view.requests.map((/** @type {{key: string}} */ x) => x.key).sort(), ['criteo', 'google', 'microsoft']);
-  assert.deepEqual(view.without_contact.map((/** @type {{id: string}} */ x) => x.id), ['baidu']);
+  assert.deepEqual(view.without_contact.map((/** @type {{id: string}} */ x) => x.id), ['sonobi']);
   const criteo = view.requests.find((/** @type {{key: string}} */ x) => x.key === 'criteo');
   assert.deepEqual(criteo.services[0].hosts.sort(), ['bidder.criteo.com', 'static.criteo.net']);
   assert.match(criteo.letter.body, /Between 16 February 2026 and 16 February 2026/);
@@ -124,7 +124,7 @@ test('one request per controller, the companies without a contact, the law of th
   const view = r.view(sources, { home: 'DE', lang: 'de' });
   assert.equal(view.law.id, 'gdpr');
   assert.deepEqual(view.requests.map((/** @type {{key: string}} */ x) => x.key).sort(), ['criteo', 'google', 'microsoft']);
-  assert.deepEqual(view.without_contact.map((/** @type {{id: string}} */ x) => x.id), ['baidu']);
+  assert.deepEqual(view.without_contact.map((/** @type {{id: string}} */ x) => x.id), ['sonobi']);
   const criteo = view.requests.find((/** @type {{key: string}} */ x) => x.key === 'criteo');
   assert.match(criteo.letter.body, /Art\. 15 DSGVO/);
   assert.match(criteo.letter.body, /bidder\.criteo\.com/);

@@ -63,7 +63,8 @@ test('the manifest: strict CSP, no remote sources, only used permissions', () =>
   const csp = manifest.content_security_policy.extension_pages;
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|https?:|\*|data:|blob:/);
-  assert.deepEqual([...manifest.permissions].sort(), ['scripting', 'storage', 'unlimitedStorage', 'webRequest']);
+  assert.deepEqual([...manifest.permissions].sort(),
+    ['declarativeNetRequest', 'scripting', 'storage', 'unlimitedStorage', 'webRequest']);
   assert.deepEqual(manifest.host_permissions, ['<all_urls>']);
   // One content script: the note of the page's own loads (extension/resources.js), in the isolated world.
   assert.deepEqual(manifest.content_scripts, [{ matches: ['<all_urls>'], js: ['extension/resources.js'],

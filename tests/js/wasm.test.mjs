@@ -124,7 +124,7 @@ test('a page visit through Tracker gives the documented report', () => {
   assert.deepEqual([...t.tabs()], [1]);
 
   const r = plain(t.report(1));
-  assert.equal(r.schema, 2);
+  assert.equal(r.schema, 3);
   assert.equal(r.page.url, PAGE);
   assert.equal(r.page.host, 'news.example');
   assert.equal(r.page.domain, 'news.example');
@@ -278,7 +278,8 @@ test('popupView: the report as t.report gives it, the laws of its jurisdictions,
   const text = t.popupView(1, ['RU', 'five-eyes']);
   assert.equal(typeof text, 'string');
   const view = JSON.parse(text);
-  assert.deepEqual(Object.keys(view).sort(), ['bar', 'groups', 'laws', 'own', 'report', 'site_controller_name', 'unattributed', 'watched']);
+  assert.deepEqual(Object.keys(view).sort(), ['bar', 'blocking', 'groups', 'home_line', 'ip_data', 'laws', 'own', 'report',
+    'server_bar', 'server_only', 'servers', 'site_controller_name', 'unattributed', 'watched']);
   assert.deepEqual(view.report, plain(t.report(1)), 'the same report as the report message');
   const countries = view.report.jurisdictions.map((/** @type {any} */ j) => j.country);
   /** @type {Record<string, unknown>} */

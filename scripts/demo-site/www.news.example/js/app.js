@@ -41,8 +41,9 @@ const loaded = new Promise((resolve) => {
 navigator.sendBeacon('https://www.google-analytics.com/g/collect?v=2&en=page_view', 'page_view');
 
 const wave1 = [
-  fetch('/api/comments.json').then((r) => r.json()),
-  fetch('https://cdn.cookielaw.org/consent/whither.json', { credentials: 'omit' }).then((r) => r.json()),
+  // A blocked request (a content blocker) rejects: the page goes on, as pages do.
+  fetch('/api/comments.json').then((r) => r.json(), () => null),
+  fetch('https://cdn.cookielaw.org/consent/whither.json', { credentials: 'omit' }).then((r) => r.json(), () => null),
 ];
 
 // Criteo's tag is loaded on demand; the test server can hold its response (to stop the extension's service worker
@@ -52,7 +53,7 @@ const wave2 = script('https://static.criteo.net/js/ld/publishertag.js').then(() 
     xhr('https://bidder.criteo.com/cdb', '{"slots":[{"impid":"top"}]}'),
     fetch('https://analytics.tiktok.com/api/v2/pixel', {
       method: 'POST', body: '{"event":"ViewContent"}', headers: { 'Content-Type': 'text/plain' }, credentials: 'omit',
-    }).then((r) => r.status),
+    }).then((r) => r.status, () => 0),
     image('https://mc.yandex.ru/watch/2.gif'),
     image('https://hm.baidu.com/hm.gif?si=whither'),
   ]));

@@ -6,14 +6,19 @@ use crate::db;
 use crate::entity::{self, ChainLink};
 use crate::hash::FnvMap;
 use crate::host::{self, Host, HostKind};
+use crate::ip;
+use crate::servers::{
+    self, PlaceRow, PlaceSums, ServerRow, ServerState, ServerSummaryRow, Servers,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Version of the report format (`docs/report-format.md`).
-pub const SCHEMA: u32 = 2;
-/// Version of the persisted visit format (`Visit::export`); version 1 (without fetches, cached and redirected
-/// counts) is still read.
-pub const STATE_VERSION: u32 = 2;
+/// Version of the report format (`docs/report-format.md`). 2: fetches, redirects, cached and recovered loads
+/// (issue 14); 3: the server addresses and places (`servers`, `ip_data`).
+pub const SCHEMA: u32 = 3;
+/// Version of the persisted visit format (`Visit::export`); versions 1 (without fetches, cached and redirected
+/// counts) and 2 (without server addresses) are still read.
+pub const STATE_VERSION: u32 = 3;
 /// Distinct hosts kept per visit; requests to further hosts are counted in `overflow_requests`.
 pub const MAX_HOSTS: usize = 5_000;
 
@@ -83,7 +88,10 @@ struct HostStat {
     requests: u32,
     data_requests: u32,
     types: [u32; TYPES.len()],
-    ip: Option<String>,
+    /// The server addresses that answered its requests (bounded), and the last one seen.
+    servers: Servers,
+    /// Requests the browser blocked (never sent; not in `requests`).
+    blocked: u32,
     /// Of the requests, those the host answered with a redirect.
     redirects: u32,
     /// Loads served from the browser's cache: the host's server received nothing.
@@ -100,6 +108,9 @@ pub enum Outcome {
     Cached,
     /// The host's server answered with a redirect: a request to it, and one more hop follows.
     Redirected,
+    /// A content blocker's rule stopped it (Whither's declarativeNetRequest rules, or another extension's): it never
+    /// left the browser; counted as `blocked`.
+    Blocked,
 }
 
 impl HostStat {
@@ -125,12 +136,20 @@ impl HostStat {
         if carries_data(req.method, type_idx) {
             self.data_requests = self.data_requests.saturating_add(1);
         }
-        if let Some(ip) = req.ip.filter(|ip| !ip.is_empty()) {
-            if self.ip.as_deref() != Some(ip) {
-                self.ip = Some(ip.to_string());
-            }
+        if let Some(ip) = req.ip {
+            self.servers.attribute(ip, req.proxy, true);
         }
     }
+}
+
+/// Where a request's URL is counted.
+enum Slot<'a> {
+    /// A non-network scheme: not a request.
+    NonNetwork,
+    /// Not parseable into a host, or beyond [`MAX_HOSTS`]: counted, not itemised.
+    Unparseable,
+    Overflow,
+    Host(&'a mut HostStat),
 }
 
 /// One page visit of one tab: what its requests went to. Grows with distinct hosts, not with requests.
@@ -146,6 +165,8 @@ pub struct Visit {
     unparseable: u32,
     /// Requests to hosts beyond [`MAX_HOSTS`].
     overflow: u32,
+    /// Blocked requests that are not itemised (unparseable URLs, hosts beyond [`MAX_HOSTS`]).
+    blocked_other: u32,
     /// Distinct fetches (a redirect chain is one fetch), as the tracker counts them.
     fetches: u32,
     /// Of the requests, those recovered from the page's own record (Resource Timing) instead of webRequest.
@@ -158,7 +179,10 @@ pub struct Request<'a> {
     pub url: &'a str,
     pub type_name: &'a str,
     pub method: &'a str,
+    /// The server address that answered the request, if known (none for a response from the cache).
     pub ip: Option<&'a str>,
+    /// Whether `ip` is a proxy's (the browser said so).
+    pub proxy: bool,
 }
 
 impl Visit {
@@ -174,6 +198,7 @@ impl Visit {
             hosts: FnvMap::default(),
             unparseable: 0,
             overflow: 0,
+            blocked_other: 0,
             fetches: 0,
             recovered: 0,
         }
@@ -208,16 +233,7 @@ impl Visit {
     /// Replaces what a request was counted with (`recorded`: same URL) by what is now known of it (`seen`: its
     /// type, method and server address); returns whether it was found.
     pub fn amend(&mut self, recorded: &Request<'_>, seen: &Request<'_>) -> bool {
-        let stat = match host::authority(recorded.url) {
-            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => {
-                self.hosts.get_mut(raw)
-            }
-            Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
-                Ok(parsed) => self.hosts.get_mut(&parsed.name),
-                Err(_) => None,
-            },
-            _ => None,
-        };
+        let stat = self.stat_mut(recorded.url);
         let Some(stat) = stat.filter(|s| s.requests > 0) else {
             return false;
         };
@@ -247,12 +263,14 @@ impl Visit {
                     // Counted as overflow (beyond MAX_HOSTS) when it was recorded.
                     let before = self.overflow;
                     self.overflow = self.overflow.saturating_sub(1);
+                    self.count_blocked_other(outcome);
                     return before != self.overflow;
                 }
                 Ok(_) => return false,
                 Err(_) if outcome != Outcome::Redirected => {
                     let before = self.unparseable;
                     self.unparseable = self.unparseable.saturating_sub(1);
+                    self.count_blocked_other(outcome);
                     return before != self.unparseable;
                 }
                 Err(_) => return false,
@@ -260,6 +278,7 @@ impl Visit {
             Err(_) if outcome != Outcome::Redirected => {
                 let before = self.unparseable;
                 self.unparseable = self.unparseable.saturating_sub(1);
+                self.count_blocked_other(outcome);
                 return before != self.unparseable;
             }
             Err(_) => return false,
@@ -269,12 +288,15 @@ impl Visit {
         };
         match outcome {
             Outcome::Redirected => stat.redirects = stat.redirects.saturating_add(1),
-            Outcome::NotSent | Outcome::Cached => {
+            Outcome::NotSent | Outcome::Cached | Outcome::Blocked => {
                 stat.uncount(req.type_name, req.method);
                 if outcome == Outcome::Cached {
                     stat.cached = stat.cached.saturating_add(1);
                 }
-                if stat.requests == 0 && stat.cached == 0 {
+                if outcome == Outcome::Blocked {
+                    stat.blocked = stat.blocked.saturating_add(1);
+                }
+                if stat.requests == 0 && stat.cached == 0 && stat.blocked == 0 {
                     self.hosts.remove(&key);
                 }
             }
@@ -282,33 +304,27 @@ impl Visit {
         true
     }
 
-    /// Counts one request. Requests to non-network schemes (data:, blob:, extension pages) never leave the machine
-    /// and are not counted; the return value says whether anything changed.
-    pub fn record(&mut self, req: &Request<'_>) -> bool {
+    /// The slot of a request's host, created when first seen (the host's owner looked up once).
+    fn slot(&mut self, url: &str) -> Slot<'_> {
         // Fast path: a host already counted in this visit, as written in the URL, needs no normalisation.
-        let raw = match host::authority(req.url) {
-            Ok(host::Authority::NonNetwork(_)) => return false,
+        let raw = match host::authority(url) {
+            Ok(host::Authority::NonNetwork(_)) => return Slot::NonNetwork,
             Ok(host::Authority::Host(raw)) => raw,
-            Err(_) => {
-                self.unparseable = self.unparseable.saturating_add(1);
-                return true;
-            }
+            Err(_) => return Slot::Unparseable,
         };
-        if let Some(stat) = self.hosts.get_mut(raw) {
-            stat.count(req);
-            return true;
+        if self.hosts.contains_key(raw) {
+            return match self.hosts.get_mut(raw) {
+                Some(stat) => Slot::Host(stat),
+                None => Slot::Unparseable,
+            };
         }
         let parsed = match host::normalise(raw) {
             Ok(h) => h,
-            Err(_) => {
-                self.unparseable = self.unparseable.saturating_add(1);
-                return true;
-            }
+            Err(_) => return Slot::Unparseable,
         };
         if !self.hosts.contains_key(&parsed.name) {
             if self.hosts.len() >= MAX_HOSTS {
-                self.overflow = self.overflow.saturating_add(1);
-                return true;
+                return Slot::Overflow;
             }
             let owner = attribution::owner(&parsed);
             let stat = HostStat {
@@ -317,16 +333,49 @@ impl Visit {
                 requests: 0,
                 data_requests: 0,
                 types: [0; TYPES.len()],
-                ip: None,
+                servers: Servers::default(),
+                blocked: 0,
                 redirects: 0,
                 cached: 0,
             };
             self.hosts.insert(parsed.name.clone(), stat);
         }
-        if let Some(stat) = self.hosts.get_mut(&parsed.name) {
-            stat.count(req);
+        match self.hosts.get_mut(&parsed.name) {
+            Some(stat) => Slot::Host(stat),
+            None => Slot::Unparseable,
+        }
+    }
+
+    /// Counts one request. Requests to non-network schemes (data:, blob:, extension pages) never leave the machine
+    /// and are not counted; the return value says whether anything changed.
+    pub fn record(&mut self, req: &Request<'_>) -> bool {
+        match self.slot(req.url) {
+            Slot::NonNetwork => return false,
+            Slot::Unparseable => self.unparseable = self.unparseable.saturating_add(1),
+            Slot::Overflow => self.overflow = self.overflow.saturating_add(1),
+            Slot::Host(stat) => stat.count(req),
         }
         true
+    }
+
+    /// Counts a request that the browser blocked (a content blocker's rule: it never left the browser). It is not
+    /// one of the visit's `requests`; its host is listed with its blocked requests.
+    pub fn record_blocked(&mut self, req: &Request<'_>) -> bool {
+        match self.slot(req.url) {
+            Slot::NonNetwork => return false,
+            Slot::Unparseable | Slot::Overflow => {
+                self.blocked_other = self.blocked_other.saturating_add(1)
+            }
+            Slot::Host(stat) => stat.blocked = stat.blocked.saturating_add(1),
+        }
+        true
+    }
+
+    /// A blocked request that is not itemised (an unparseable URL, or a host beyond [`MAX_HOSTS`]).
+    fn count_blocked_other(&mut self, outcome: Outcome) {
+        if outcome == Outcome::Blocked {
+            self.blocked_other = self.blocked_other.saturating_add(1);
+        }
     }
 
     /// Counts a request that could not be classified (the shell's fallback after the core failed on it): it is
@@ -335,12 +384,11 @@ impl Visit {
         self.unparseable = self.unparseable.saturating_add(1);
     }
 
-    /// Notes the server address of a host already counted; returns whether it changed.
-    pub fn set_ip(&mut self, url: &str, ip: &str) -> bool {
-        if ip.is_empty() {
-            return false;
-        }
-        let stat = match host::authority(url) {
+    /// Notes the server address of a request already counted (`proxy`: a proxy's address) and, with `attribute`,
+    /// attributes the request to it (once per request, at its end); returns whether anything changed.
+    /// The counted host of a URL (as written, or normalised), if the visit counts it.
+    fn stat_mut(&mut self, url: &str) -> Option<&mut HostStat> {
+        match host::authority(url) {
             Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => {
                 self.hosts.get_mut(raw)
             }
@@ -349,14 +397,15 @@ impl Visit {
                 Err(_) => None,
             },
             _ => None,
-        };
-        match stat {
-            Some(stat) if stat.ip.as_deref() != Some(ip) => {
-                stat.ip = Some(ip.to_string());
-                true
-            }
-            _ => false,
         }
+    }
+
+    pub fn set_ip(&mut self, url: &str, ip: &str, proxy: bool, attribute: bool) -> bool {
+        if ip.is_empty() {
+            return false;
+        }
+        let stat = self.stat_mut(url);
+        stat.is_some_and(|stat| stat.servers.attribute(ip, proxy, attribute))
     }
 
     pub fn requests(&self) -> u64 {
@@ -394,6 +443,7 @@ impl Visit {
             hosts: self.hosts.len() as u64,
             overflow_requests: u64::from(self.overflow),
             unattributed_requests: u64::from(self.unparseable) + u64::from(self.overflow),
+            blocked_requests: u64::from(self.blocked_other),
             ..Totals::default()
         };
         let mut companies: Vec<db::EntityIndex> = Vec::new();
@@ -403,6 +453,7 @@ impl Visit {
         for stat in self.hosts.values() {
             let requests = u64::from(stat.requests);
             totals.data_requests += u64::from(stat.data_requests);
+            totals.blocked_requests += u64::from(stat.blocked);
             totals.redirects += u64::from(stat.redirects);
             totals.cached += u64::from(stat.cached);
             if requests == 0 {
@@ -412,12 +463,14 @@ impl Visit {
                 totals.third_party_requests += requests;
             }
             match stat.owner.filter(|o| db::entity(o.entity).is_some()) {
-                Some(owner) => {
+                // Companies and jurisdictions that received requests (a blocked one received none).
+                Some(owner) if requests > 0 => {
                     companies.push(owner.entity);
                     if let Some(c) = db::entity(owner.controller) {
                         *jurisdictions.entry(c.country).or_default() += requests;
                     }
                 }
+                Some(_) => {}
                 None => totals.unattributed_requests += requests,
             }
         }
@@ -430,22 +483,36 @@ impl Visit {
         (totals, jurisdictions)
     }
 
+    /// The registrable domain of the visit's page (its host when it has none): the site that blocking rules
+    /// trust or pause.
+    pub fn site(&self) -> Option<&str> {
+        let page = self.page.as_ref()?;
+        Some(page.domain.as_deref().unwrap_or(&page.name))
+    }
+
     /// The report of this visit, in the documented format, deterministically ordered.
     pub fn report(&self) -> Report {
         let mut hosts: Vec<HostRow> = Vec::with_capacity(self.hosts.len());
         let mut companies: BTreeMap<db::EntityIndex, CompanyRow> = BTreeMap::new();
-        let mut jurisdictions: BTreeMap<&'static str, (u64, BTreeSet<&'static str>)> =
+        // country → (requests, blocked requests, companies)
+        let mut jurisdictions: BTreeMap<&'static str, (u64, u64, BTreeSet<&'static str>)> =
             BTreeMap::new();
         // The totals are the summary's (one definition of what they count; a test checks the rows agree).
         let (totals, _) = self.summary();
 
+        let mut company_places: Vec<(db::EntityIndex, PlaceSums)> = Vec::new();
         for stat in self.hosts.values() {
             let party = self.party(stat);
             let requests = u64::from(stat.requests);
+            let blocked = u64::from(stat.blocked);
+            let servers = stat.servers.rows();
+            let no_ip_requests = requests.saturating_sub(stat.servers.requests());
             let entity = stat.owner.and_then(|o| db::entity(o.entity));
             let controller = stat.owner.and_then(|o| db::entity(o.controller));
             let jurisdiction = controller.map(|c| c.country);
-            if let (Some(owner), Some(e)) = (stat.owner.filter(|_| requests > 0), entity) {
+            if let (Some(owner), Some(e)) =
+                (stat.owner.filter(|_| requests > 0 || blocked > 0), entity)
+            {
                 let row = companies.entry(owner.entity).or_insert_with(|| CompanyRow {
                     id: e.id,
                     name: e.name,
@@ -455,10 +522,21 @@ impl Visit {
                     chain: entity::chain(owner.entity),
                     categories: Vec::new(),
                     requests: 0,
+                    blocked_requests: 0,
                     hosts: Vec::new(),
+                    servers: Vec::new(),
                 });
                 row.requests += requests;
+                row.blocked_requests += blocked;
                 row.hosts.push(stat.host.name.clone());
+                match company_places.iter_mut().find(|(e, _)| *e == owner.entity) {
+                    Some((_, sums)) => sums.add(&servers, no_ip_requests),
+                    None => {
+                        let mut sums = PlaceSums::default();
+                        sums.add(&servers, no_ip_requests);
+                        company_places.push((owner.entity, sums));
+                    }
+                }
                 for c in owner.categories {
                     if !row.categories.contains(c) {
                         row.categories.push(c);
@@ -467,7 +545,8 @@ impl Visit {
                 if let Some(j) = jurisdiction {
                     let entry = jurisdictions.entry(j).or_default();
                     entry.0 += requests;
-                    entry.1.insert(e.id);
+                    entry.1 += blocked;
+                    entry.2.insert(e.id);
                 }
             }
             let types = TYPES
@@ -485,34 +564,51 @@ impl Visit {
                 party,
                 requests,
                 data_requests: u64::from(stat.data_requests),
+                blocked_requests: blocked,
                 types,
-                ip: stat.ip.clone(),
+                ip: stat.servers.last(),
+                servers,
+                no_ip_requests,
                 redirects: u64::from(stat.redirects),
                 cached: u64::from(stat.cached),
+                imported: None,
             });
         }
         hosts.sort_by(|a, b| {
             b.requests
                 .cmp(&a.requests)
+                .then_with(|| b.blocked_requests.cmp(&a.blocked_requests))
                 .then_with(|| a.host.cmp(&b.host))
         });
+        for (entity, places) in company_places {
+            if let Some(row) = companies.get_mut(&entity) {
+                row.servers = places.rows();
+            }
+        }
         let mut companies: Vec<CompanyRow> = companies.into_values().collect();
         for c in &mut companies {
             c.hosts.sort();
             c.categories.sort_unstable();
         }
-        companies.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.id.cmp(b.id)));
+        companies.sort_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| b.blocked_requests.cmp(&a.blocked_requests))
+                .then_with(|| a.id.cmp(b.id))
+        });
         let mut jurisdictions: Vec<JurisdictionRow> = jurisdictions
             .into_iter()
-            .map(|(country, (requests, ids))| JurisdictionRow {
+            .map(|(country, (requests, blocked, ids))| JurisdictionRow {
                 country,
                 requests,
+                blocked_requests: blocked,
                 companies: ids.into_iter().collect(),
             })
             .collect();
         jurisdictions.sort_by(|a, b| {
             b.requests
                 .cmp(&a.requests)
+                .then_with(|| b.blocked_requests.cmp(&a.blocked_requests))
                 .then_with(|| a.country.cmp(b.country))
         });
 
@@ -528,6 +624,18 @@ impl Visit {
             },
             totals,
             jurisdictions,
+            servers: servers::summary(
+                hosts
+                    .iter()
+                    .map(|h| (&h.servers[..], h.no_ip_requests, h.entity)),
+            ),
+            ip_data: ip::table().map(|t| {
+                let info = t.info();
+                IpData {
+                    date: info.date,
+                    source: info.source,
+                }
+            }),
             companies,
             hosts,
         }
@@ -540,23 +648,28 @@ impl Visit {
             page: self.page_url.clone(),
             hosts: hosts_sorted(&self.hosts)
                 .map(|s| {
-                    let types = TYPES
+                    let mut types: BTreeMap<String, u32> = TYPES
                         .iter()
                         .zip(s.types.iter())
                         .filter(|(_, &n)| n > 0)
                         .map(|(&t, &n)| (t.to_string(), n))
                         .collect();
-                    (
+                    if s.blocked > 0 {
+                        types.insert(BLOCKED_KEY.to_string(), s.blocked);
+                    }
+                    HostState(
                         s.host.name.clone(),
                         s.requests,
                         s.data_requests,
                         types,
-                        s.ip.clone(),
+                        s.servers.last(),
+                        s.servers.export(),
                     )
                 })
                 .collect(),
             bad: self.unparseable,
             overflow: self.overflow,
+            blocked_other: self.blocked_other,
             fetches: self.fetches,
             recovered: self.recovered,
             outcomes: hosts_sorted(&self.hosts)
@@ -571,9 +684,9 @@ impl Visit {
     pub fn import(text: &str) -> Result<Visit, String> {
         let state: VisitState =
             serde_json::from_str(text).map_err(|e| format!("malformed visit state: {e}"))?;
-        if state.v != STATE_VERSION && state.v != 1 {
+        if !(1..=STATE_VERSION).contains(&state.v) {
             return Err(format!(
-                "visit state version {} is not 1 or {STATE_VERSION}",
+                "visit state version {} is not 1, 2 or {STATE_VERSION}",
                 state.v
             ));
         }
@@ -586,9 +699,10 @@ impl Visit {
         let mut visit = Visit::new(&state.page);
         visit.unparseable = state.bad;
         visit.overflow = state.overflow;
+        visit.blocked_other = state.blocked_other;
         visit.fetches = state.fetches;
         visit.recovered = state.recovered;
-        for (name, requests, data_requests, types, ip) in state.hosts {
+        for HostState(name, requests, data_requests, mut types, ip, servers) in state.hosts {
             let parsed =
                 host::parse(&name).map_err(|e| format!("visit state host {name:?}: {e}"))?;
             if parsed.name != name || parsed.kind == HostKind::NonNetwork {
@@ -596,6 +710,7 @@ impl Visit {
                     "visit state host {name:?} is not a normalised host"
                 ));
             }
+            let blocked = types.remove(BLOCKED_KEY).unwrap_or(0);
             let mut counts = [0u32; TYPES.len()];
             for (t, n) in types {
                 let i = type_index(&t);
@@ -604,6 +719,8 @@ impl Visit {
                 }
             }
             let owner = attribution::owner(&parsed);
+            let servers = Servers::import(servers, ip.as_deref())
+                .map_err(|e| format!("visit state host {name:?}: {e}"))?;
             visit.hosts.insert(
                 name,
                 HostStat {
@@ -612,7 +729,8 @@ impl Visit {
                     requests,
                     data_requests,
                     types: counts,
-                    ip,
+                    servers,
+                    blocked,
                     redirects: 0,
                     cached: 0,
                 },
@@ -629,8 +747,20 @@ impl Visit {
     }
 }
 
-/// A persisted host: (host, requests, data requests, {type: count}, ip).
-type HostState = (String, u32, u32, BTreeMap<String, u32>, Option<String>);
+/// A persisted host: (host, requests, data requests, {type: count}, last ip, servers); version 1 has no servers.
+/// The requests the browser blocked are counted under [`BLOCKED_KEY`] among the types (not a resource type's name).
+#[derive(Serialize, Deserialize)]
+struct HostState(
+    String,
+    u32,
+    u32,
+    BTreeMap<String, u32>,
+    Option<String>,
+    #[serde(default)] Vec<ServerState>,
+);
+
+/// The key of a persisted host's blocked requests in its type counts.
+const BLOCKED_KEY: &str = "(blocked)";
 
 /// The hosts of a visit in the order they are persisted (by name).
 fn hosts_sorted(hosts: &FnvMap<String, HostStat>) -> impl Iterator<Item = &HostStat> {
@@ -648,6 +778,8 @@ struct VisitState {
     bad: u32,
     #[serde(default)]
     overflow: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    blocked_other: u32,
     /// Since version 2: distinct fetches, and (host, redirects, cached) of the hosts with any.
     #[serde(default)]
     fetches: u32,
@@ -657,14 +789,29 @@ struct VisitState {
     outcomes: Vec<(String, u32, u32)>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub schema: u32,
     pub page: PageInfo,
     pub totals: Totals,
     pub jurisdictions: Vec<JurisdictionRow>,
+    /// Where the servers are: requests per place (a server's country, the local network, a proxy, unknown).
+    pub servers: Vec<ServerSummaryRow>,
+    /// The IP data the places come from; null when none is loaded (then no server is located).
+    pub ip_data: Option<IpData>,
     pub companies: Vec<CompanyRow>,
     pub hosts: Vec<HostRow>,
+}
+
+/// The IP table in use: its data's date and where it comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct IpData {
+    pub date: String,
+    pub source: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -687,6 +834,8 @@ pub struct Totals {
     pub unattributed_requests: u64,
     pub data_requests: u64,
     pub overflow_requests: u64,
+    /// Requests the browser blocked (never sent; not in `requests`).
+    pub blocked_requests: u64,
     /// Distinct fetches of the page: a redirect chain (a → b → c) is one fetch and three requests.
     pub fetches: u64,
     /// Requests answered with a redirect.
@@ -702,6 +851,7 @@ pub struct Totals {
 pub struct JurisdictionRow {
     pub country: &'static str,
     pub requests: u64,
+    pub blocked_requests: u64,
     pub companies: Vec<&'static str>,
 }
 
@@ -715,7 +865,10 @@ pub struct CompanyRow {
     pub chain: Vec<ChainLink>,
     pub categories: Vec<&'static str>,
     pub requests: u64,
+    pub blocked_requests: u64,
     pub hosts: Vec<String>,
+    /// Where its hosts' servers are: requests per place, with the networks.
+    pub servers: Vec<PlaceRow>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -728,171 +881,22 @@ pub struct HostRow {
     pub party: Party,
     pub requests: u64,
     pub data_requests: u64,
+    pub blocked_requests: u64,
     pub types: BTreeMap<&'static str, u32>,
+    /// The last server address seen, if any (schema 1's field; `servers` has them all).
     pub ip: Option<String>,
+    /// The server addresses that answered its requests (at most 8), most requests first.
+    pub servers: Vec<ServerRow>,
+    /// Requests that no (kept) server address answered: from the cache, blocked, failed, in flight.
+    pub no_ip_requests: u64,
     /// Of `requests`, those the host answered with a redirect.
     pub redirects: u64,
     /// Loads of this host's resources served from the browser's cache (not in `requests`).
     pub cached: u64,
+    /// The owner by the person's own imported list, for a host the database does not know (src/imported/).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<crate::imported::Answer>,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn req(url: &str, type_name: &str) -> Request<'static> {
-        let url: &'static str = Box::leak(url.to_string().into_boxed_str());
-        let type_name: &'static str = Box::leak(type_name.to_string().into_boxed_str());
-        Request {
-            url,
-            type_name,
-            method: "GET",
-            ip: None,
-        }
-    }
-
-    #[test]
-    fn aggregates_hosts_companies_and_jurisdictions() {
-        let mut v = Visit::new("https://www.youtube.com/watch?v=1");
-        v.record(&req("https://www.youtube.com/watch?v=1", "main_frame"));
-        v.record(&req("https://www.google-analytics.com/g/collect", "ping"));
-        v.record(&req(
-            "https://www.google-analytics.com/analytics.js",
-            "script",
-        ));
-        v.record(&req("https://cdn.nobody-owns-this.example/x.js", "script"));
-        v.record(&req("data:image/png;base64,xx", "image"));
-        v.record(&req("https://a..b/", "image"));
-        let r = v.report();
-        assert_eq!(r.totals.requests, 5);
-        assert_eq!(r.totals.hosts, 3);
-        assert_eq!(r.totals.unattributed_requests, 2);
-        assert_eq!(r.totals.data_requests, 1);
-        assert_eq!(r.page.controller, Some("alphabet"));
-        let ga = r
-            .hosts
-            .iter()
-            .find(|h| h.host == "www.google-analytics.com");
-        assert_eq!(ga.map(|h| h.party), Some(Party::SameOwner));
-        assert_eq!(ga.map(|h| h.requests), Some(2));
-        let yt = r.hosts.iter().find(|h| h.host == "www.youtube.com");
-        assert_eq!(yt.map(|h| h.party), Some(Party::First));
-        assert_eq!(r.jurisdictions.first().map(|j| j.country), Some("US"));
-        assert_eq!(r.companies.first().map(|c| c.id), Some("google"));
-        assert_eq!(r.totals.third_party_requests, 1);
-    }
-
-    #[test]
-    fn export_import_round_trip() {
-        let mut v = Visit::new("https://example.org/");
-        v.record(&req("https://example.org/", "main_frame"));
-        v.record(&Request {
-            url: "https://doubleclick.net/x",
-            type_name: "beacon",
-            method: "POST",
-            ip: Some("10.0.0.1"),
-        });
-        let text = v.export();
-        let back = Visit::import(&text);
-        let back = back.as_ref().map(Visit::export);
-        assert_eq!(back.as_deref(), Ok(text.as_str()));
-        assert!(Visit::import("{").is_err());
-        assert!(
-            Visit::import(r#"{"v":1,"page":"x","hosts":[["Not Normal",1,0,{},null]]}"#).is_err()
-        );
-        assert!(Visit::import(r#"{"v":9,"page":"x","hosts":[]}"#).is_err());
-    }
-
-    #[test]
-    fn hosts_are_capped_with_an_overflow_counter() {
-        let mut v = Visit::new("https://example.org/");
-        for i in 0..(MAX_HOSTS + 10) {
-            v.record(&req(&format!("https://h{i}.example.org/"), "image"));
-        }
-        let r = v.report();
-        assert_eq!(r.totals.hosts, MAX_HOSTS as u64);
-        assert_eq!(r.totals.overflow_requests, 10);
-        assert_eq!(r.totals.requests, (MAX_HOSTS + 10) as u64);
-    }
-
-    /// A visit with first parties, a same-owner host, several jurisdictions, unattributed and unparseable requests,
-    /// and hosts written in several ways.
-    fn mixed_visit() -> Visit {
-        let mut v = Visit::new("https://www.youtube.com/");
-        for (url, type_name) in [
-            ("https://www.youtube.com/", "main_frame"),
-            ("https://i.ytimg.com/vi/1.jpg", "image"),
-            ("https://www.google-analytics.com/g/collect", "ping"),
-            (
-                "https://WWW.Google-Analytics.COM.:443/analytics.js",
-                "script",
-            ),
-            ("https://user@www.google-analytics.com/x", "xmlhttprequest"),
-            ("https://mc.yandex.ru/watch/1", "script"),
-            ("https://mc.yandex.ru/watch/2", "image"),
-            ("https://sf16-scmcdn-sg.ibytedtos.com/a.js", "script"),
-            ("https://connect.facebook.net/en_US/fbevents.js", "script"),
-            ("https://cdn.nobody-owns-this.example/x.js", "script"),
-            ("https://a..b/", "image"),
-            ("https://bad.example:99999/", "image"),
-            ("data:image/png;base64,xx", "image"),
-            ("https://[::1]:8080/", "xmlhttprequest"),
-        ] {
-            v.record(&req(url, type_name));
-        }
-        v
-    }
-
-    #[test]
-    fn summary_is_the_reports_totals_and_jurisdictions() {
-        let v = mixed_visit();
-        let r = v.report();
-        let (totals, jurisdictions) = v.summary();
-        assert_eq!(totals, r.totals);
-        // The totals agree with the report's rows.
-        let sum = |f: &dyn Fn(&HostRow) -> u64| r.hosts.iter().map(f).sum::<u64>();
-        assert_eq!(totals.hosts, r.hosts.len() as u64);
-        assert_eq!(totals.companies, r.companies.len() as u64);
-        assert_eq!(totals.jurisdictions, r.jurisdictions.len() as u64);
-        assert_eq!(totals.data_requests, sum(&|h| h.data_requests));
-        assert_eq!(
-            totals.third_party_requests,
-            sum(&|h| if h.party == Party::Third {
-                h.requests
-            } else {
-                0
-            })
-        );
-        assert_eq!(
-            totals.unattributed_requests,
-            totals.requests - sum(&|h| if h.entity.is_some() { h.requests } else { 0 })
-        );
-        let from_report: Vec<(&str, u64)> = r
-            .jurisdictions
-            .iter()
-            .map(|j| (j.country, j.requests))
-            .collect();
-        assert_eq!(jurisdictions, from_report);
-        assert!(jurisdictions.len() >= 3, "{jurisdictions:?}");
-        assert_eq!(Visit::new("https://example.org/").summary().0.requests, 0);
-    }
-
-    #[test]
-    fn a_host_counts_the_same_however_it_is_written() {
-        let v = mixed_visit();
-        let r = v.report();
-        let ga = r
-            .hosts
-            .iter()
-            .find(|h| h.host == "www.google-analytics.com");
-        assert_eq!(ga.map(|h| h.requests), Some(3));
-        assert_eq!(
-            r.totals.requests, 13,
-            "the data: URL is not a request to a host"
-        );
-        assert_eq!(
-            r.totals.unattributed_requests, 4,
-            "2 unparseable, the unknown host, ::1"
-        );
-    }
-}
+mod tests;
