@@ -1,5 +1,5 @@
-//! Reports: incremental aggregation of one page visit's requests into the report format
-//! (`docs/report-format.md`), and the compact form a visit is persisted in between service-worker restarts.
+//! Reports: one page visit's requests aggregated into the report format (`docs/report-format.md`), and the compact
+//! form a visit is persisted in between service-worker restarts.
 
 use crate::attribution::{self, Owner};
 use crate::db;
@@ -7,9 +7,8 @@ use crate::entity::{self, ChainLink};
 use crate::hash::FnvMap;
 use crate::host::{self, Host, HostKind};
 use crate::ip;
-use crate::servers::{
-    self, PlaceRow, PlaceSums, ServerRow, ServerState, ServerSummaryRow, Servers,
-};
+use crate::servers::{self, PlaceRow, PlaceSums, ServerRow, ServerState};
+use crate::servers::{ServerSummaryRow, Servers};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -158,8 +157,7 @@ pub struct Visit {
     page_url: String,
     page: Option<Host>,
     page_owner: Option<Owner>,
-    /// By normalised name; at most [`MAX_HOSTS`], so a fast hash (crate::hash) costs little even for names chosen to
-    /// collide.
+    /// By normalised name; at most [`MAX_HOSTS`]: a fast hash (crate::hash) costs little even if names collide.
     hosts: FnvMap<String, HostStat>,
     /// Requests whose URL could not be parsed into a host.
     unparseable: u32,
