@@ -427,24 +427,22 @@ export async function launchFirefox(options) {
       await rm(packed.dir, { recursive: true, force: true });
     }
   }
-  if (install === 'none') {
-    await wd('POST', s('/moz/context'), { context: 'chrome' });
-    try {
-      uuid = await wd('POST', s('/execute/sync'), {
-        script: 'return WebExtensionPolicy.getByID(arguments[0])?.mozExtensionHostname ?? null;', args: [addonId],
-      });
-    } finally {
-      await wd('POST', s('/moz/context'), { context: 'content' });
-    }
-    if (!uuid) throw new Error(`the add-on ${addonId} is not installed in the profile ${options.profile}`);
-  }
-  const base = `moz-extension://${uuid}/`;
   const mainHandle = await wd('GET', s('/window'));
 
   /** @param {'chrome'|'content'} context */
   const setContext = (context) => wd('POST', s('/moz/context'), { context });
   /** @param {string} script @param {unknown[]} [args] */
   const execute = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
+  if (install === 'none') {
+    await setContext('chrome');
+    try {
+      uuid = await execute('return WebExtensionPolicy.getByID(arguments[0])?.mozExtensionHostname ?? null;', [addonId]);
+    } finally {
+      await setContext('content');
+    }
+    if (!uuid) throw new Error(`the add-on ${addonId} is not installed in the profile ${options.profile}`);
+  }
+  const base = `moz-extension://${uuid}/`;
   /** @param {string} script body of an async function; `args` in scope; its return value is the result */
   const executeAsync = (script, args = []) => wd('POST', s('/execute/async'), {
     script: `const done = arguments[arguments.length - 1]; const args = Array.from(arguments).slice(0, -1);

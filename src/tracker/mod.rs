@@ -172,11 +172,15 @@ struct Tab {
     fetches: recovery::Fetches,
     /// The latest blocked requests of the visit: (hash of URL and type, time stamp).
     recent_blocked: Vec<(u64, f64)>,
+    /// When the visit's main document was requested (whole ms since the epoch), if a main-frame event started it: a
+    /// page record read before that is an earlier document's (recovery.rs).
+    started: Option<f64>,
 }
 
 impl Tab {
-    fn start_visit(&mut self, url: &str) {
+    fn start_visit(&mut self, url: &str, started: Option<f64>) {
         self.visit = Some(Visit::new(url));
+        self.started = started.map(recovery::exact_ms).filter(|t| *t >= 0.0);
         self.seq = self.seq.wrapping_add(1);
         self.main = None;
         self.fetches = recovery::Fetches::default();
@@ -213,7 +217,7 @@ impl Tab {
 
     fn count(&mut self, ev: &Event) -> bool {
         if self.visit.is_none() {
-            self.start_visit(ev.document_url.as_deref().unwrap_or(""));
+            self.start_visit(ev.document_url.as_deref().unwrap_or(""), None);
         }
         let Some(v) = self.visit.as_mut() else {
             return false;
@@ -341,7 +345,7 @@ impl Tab {
                 self.main = Some(ev.request_id.clone());
             } else {
                 if ev.stage == Stage::Before || !same_page {
-                    self.start_visit(&ev.url);
+                    self.start_visit(&ev.url, ev.time_stamp);
                 }
                 self.main = Some(ev.request_id.clone());
             }
@@ -377,7 +381,7 @@ impl Tab {
             // Never reached a server and was not counted before (its start was lost, or the browser reports a
             // blocked request by its error only): remember it; a blocked one is counted as blocked.
             if self.visit.is_none() {
-                self.start_visit(ev.document_url.as_deref().unwrap_or(""));
+                self.start_visit(ev.document_url.as_deref().unwrap_or(""), None);
             }
             self.remember(ev, url, last_stage, false, earlier);
             return outcome == Some(Outcome::Blocked)
@@ -434,6 +438,8 @@ struct TabState {
     absorb: Vec<recovery::AbsorbUrl>,
     #[serde(default)]
     urls_full: bool,
+    #[serde(default)]
+    started: Option<f64>,
 }
 
 /// A remembered hop in a tab's persisted state: (request id, url hash, visit, done, counted, counted hops, earlier
@@ -474,7 +480,7 @@ impl Tracker {
             return false;
         }
         if t.visit.is_none() {
-            t.start_visit("");
+            t.start_visit("", None);
         }
         if let Some(v) = t.visit.as_mut() {
             v.record_unclassified();
@@ -593,6 +599,7 @@ impl Tracker {
             urls: Vec::new(),
             absorb: Vec::new(),
             urls_full: false,
+            started: t.started,
         };
         let (urls, absorb, full) = t.fetches.export();
         let state = TabState {
@@ -649,6 +656,7 @@ impl Tracker {
                 next_order,
                 fetches: recovery::Fetches::import(state.urls, state.absorb, state.urls_full),
                 recent_blocked: Vec::new(),
+                started: state.started.map(recovery::exact_ms).filter(|t| *t >= 0.0),
             },
         );
         Ok(())

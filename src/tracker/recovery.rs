@@ -19,7 +19,7 @@ pub const MAX_FETCH_URLS: usize = 6_000;
 /// The largest reading time kept (2^53 ms, some 285,000 years after 1970): beyond it an f64 is no exact integer.
 const MAX_EXACT_MS: f64 = 9_007_199_254_740_992.0;
 /// A reading time as kept: whole milliseconds up to [`MAX_EXACT_MS`], or -1 (unknown) when not a time.
-fn exact_ms(t: f64) -> f64 {
+pub(super) fn exact_ms(t: f64) -> f64 {
     if t.is_finite() && t >= 0.0 {
         t.floor().min(MAX_EXACT_MS)
     } else {
@@ -172,12 +172,12 @@ impl Tab {
         if self.visit.is_none() {
             match record.document.as_deref() {
                 Some(doc) if doc.starts_with("http://") || doc.starts_with("https://") => {
-                    self.start_visit(doc)
+                    self.start_visit(doc, None)
                 }
                 _ => return 0,
             }
         }
-        if self.fetches.full || self.navigated_away(record) {
+        if self.fetches.full || self.navigated_away(record) || self.predates(record) {
             return 0;
         }
         // Without a time (-1), events are absorbed by stage only (see Fetches::absorb).
@@ -238,6 +238,12 @@ impl Tab {
             (Some(a), Some(b)) => a != b,
             _ => false,
         }
+    }
+
+    /// Whether the record was read before the visit's main document was requested: it is an earlier document's (a
+    /// record of the previous load of the same page, read while the tab was loading it again), never this visit's.
+    fn predates(&self, record: &PageRecord) -> bool {
+        matches!((record.at, self.started), (Some(at), Some(started)) if at.is_finite() && at < started)
     }
 
     /// Counts one recovered request (a fetch of its own) unless the visit's fetch list is full.

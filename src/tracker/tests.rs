@@ -793,3 +793,26 @@ fn a_record_of_another_document_than_the_visits_is_not_counted_into_it() {
     let rec = serde_json::json!({ "document": "https://example.org/app#/next", "entries": [["https://cdn.example.net/a.js", "script"]], "at": 5.0 });
     assert_eq!(t.reconcile(1, &rec.to_string()), Ok(1));
 }
+
+#[test]
+fn a_record_read_before_the_visit_began_is_an_earlier_documents_and_not_counted() {
+    let at = |e: Event, t: f64| Event {
+        time_stamp: Some(t),
+        ..e
+    };
+    let mut t = Tracker::new();
+    let page = "https://example.org/";
+    t.event(1, &at(ev(Stage::Before, "1", page, "main_frame"), 1_000.0));
+    // The same page loaded again (a reload) before the record of the first load, read at 1,500, is applied.
+    t.event(1, &at(ev(Stage::Before, "2", page, "main_frame"), 2_000.0));
+    let old = serde_json::json!({ "document": page, "entries": [["https://cdn.example.net/a.js", "script"]], "at": 1_500.0 });
+    assert_eq!(t.reconcile(1, &old.to_string()), Ok(0));
+    // The same holds after the tab was stored and restored (a stopped worker).
+    let saved = t.export_tab(1).unwrap_or_default();
+    let mut u = Tracker::new();
+    assert!(u.import_tab(1, &saved).is_ok());
+    assert_eq!(u.reconcile(1, &old.to_string()), Ok(0));
+    // A record of the second load (read after it began) is counted.
+    let new = serde_json::json!({ "document": page, "entries": [["https://cdn.example.net/a.js", "script"]], "at": 2_500.0 });
+    assert_eq!(u.reconcile(1, &new.to_string()), Ok(1));
+}
