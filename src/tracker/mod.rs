@@ -310,7 +310,11 @@ impl Tab {
         let changed = visit.settle(&Tab::request(ev), outcome);
         if fetch_gone {
             visit.count_fetch(false);
-            self.fetches.count_key(first_hop, false);
+            // A blocked fetch stays in reconciliation's list: Chromium lists blocked loads in the page's Resource
+            // Timing too, and a page record must not count one again as a request that reached its server.
+            if outcome != Outcome::Blocked {
+                self.fetches.count_key(first_hop, false);
+            }
         }
         changed
     }
@@ -384,11 +388,17 @@ impl Tab {
                 self.start_visit(ev.document_url.as_deref().unwrap_or(""), None);
             }
             self.remember(ev, url, last_stage, false, earlier);
-            return outcome == Some(Outcome::Blocked)
-                && self
-                    .visit
-                    .as_mut()
-                    .is_some_and(|v| v.record_blocked(&Tab::request(ev)));
+            if outcome != Some(Outcome::Blocked) {
+                return false;
+            }
+            if earlier == 0 {
+                // Known to reconciliation, as a blocked fetch is (see `settle`).
+                self.fetches.count(&ev.url, true);
+            }
+            return self
+                .visit
+                .as_mut()
+                .is_some_and(|v| v.record_blocked(&Tab::request(ev)));
         }
         if earlier == 0 && self.absorbs(ev) {
             // The late event of a request already recovered from the page: counted then, now amended.

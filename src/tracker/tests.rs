@@ -816,3 +816,38 @@ fn a_record_read_before_the_visit_began_is_an_earlier_documents_and_not_counted(
     let new = serde_json::json!({ "document": page, "entries": [["https://cdn.example.net/a.js", "script"]], "at": 2_500.0 });
     assert_eq!(u.reconcile(1, &new.to_string()), Ok(1));
 }
+
+#[test]
+fn a_blocked_load_in_the_pages_record_is_not_counted_again_as_a_request() {
+    let page = "https://www.news.example/";
+    let script = "https://mc.yandex.ru/metrika/tag.js";
+    let pixel = "https://mc.yandex.ru/watch/1";
+    // Chromium: a start, then the block; or the block alone (a request blocked before webRequest saw it start).
+    let mut t = Tracker::new();
+    t.event(1, &ev(Stage::Before, "1", page, "main_frame"));
+    t.event(1, &ev(Stage::Before, "2", script, "script"));
+    t.event(
+        1,
+        &blocked_ev("2", script, "script", "net::ERR_BLOCKED_BY_CLIENT", 1_000.0),
+    );
+    t.event(
+        1,
+        &blocked_ev("3", pixel, "image", "net::ERR_BLOCKED_BY_CLIENT", 1_001.0),
+    );
+    let blocked = |t: &Tracker| t.report(1).map_or(0, |r| r.totals.blocked_requests);
+    assert_eq!((requests(&t, 1), blocked(&t)), (1, 2));
+    // The worker was stopped and restored; the page's record lists the blocked loads beside the document.
+    let saved = t.export_tab(1).unwrap_or_default();
+    let mut u = Tracker::new();
+    assert!(u.import_tab(1, &saved).is_ok());
+    let listed = record(Some(page), &[(script, "script"), (pixel, "img")]);
+    assert_eq!(u.reconcile(1, &listed), Ok(0));
+    assert_eq!((requests(&u, 1), blocked(&u)), (1, 2));
+    // A second load of the script that did reach its server (listed twice) is still recovered, once.
+    let twice = record(
+        Some(page),
+        &[(script, "script"), (script, "script"), (pixel, "img")],
+    );
+    assert_eq!(u.reconcile(1, &twice), Ok(1));
+    assert_eq!(requests(&u, 1), 2);
+}
