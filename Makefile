@@ -134,6 +134,7 @@ bench: build
 	node scripts/bench/events.mjs
 	node scripts/bench/coldstart.mjs
 	node scripts/bench/memory.mjs
+	node scripts/bench/background-memory.mjs
 	node scripts/bench/pageload.mjs
 	PAGE_KIND=observe FIREFOX=0 node scripts/bench/pageload.mjs
 	node scripts/bench/blocking.mjs

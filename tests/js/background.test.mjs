@@ -4,55 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { wasmPath } from './core.mjs';
+import { BASE, EXT_ID, installFakeBrowser } from '../../scripts/lib/fake-browser.mjs';
 
-const EXT_ID = 'whither@whither.dev';
-const BASE = `chrome-extension://${EXT_ID}/`;
-
-/** A minimal `chrome` namespace that records the listeners the background registers. */
-function fakeChrome() {
-  /** @type {Map<string, Function[]>} */
-  const listeners = new Map();
-  const event = (/** @type {string} */ name) => ({
-    addListener: (/** @type {Function} */ f) => listeners.set(name, [...(listeners.get(name) ?? []), f]),
-  });
-  const area = () => {
-    const store = new Map();
-    return {
-      store,
-      async get(/** @type {unknown} */ keys) {
-        if (keys === null || keys === undefined) return Object.fromEntries(store);
-        return Object.fromEntries([keys].flat().filter((k) => store.has(k)).map((k) => [k, store.get(k)]));
-      },
-      async set(/** @type {Record<string, unknown>} */ items) { for (const [k, v] of Object.entries(items)) store.set(k, v); },
-      async remove(/** @type {string | string[]} */ keys) { for (const k of [keys].flat()) store.delete(k); },
-    };
-  };
-  const webRequest = Object.fromEntries(['onBeforeRequest', 'onBeforeRedirect', 'onResponseStarted', 'onCompleted',
-    'onErrorOccurred', 'onBeforeSendHeaders', 'onHeadersReceived'].map((n) => [n, event(`webRequest.${n}`)]));
-  return {
-    listeners,
-    runtime: { id: EXT_ID, getURL: (/** @type {string} */ p) => BASE + p, onMessage: event('runtime.onMessage'),
-      onMessageExternal: event('runtime.onMessageExternal') },
-    storage: { session: area(), local: area(), onChanged: event('storage.onChanged') },
-    i18n: { getMessage: (/** @type {string} */ n) => n, getUILanguage: () => 'en' },
-    webRequest,
-    tabs: { onRemoved: event('tabs.onRemoved'), onReplaced: event('tabs.onReplaced'), onUpdated: event('tabs.onUpdated'),
-      get: async () => ({ incognito: false }) },
-    action: { setBadgeText: async () => {}, setTitle: async () => {}, setBadgeBackgroundColor: async () => {} },
-  };
-}
-
-const chrome = fakeChrome();
-/** @type {any} */ (globalThis).chrome = chrome;
-// The background fetches its wasm from the package (a URL next to pkg/whither.js): serve file: URLs in Node.
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (/** @type {any} */ input, /** @type {any} */ init) => {
-  const url = new URL(String(input instanceof URL ? input.href : input));
-  if (url.protocol !== 'file:') return realFetch(input, init);
-  return new Response(readFileSync(fileURLToPath(url)), { headers: { 'content-type': 'application/wasm' } });
-};
+const chrome = installFakeBrowser();
 assert.ok(readFileSync(wasmPath).length > 0);
 await import('../../extension/background.js');
 

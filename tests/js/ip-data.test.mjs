@@ -5,71 +5,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { installFakeBrowser, ask as askAs, fire as fireAt } from '../../scripts/lib/fake-browser.mjs';
 import { createIpData } from '../../extension/ip-data.js';
-
-const EXT_ID = 'whither@whither.dev';
-const BASE = `chrome-extension://${EXT_ID}/`;
-
-/** A minimal `chrome` namespace that records the listeners the background registers. */
-function fakeChrome() {
-  /** @type {Map<string, Function[]>} */
-  const listeners = new Map();
-  const event = (/** @type {string} */ name) => ({
-    addListener: (/** @type {Function} */ f) => listeners.set(name, [...(listeners.get(name) ?? []), f]),
-  });
-  const area = () => {
-    const store = new Map();
-    return {
-      async get(/** @type {unknown} */ keys) {
-        if (keys === null || keys === undefined) return Object.fromEntries(store);
-        return Object.fromEntries([keys].flat().filter((k) => store.has(k)).map((k) => [k, store.get(k)]));
-      },
-      async set(/** @type {Record<string, unknown>} */ items) { for (const [k, v] of Object.entries(items)) store.set(k, v); },
-      async remove(/** @type {string | string[]} */ keys) { for (const k of [keys].flat()) store.delete(k); },
-    };
-  };
-  const webRequest = Object.fromEntries(['onBeforeRequest', 'onBeforeRedirect', 'onResponseStarted', 'onCompleted',
-    'onErrorOccurred', 'onBeforeSendHeaders', 'onHeadersReceived'].map((n) => [n, event(`webRequest.${n}`)]));
-  return {
-    listeners,
-    runtime: { id: EXT_ID, getURL: (/** @type {string} */ p) => BASE + p, onMessage: event('runtime.onMessage'),
-      onMessageExternal: event('runtime.onMessageExternal') },
-    storage: { session: area(), local: area(), onChanged: event('storage.onChanged') },
-    i18n: { getMessage: (/** @type {string} */ n) => n, getUILanguage: () => 'en' },
-    webRequest,
-    tabs: { onRemoved: event('tabs.onRemoved'), onReplaced: event('tabs.onReplaced'), onUpdated: event('tabs.onUpdated'),
-      get: async () => ({ incognito: false }) },
-    action: { setBadgeText: async () => {}, setTitle: async () => {}, setBadgeBackgroundColor: async () => {} },
-  };
-}
 
 /** Every URL the background fetched (its wasm, the IP table). @type {string[]} */
 const fetched = [];
-const chrome = fakeChrome();
-/** @type {any} */ (globalThis).chrome = chrome;
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (/** @type {any} */ input, /** @type {any} */ init) => {
-  const url = new URL(String(input instanceof URL ? input.href : input));
-  if (url.protocol !== 'file:') return realFetch(input, init);
-  fetched.push(url.pathname);
-  return new Response(readFileSync(fileURLToPath(url)), { headers: { 'content-type': 'application/wasm' } });
-};
+const chrome = installFakeBrowser((path) => fetched.push(path));
 await import('../../extension/background.js');
 const ipFetches = () => fetched.filter((p) => p.endsWith('/pkg/whither_ip.bin')).length;
 
 /** @param {unknown} message @returns {Promise<unknown>} the background's answer to one of the extension's pages */
-function ask(message) {
-  const [listener] = chrome.listeners.get('runtime.onMessage') ?? [];
-  return new Promise((resolve) => {
-    listener(message, { id: EXT_ID, url: `${BASE}extension/popup.html` }, resolve);
-  });
-}
+const ask = (message) => askAs(chrome, message);
 /** @param {string} name @param {Record<string, unknown>} details */
-const fire = (name, details) => {
-  const [listener] = chrome.listeners.get(`webRequest.${name}`) ?? [];
-  listener(details);
-};
+const fire = (name, details) => fireAt(chrome, name, details);
 
 test('the background fetches the IP table only once it needs it, and once', async () => {
   // The start, a request without a server address and a message that needs no location: no table.
