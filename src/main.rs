@@ -33,6 +33,29 @@ USAGE:
   whither help | --help | --version
 ";
 
+/// `print!` that never panics: a closed pipe (`whither … | head`) ends the output quietly, another write error is
+/// said on standard error.
+macro_rules! out {
+    ($($t:tt)*) => {
+        report_write(write!(io::stdout().lock(), $($t)*))
+    };
+}
+
+/// `println!` that never panics (see `out!`).
+macro_rules! outln {
+    ($($t:tt)*) => {
+        report_write(writeln!(io::stdout().lock(), $($t)*))
+    };
+}
+
+fn report_write(result: io::Result<()>) {
+    if let Err(e) = result.as_ref() {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("whither: writing the output: {e}");
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -49,7 +72,7 @@ fn main() -> ExitCode {
         ["ip", inputs @ ..] => ip_lines(inputs),
         ["db", "stats"] => print_json(&stats::db_stats()),
         ["db", "check"] => {
-            println!(
+            outln!(
                 "ok: {} entities, {} domains, {} jurisdictions (validated when the database was compiled)",
                 db::ENTITIES.len(),
                 db::DOMAINS.len(),
@@ -73,7 +96,7 @@ fn main() -> ExitCode {
             }
         }
         ["--version"] | ["version"] => {
-            println!(
+            outln!(
                 "whither {} (data schema {}, report schema {})",
                 env!("CARGO_PKG_VERSION"),
                 db::DATA_SCHEMA,
@@ -82,7 +105,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         ["help"] | ["--help"] | ["-h"] => {
-            print!("{USAGE}");
+            out!("{USAGE}");
             Ok(())
         }
         _ => Err(format!("unknown command\n\n{USAGE}")),
@@ -170,7 +193,7 @@ fn report(args: &[&str]) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
     let report = har::report(&text).map_err(|e| format!("{file}: {e}"))?;
     if format == "text" {
-        print!("{}", whither::export::report_text(&report));
+        out!("{}", whither::export::report_text(&report));
         Ok(())
     } else {
         print_json(&report)
@@ -350,7 +373,7 @@ fn request_letter(args: &[&str]) -> Result<(), String> {
                 .unwrap_or_default()
         ));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(())
 }
 
@@ -407,6 +430,6 @@ fn block(args: &[&str]) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(e),
     };
-    print!("{}", list.export(format).unwrap_or_default());
+    out!("{}", list.export(format).unwrap_or_default());
     ExitCode::SUCCESS
 }
