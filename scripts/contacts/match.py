@@ -312,6 +312,28 @@ def match_record(r: dict, db: Db) -> tuple[dict[str, list[str]], dict[str, list[
     return dict(primary), dict(brands)
 
 
+def legal_form(s: str) -> tuple[str, ...]:
+    """The legal-form words at the end of a name: 'Criteo S.A.' -> ('sa',); 'Nielsen' -> ()."""
+    s = unicodedata.normalize("NFKD", PAREN.sub(" ", s))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    words = re.sub(r"\.(?=\w\.)|\.(?=\s|$)", "", s)
+    words = re.sub(r"[^a-z0-9&]+", " ", words).split()
+    out = []
+    while words and words[-1] in LEGAL_FORMS | {"and", "&"}:
+        out.append(words.pop())
+    return tuple(w for w in reversed(out) if w not in ("and", "&"))
+
+
+def same_legal_entity(r: dict, e: dict) -> bool:
+    """The record is the entity itself: the same name and the same (stated) legal form, at its own address."""
+    if "c/o" in r.get("address", "").lower():
+        return False
+    form = legal_form(r["name"])
+    return bool(form) and any(
+        norm_name(r["name"]) == norm_name(x) and legal_form(x) == form for x in [e["name"], *e.get("aliases", [])]
+    )
+
+
 def names_agree(r: dict, e: dict) -> bool:
     rn = {norm_name(r["name"])} | {norm_name(x) for x in r.get("runs", [])}
     en = {norm_name(e["name"])} | {norm_name(a) for a in e.get("aliases", [])}
@@ -561,6 +583,7 @@ def main() -> None:
     multi_record = {e: s for e, s in records_of_entity.items() if len(s) > 1}
     name_mismatch = []
     country_mismatch = []
+    agreement: list[tuple[str, str, str, str, str, bool]] = []
     for slug, p in primary_of.items():
         r = recs[slug]
         for eid, how in p.items():
@@ -571,6 +594,11 @@ def main() -> None:
             seat = e["legal_seat"].split("-")[0]
             if rc and rc != e["country"] and rc != seat:
                 country_mismatch.append((slug, eid, rc, e["country"], e["legal_seat"]))
+            # The country agreement with this independent source (issue 13): only where the record is the same
+            # legal entity: the same name and the same legal form (not a market's subsidiary such as "Google
+            # Ireland Ltd." or "PubMatic GmbH" for PubMatic, Inc.), not a representative's address ("c/o …").
+            if rc and "web" in " ".join(how) and same_legal_entity(r, e):
+                agreement.append((slug, eid, rc, e["country"], e["legal_seat"], rc in (e["country"], seat)))
 
     # ---- coverage
     prev = load_prevalence(path(args.prevalence)) if path(args.prevalence).exists() else []
@@ -583,6 +611,10 @@ def main() -> None:
     for n, (c, ent, _) in cov.items():
         print(f"top-{n}: privacy contact for {pct(c)} of the prevalence weight "
               f"(entity known for {pct(ent)})")
+    agreed = sum(1 for a in agreement if a[5])
+    if agreement:
+        print(f"country agreement with Datenanfragen (same legal entity, matched by web host): "
+              f"{agreed} of {len(agreement)} ({pct(agreed / len(agreement))})")
     print(f"records: {len(recs)}; matched to an entity: {len(primary_of)} (+{len(set(brands_of) - set(primary_of))} "
           f"by runs only); entities with [privacy]: {len(with_privacy)}")
     if args.no_report:
@@ -704,6 +736,20 @@ def main() -> None:
     w("|---|---|---|---|")
     for slug, eid, rc, ec, seat in sorted(country_mismatch, key=lambda x: (-weights.get(x[1], 0), x[0])):
         w(f"| `{slug}` | {rc} | {ent_label(eid)} | {ec} / {seat} |")
+    w("")
+    w("### Country agreement with this source")
+    w("")
+    w("Records that are the same legal entity as the entity they match (matched by their web host, and the same "
+      "name and legal form: a market's subsidiary such as \"Google Ireland Ltd.\" or \"PubMatic GmbH\" is left out, and "
+      "so is a representative's address, \"c/o …\"), with a postal "
+      f"address in a known country: the address's country is the entity's `country` or its `legal_seat` for "
+      f"**{agreed} of {len(agreement)}** ({pct(agreed / len(agreement)) if agreement else '-'}). The others:")
+    w("")
+    w("| record | record country | entity | entity country / seat |")
+    w("|---|---|---|---|")
+    for slug, eid, rc, ec, seat, ok in sorted(agreement, key=lambda x: (-weights.get(x[1], 0), x[0])):
+        if not ok:
+            w(f"| `{slug}` | {rc} | {ent_label(eid)} | {ec} / {seat} |")
     w("")
     w("## Entities left without a contact")
     w("")
