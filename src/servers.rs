@@ -366,7 +366,8 @@ pub fn summary<'a>(
         };
         if let Some(row) = rows.get_mut(i) {
             row.requests += requests;
-            if let Some(c) = company.filter(|c| !row.companies.contains(c)) {
+            // Duplicates are removed once at the end (a scan here is quadratic on a page of 2,000 hosts).
+            if let Some(c) = company {
                 row.companies.push(c);
             }
         }
@@ -380,7 +381,9 @@ pub fn summary<'a>(
         }
     }
     for row in &mut rows {
-        sort_short(&mut row.companies, |a, b| a.cmp(b));
+        // Up to one entry per host: the slice sort, not the insertion sort for short lists.
+        row.companies.sort_unstable();
+        row.companies.dedup();
     }
     sort_short(&mut rows, |a, b| {
         by_requests(
