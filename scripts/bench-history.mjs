@@ -1,7 +1,7 @@
 // Benchmark of the history at dashboard scale: six months of synthetic browsing (scripts/bench/history-sample.mjs:
 // 180 days of 200 visits out of 5,000 sites, ~25 hosts each out of 4,000 third-party hosts, two thirds of them known
 // to the database), recorded through the core's Tracker and History and stored with its `exportDay`; then, on the
-// real wasm core (pkg/, `make wasm`): loading every day (as the dashboard's worker does: `importDayBytes`), the
+// real wasm modules (pkg/, `make wasm`; the pages' module, as the dashboard's worker): loading every day (as the dashboard's worker does: `importDayBytes`), the
 // dashboard's queries and the CSV export. Prints sizes and times, and each query's time as a share of a 100 ms
 // interaction budget. The dashboard in the browser: scripts/bench/dashboard.mjs.
 // Usage: node scripts/bench-history.mjs [days]
@@ -13,6 +13,9 @@ import { syntheticHistory } from './bench/history-sample.mjs';
 const root = new URL('../', import.meta.url);
 const core = await import(new URL('pkg/whither.js', root).href);
 core.initSync({ module: readFileSync(new URL('pkg/whither_bg.wasm', root)) });
+// The dashboard's worker reads the history with the pages' module (its History has the views and exports).
+const pages = await import(new URL('pkg/whither_pages.js', root).href);
+pages.initSync({ module: readFileSync(new URL('pkg/whither_pages_bg.wasm', root)) });
 
 const DAYS = Number(process.argv[2] ?? 180);
 const firstDay = 20_000;
@@ -23,9 +26,11 @@ const encoder = new TextEncoder();
 
 const time = medianTime;
 
-const h = new core.History();
+/** @type {any} */
+let h = null;
 const load = time(() => {
-  h.clear();
+  h?.free();
+  h = new pages.History();
   for (const c of chunks) h.importDayBytes(encoder.encode(c));
 }, 3);
 const reload = time(() => {
