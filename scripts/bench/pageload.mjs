@@ -3,8 +3,8 @@
 // webRequest listeners (the same five events) do nothing, and with Whither, each load in a fresh profile; prints the
 // median ratios of load times (with Whither / without: target <= 1.02; with Whither / stub: Whither's own work,
 // beyond what the browser costs any extension that observes requests). PAIRS (default 10).
-// Firefox is not measured here: its temporary add-on install needs a WebDriver session per profile, which costs
-// more than the effect being measured.
+// Firefox: one browser per arm (without, the stub, Whither, Privacy Badger), the page loaded again and again in
+// rotating order (see below: a fresh profile per load would cost a WebDriver session and an add-on install each).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -320,24 +320,36 @@ if (firefoxPath() && geckodriverPath() && process.env.FIREFOX !== '0') {
   const FIREFOX_ROUNDS = Number(process.env.FIREFOX_ROUNDS ?? PAIRS);
   // Stub add-ons (with Whither's id, so that the drivers find their pages), with or without the listeners.
   const firefoxStub = async (/** @type {boolean} */ listen) => (await stubExtension({ browser: 'firefox', listen })).dir;
-  const dirs = { without: await firefoxStub(false), stub: await firefoxStub(true), whither: FIREFOX_DIR };
+  /** @type {Record<string, string>} */
+  const dirs = { without: await firefoxStub(false), stub: await firefoxStub(true), whither: FIREFOX_DIR,
+    // Privacy Badger (the same unmodified copy: its manifest has both background kinds) in its default state.
+    ...(PEER ? { badger: PEER } : {}) };
   /** @type {Record<string, any>} */
   const browsers = {};
-  for (const [arm, dir] of Object.entries(dirs)) browsers[arm] = await launchFirefox({ server, extensionDir: dir });
+  for (const [arm, dir] of Object.entries(dirs)) {
+    browsers[arm] = await launchFirefox({ server, extensionDir: dir, probe: arm !== 'badger' });
+  }
   /** @type {Record<string, number[]>} */
-  const ff = { without: [], stub: [], whither: [] };
-  const ffRatios = { without: /** @type {number[]} */ ([]), stub: /** @type {number[]} */ ([]) };
+  const ff = { without: [], stub: [], whither: [], badger: [] };
+  /** Requests that reached the server per load. @type {Record<string, number[]>} */
+  const ffReceived = { without: [], stub: [], whither: [], badger: [] };
+  /** @type {Record<string, number[]>} */
+  const ffRatios = { without: [], stub: [], ...(PEER ? { 'Privacy Badger': [] } : {}) };
   const f0 = performance.now();
   try {
-    const arms = /** @type {const} */ (['without', 'stub', 'whither']);
+    const arms = /** @type {('without' | 'stub' | 'whither' | 'badger')[]} */ (['without', 'stub', 'whither',
+      ...(PEER ? ['badger'] : [])]);
     for (let i = -1; i < FIREFOX_ROUNDS; i++) {
-      const order = arms.map((_, k) => arms[(k + i + 3) % 3]);
+      const order = arms.map((_, k) => arms[(k + i + arms.length) % arms.length]);
       /** @type {Record<string, number>} */
       const ms = {};
+      /** @type {Record<string, number>} */
+      const got = {};
       for (const arm of order) {
         const b = browsers[arm];
         const url = `${PAGE}?round=${i}`;
         await quiet();
+        const received0 = server.siteRequests().length;
         await b.goto(url);
         // Polled until the page itself has loaded (WebDriver may answer while the tab still shows about:blank).
         const r = await b.executeInLoadedPage(`for (;;) {
@@ -348,15 +360,21 @@ if (firefoxPath() && geckodriverPath() && process.env.FIREFOX !== '0') {
             }
             await new Promise((r) => setTimeout(r, 20));
           }`, [url]);
-        if (r.loaded < RESOURCES) {
+        // Privacy Badger may block part of the page: what it let through is counted, not required.
+        if (arm !== 'badger' && r.loaded < RESOURCES) {
           throw new Error(`Firefox ${arm}: ${r.href} loaded ${r.loaded} of ${RESOURCES} resources`);
         }
         ms[arm] = r.ms;
+        got[arm] = server.siteRequests().length - received0;
       }
       if (i < 0) continue;
-      for (const arm of arms) ff[arm].push(ms[arm]);
+      for (const arm of arms) {
+        ff[arm].push(ms[arm]);
+        ffReceived[arm].push(got[arm]);
+      }
       ffRatios.without.push(ms.whither / ms.without);
       ffRatios.stub.push(ms.whither / ms.stub);
+      if (PEER) ffRatios['Privacy Badger'].push(ms.whither / ms.badger);
     }
     const tabId = await browsers.whither.tabId(`${PAGE}*`);
     const report = await browsers.whither.report(tabId, RESOURCES);
@@ -369,7 +387,11 @@ if (firefoxPath() && geckodriverPath() && process.env.FIREFOX !== '0') {
   console.log(`page load, headless Firefox ESR, the same page, ${FIREFOX_ROUNDS} rounds in one browser per arm ` +
     `(${((performance.now() - f0) / 1000).toFixed(0)} s)`);
   console.log(`  median load: without ${median(ff.without).toFixed(0)} ms, with the stub ${median(ff.stub).toFixed(0)} ms, ` +
-    `with Whither ${median(ff.whither).toFixed(0)} ms`);
+    `with Whither ${median(ff.whither).toFixed(0)} ms` +
+    (PEER ? `, with Privacy Badger ${median(ff.badger).toFixed(0)} ms (Privacy Badger / without ` +
+      `${median(ff.badger.map((x, k) => x / ff.without[k])).toFixed(3)})` : ''));
+  console.log(`  requests that reached the server per load (median): ` +
+    Object.keys(dirs).map((a) => `${a} ${median(ffReceived[a])}`).join(', '));
   for (const [name, rs] of Object.entries(ffRatios)) {
     console.log(`  median ratio Whither / ${name.padEnd(7)}: ${median(rs).toFixed(3)}  ` +
       `(per round: ${rs.map((x) => x.toFixed(2)).join(' ')})`);

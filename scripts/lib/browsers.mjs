@@ -313,7 +313,7 @@ export async function packXpi(sourceDir) {
  * add-on does not), or 'none' (already installed in the profile by an earlier launch).
  * @param {{ server: { firefoxPrefs(): Record<string, unknown> }, extensionDir?: string, headless?: boolean,
  *           prefs?: Record<string, unknown>, survivesCrashes?: boolean, profile?: string,
- *           install?: 'temporary' | 'permanent' | 'none' }} options
+ *           install?: 'temporary' | 'permanent' | 'none', probe?: boolean }} options
  */
 export async function launchFirefox(options) {
   const extensionDir = options.extensionDir ?? FIREFOX_DIR;
@@ -513,10 +513,13 @@ export async function launchFirefox(options) {
     else await wd('POST', s('/window'), { handle: extHandle });
   }
 
-  // Wait until the background's listeners answer a message, so that the page's first request cannot be missed.
-  await extensionPage();
-  await executeAsync(`const w = window.wrappedJSObject ?? window;
-    return (await w.browser.runtime.sendMessage(w.JSON.parse('{"type":"whither:report","tabId":-1}'))) ?? null;`);
+  // Wait until the background's listeners answer a message, so that the page's first request cannot be missed (not
+  // for another add-on, `probe: false`: a peer in a benchmark, which has no such page).
+  if (options.probe !== false) {
+    await extensionPage();
+    await executeAsync(`const w = window.wrappedJSObject ?? window;
+      return (await w.browser.runtime.sendMessage(w.JSON.parse('{"type":"whither:report","tabId":-1}'))) ?? null;`);
+  }
 
   return {
     sid,
