@@ -42,6 +42,15 @@ if (!executablePath) throw new Error('Chromium not found (apt-get install chromi
 // like Privacy Badger blocks in part). PAGE_KIND=observe: hosts no peer blocks — public CDNs and font hosts, CDN
 // customer hosts (cloudfront.net, akamaized.net) and the site's own static hosts — so that every arm loads the same.
 const PAGE_KIND = process.env.PAGE_KIND ?? 'protect';
+/** @typedef {'without' | 'stub' | 'whither' | 'baseline' | 'badger' | 'protect'} Arm */
+// On the protect page, a further arm: Whither with blocking on for a realistic choice (PROTECT=0 leaves it out).
+const PROTECT = PAGE_KIND === 'protect' && process.env.PROTECT !== '0';
+const PROTECT_LABEL = 'advertising and analytics';
+const PROTECT_CHOICE = [
+  { op: 'list', list: 'categories', text: 'advertising', on: true, number: 0 },
+  { op: 'list', list: 'categories', text: 'analytics', on: true, number: 0 },
+  { op: 'set-blocking', on: true },
+];
 if (!['protect', 'observe'].includes(PAGE_KIND)) throw new Error(`PAGE_KIND is protect or observe, not ${PAGE_KIND}`);
 const CDNS = ['fonts.googleapis.com', 'fonts.gstatic.com', 'ajax.googleapis.com', 'cdnjs.cloudflare.com',
   'cdn.jsdelivr.net', 'unpkg.com', 'code.jquery.com', 'stackpath.bootstrapcdn.com', 'maxcdn.bootstrapcdn.com',
@@ -175,9 +184,9 @@ function printProfile(profile) {
 }
 
 /** One load of the page in a fresh profile; returns its load time (navigation start → load event end), ms. */
-async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline' | 'badger'} */ arm, profileWorker = false) {
-  const withWhither = arm === 'whither' || arm === 'baseline';
-  const dir = arm === 'whither' ? CHROME_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE)
+async function load(/** @type {Arm} */ arm, profileWorker = false) {
+  const withWhither = arm === 'whither' || arm === 'baseline' || arm === 'protect';
+  const dir = arm === 'whither' || arm === 'protect' ? CHROME_DIR : arm === 'baseline' ? /** @type {string} */ (BASELINE)
     : arm === 'badger' ? /** @type {string} */ (PEER) : stub;
   const profile = await mkdtemp(path.join(tmpdir(), 'whither-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -204,6 +213,16 @@ async function load(/** @type {'without' | 'stub' | 'whither' | 'baseline' | 'ba
       await ext.goto(`chrome-extension://${new URL(worker.url()).host}/${withWhither ? 'extension/popup.html?tabId=-1'
         : 'manifest.json'}`);
       await ext.evaluate(() => chrome.runtime.sendMessage({ type: 'whither:report', tabId: -1 }));
+      if (arm === 'protect') {
+        // A realistic choice: advertising and analytics blocked (the options page's change messages; the answer
+        // comes once the rules are installed).
+        const answer = await ext.evaluate(async (changes) => {
+          let last = null;
+          for (const change of changes) last = await chrome.runtime.sendMessage({ type: 'whither:change-settings', change });
+          return last;
+        }, PROTECT_CHOICE);
+        if (!answer?.ok) throw new Error(`blocking not applied: ${JSON.stringify(answer)}`);
+      }
       await ext.close();
       if (profileWorker) stopProfile = await profileServiceWorker(profile, worker.url());
     }
@@ -249,11 +268,11 @@ if (process.env.PROFILE === '1') {
 }
 
 /** @type {Record<string, number[]>} */
-const times = { without: [], stub: [], whither: [], baseline: [], badger: [] };
+const times = { without: [], stub: [], whither: [], baseline: [], badger: [], protect: [] };
 /** @type {Record<string, number[]>} */
-const cpu = { without: [], stub: [], whither: [], baseline: [], badger: [] };
+const cpu = { without: [], stub: [], whither: [], baseline: [], badger: [], protect: [] };
 /** @type {Record<string, number[]>} requests that reached the server per load */
-const received = { without: [], stub: [], whither: [], baseline: [], badger: [] };
+const received = { without: [], stub: [], whither: [], baseline: [], badger: [], protect: [] };
 /** @type {Record<string, number[]>} */
 const ratios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {}), ...(PEER ? { badger: [] } : {}) };
 /** @type {Record<string, number[]>} */
@@ -261,8 +280,8 @@ const cpuRatios = { without: [], stub: [], ...(BASELINE ? { baseline: [] } : {})
 /** @type {number[]} Privacy Badger's CPU over no extension's, per round */
 const badgerCpu = [];
 const t0 = performance.now();
-const ARMS = /** @type {('without' | 'stub' | 'whither' | 'baseline' | 'badger')[]} */ (['without', 'stub', 'whither',
-  ...(BASELINE ? ['baseline'] : []), ...(PEER ? ['badger'] : [])]);
+const ARMS = /** @type {Arm[]} */ (['without', 'stub', 'whither', ...(BASELINE ? ['baseline'] : []),
+  ...(PEER ? ['badger'] : []), ...(PROTECT ? ['protect'] : [])]);
 for (let i = 0; i < (process.env.CHROMIUM === '0' ? 0 : PAIRS); i++) {
   // Rotate the order, so that no arm always profits from a warm disk cache or a quieter moment.
   const order = ARMS.map((_, k) => ARMS[(k + i) % ARMS.length]);
@@ -271,7 +290,7 @@ for (let i = 0; i < (process.env.CHROMIUM === '0' ? 0 : PAIRS); i++) {
   for (const arm of order) r[arm] = await load(arm);
   for (const arm of ARMS) {
     // Privacy Badger may block some of the page: it loads what it lets through.
-    if (arm !== 'badger' && r[arm].loaded < RESOURCES) {
+    if (arm !== 'badger' && arm !== 'protect' && r[arm].loaded < RESOURCES) {
       throw new Error(`${arm}: the page loaded ${r[arm].loaded} of ${RESOURCES} resources`);
     }
     times[arm].push(r[arm].ms);
@@ -307,8 +326,15 @@ if (times.whither.length) {
       `${median(cpu.badger).toFixed(0)} ms; CPU ratio Privacy Badger / without ${median(badgerCpu).toFixed(3)} ` +
       `(per round: ${badgerCpu.map((x) => x.toFixed(2)).join(' ')})`);
   }
+  if (PROTECT && PEER) {
+    const vs = (/** @type {number[]} */ a, /** @type {number[]} */ b) => median(a.map((x, k) => x / b[k])).toFixed(3);
+    console.log(`  protect: Whither blocking ${PROTECT_LABEL}: median load ${median(times.protect).toFixed(0)} ms, CPU ` +
+      `${median(cpu.protect).toFixed(0)} ms; Whither blocking / Privacy Badger: load ${vs(times.protect, times.badger)}, ` +
+      `CPU ${vs(cpu.protect, cpu.badger)} (target <= 1); Whither blocking / without: load ` +
+      `${vs(times.protect, times.without)}, CPU ${vs(cpu.protect, cpu.without)}`);
+  }
   console.log(`  requests that reached the server per load (median; the page ${RESOURCES + 1}): ` +
-    ARMS.map((a) => `${a} ${median(received[a])}`).join(', '));
+    ARMS.map((a) => `${a === 'protect' ? 'Whither blocking' : a} ${median(received[a])}`).join(', '));
 }
 
 // Firefox: a fresh profile per load would go through a WebDriver session and an add-on install each time, which
