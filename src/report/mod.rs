@@ -252,34 +252,21 @@ impl Visit {
     /// What became of a hop counted with [`Visit::record`] (same URL, type and method); returns whether anything
     /// changed. A host left with nothing counted drops out of the report.
     pub fn settle(&mut self, req: &Request<'_>, outcome: Outcome) -> bool {
+        // A host of the visit, or (Err) a request counted without one: beyond MAX_HOSTS (true) or unparseable.
         let key = match host::authority(req.url) {
             Ok(host::Authority::NonNetwork(_)) => return false,
-            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => raw.to_string(),
+            Ok(host::Authority::Host(raw)) if self.hosts.contains_key(raw) => Ok(raw.to_string()),
             Ok(host::Authority::Host(raw)) => match host::normalise(raw) {
-                Ok(parsed) if self.hosts.contains_key(&parsed.name) => parsed.name,
-                Ok(_) if outcome != Outcome::Redirected => {
-                    // Counted as overflow (beyond MAX_HOSTS) when it was recorded.
-                    let before = self.overflow;
-                    self.overflow = self.overflow.saturating_sub(1);
-                    self.count_blocked_other(outcome);
-                    return before != self.overflow;
-                }
-                Ok(_) => return false,
-                Err(_) if outcome != Outcome::Redirected => {
-                    let before = self.unparseable;
-                    self.unparseable = self.unparseable.saturating_sub(1);
-                    self.count_blocked_other(outcome);
-                    return before != self.unparseable;
-                }
-                Err(_) => return false,
+                Ok(parsed) if self.hosts.contains_key(&parsed.name) => Ok(parsed.name),
+                Ok(_) => Err(true),
+                Err(_) => Err(false),
             },
-            Err(_) if outcome != Outcome::Redirected => {
-                let before = self.unparseable;
-                self.unparseable = self.unparseable.saturating_sub(1);
-                self.count_blocked_other(outcome);
-                return before != self.unparseable;
-            }
-            Err(_) => return false,
+            Err(_) => Err(false),
+        };
+        let key = match key {
+            Ok(key) => key,
+            Err(_) if outcome == Outcome::Redirected => return false,
+            Err(overflow) => return self.take_back_other(overflow, outcome),
         };
         let Some(stat) = self.hosts.get_mut(&key) else {
             return false;
@@ -300,6 +287,19 @@ impl Visit {
             }
         }
         true
+    }
+
+    /// Takes back a hostless request (`overflow`: beyond MAX_HOSTS, else unparseable); whether one was counted.
+    fn take_back_other(&mut self, overflow: bool, outcome: Outcome) -> bool {
+        let count = if overflow {
+            &mut self.overflow
+        } else {
+            &mut self.unparseable
+        };
+        let counted = *count > 0;
+        *count = count.saturating_sub(1);
+        self.count_blocked_other(outcome);
+        counted
     }
 
     /// The slot of a request's host, created when first seen (the host's owner looked up once).
