@@ -3,7 +3,7 @@
 // webRequest listeners (the same five events) do nothing, and with Whither, each load in a fresh profile; prints the
 // median ratios of load times (with Whither / without: target <= 1.02; with Whither / stub: Whither's own work,
 // beyond what the browser costs any extension that observes requests). PAIRS (default 10).
-// Firefox: one browser per arm (without, the stub, Whither, Privacy Badger), the page loaded again and again in
+// Firefox: one browser per arm (without, the stub, Whither, Privacy Badger, Whither blocking), the page loaded again and again in
 // rotating order (see below: a fresh profile per load would cost a WebDriver session and an add-on install each).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -349,22 +349,29 @@ if (firefoxPath() && geckodriverPath() && process.env.FIREFOX !== '0') {
   /** @type {Record<string, string>} */
   const dirs = { without: await firefoxStub(false), stub: await firefoxStub(true), whither: FIREFOX_DIR,
     // Privacy Badger (the same unmodified copy: its manifest has both background kinds) in its default state.
-    ...(PEER ? { badger: PEER } : {}) };
+    ...(PEER ? { badger: PEER } : {}), ...(PROTECT ? { protect: FIREFOX_DIR } : {}) };
   /** @type {Record<string, any>} */
   const browsers = {};
   for (const [arm, dir] of Object.entries(dirs)) {
     browsers[arm] = await launchFirefox({ server, extensionDir: dir, probe: arm !== 'badger' });
+    if (arm === 'protect') {
+      let answer = null;
+      for (const change of PROTECT_CHOICE) answer = await browsers[arm].send({ type: 'whither:change-settings', change });
+      if (!answer?.ok) throw new Error(`Firefox: blocking not applied: ${JSON.stringify(answer)}`);
+    }
   }
   /** @type {Record<string, number[]>} */
-  const ff = { without: [], stub: [], whither: [], badger: [] };
+  const ff = { without: [], stub: [], whither: [], badger: [], protect: [] };
   /** Requests that reached the server per load. @type {Record<string, number[]>} */
-  const ffReceived = { without: [], stub: [], whither: [], badger: [] };
+  const ffReceived = { without: [], stub: [], whither: [], badger: [], protect: [] };
   /** @type {Record<string, number[]>} */
   const ffRatios = { without: [], stub: [], ...(PEER ? { 'Privacy Badger': [] } : {}) };
+  /** Whither blocking / Privacy Badger, per round. @type {number[]} */
+  const ffProtect = [];
   const f0 = performance.now();
   try {
-    const arms = /** @type {('without' | 'stub' | 'whither' | 'badger')[]} */ (['without', 'stub', 'whither',
-      ...(PEER ? ['badger'] : [])]);
+    const arms = /** @type {('without' | 'stub' | 'whither' | 'badger' | 'protect')[]} */ (['without', 'stub',
+      'whither', ...(PEER ? ['badger'] : []), ...(PROTECT ? ['protect'] : [])]);
     for (let i = -1; i < FIREFOX_ROUNDS; i++) {
       const order = arms.map((_, k) => arms[(k + i + arms.length) % arms.length]);
       /** @type {Record<string, number>} */
@@ -387,7 +394,7 @@ if (firefoxPath() && geckodriverPath() && process.env.FIREFOX !== '0') {
             await new Promise((r) => setTimeout(r, 20));
           }`, [url]);
         // Privacy Badger may block part of the page: what it let through is counted, not required.
-        if (arm !== 'badger' && r.loaded < RESOURCES) {
+        if (arm !== 'badger' && arm !== 'protect' && r.loaded < RESOURCES) {
           throw new Error(`Firefox ${arm}: ${r.href} loaded ${r.loaded} of ${RESOURCES} resources`);
         }
         ms[arm] = r.ms;
@@ -401,6 +408,7 @@ if (firefoxPath() && geckodriverPath() && process.env.FIREFOX !== '0') {
       ffRatios.without.push(ms.whither / ms.without);
       ffRatios.stub.push(ms.whither / ms.stub);
       if (PEER) ffRatios['Privacy Badger'].push(ms.whither / ms.badger);
+      if (PEER && PROTECT) ffProtect.push(ms.protect / ms.badger);
     }
     const tabId = await browsers.whither.tabId(`${PAGE}*`);
     const report = await browsers.whither.report(tabId, RESOURCES);
@@ -417,7 +425,12 @@ if (firefoxPath() && geckodriverPath() && process.env.FIREFOX !== '0') {
     (PEER ? `, with Privacy Badger ${median(ff.badger).toFixed(0)} ms (Privacy Badger / without ` +
       `${median(ff.badger.map((x, k) => x / ff.without[k])).toFixed(3)})` : ''));
   console.log(`  requests that reached the server per load (median): ` +
-    Object.keys(dirs).map((a) => `${a} ${median(ffReceived[a])}`).join(', '));
+    Object.keys(dirs).map((a) => `${a === 'protect' ? 'Whither blocking' : a} ${median(ffReceived[a])}`).join(', '));
+  if (ffProtect.length) {
+    console.log(`  protect: Whither blocking ${PROTECT_LABEL}: median load ${median(ff.protect).toFixed(0)} ms; ` +
+      `Whither blocking / Privacy Badger ${median(ffProtect).toFixed(3)} (target <= 1; per round: ` +
+      `${ffProtect.map((x) => x.toFixed(2)).join(' ')})`);
+  }
   for (const [name, rs] of Object.entries(ffRatios)) {
     console.log(`  median ratio Whither / ${name.padEnd(7)}: ${median(rs).toFixed(3)}  ` +
       `(per round: ${rs.map((x) => x.toFixed(2)).join(' ')})`);

@@ -532,6 +532,13 @@ export async function launchFirefox(options) {
     setContext,
     openExtensionTab,
     executeInLoadedPage,
+    /** Sends a message to the background from an extension page; its answer (plain JSON), null for none. */
+    async send(/** @type {unknown} */ message) {
+      await extensionPage();
+      return executeAsync(`const w = window.wrappedJSObject ?? window;
+        const r = await w.browser.runtime.sendMessage(w.JSON.parse(args[0]));
+        return r === undefined ? null : JSON.parse(JSON.stringify(r));`, [JSON.stringify(message)]);
+    },
     /** Loads a URL in the first tab (the page tab). */
     async goto(/** @type {string} */ url) {
       await wd('POST', s('/window'), { handle: mainHandle });
