@@ -468,10 +468,16 @@ function render(view, first) {
     const list = el('ul', { className: 'companies' });
     const controllers = g.controllers ?? [];
     if (!controllers.length) fill(list, companiesOf(g.companies), 'third');
-    // A controller's companies together, under a line that blocks (or unblocks) the controller everywhere.
+    // A controller's companies together, under a line that blocks (or unblocks) the controller everywhere. Beyond
+    // the first screen's budget, whole controllers wait too (a large page's group has hundreds).
     for (const c of controllers) {
-      list.append(controllerItem(c, view.blocking));
-      fill(list, companiesOf(c.companies), 'third');
+      if (budget > 0) {
+        list.append(controllerItem(c, view.blocking));
+        fill(list, companiesOf(c.companies), 'third');
+      } else {
+        pending.push(() => list.append(controllerItem(c, view.blocking),
+          ...companiesOf(c.companies).map((co) => companyItem(co, 'third', hostByName, hostRank))));
+      }
     }
     return el('section', { className: 'jurisdiction', data: { jurisdiction: g.country ?? 'unknown', requests: g.requests, watched: String(g.watched) } },
       el('h3', {},
