@@ -55,7 +55,7 @@ const psl = generatedString('psl_generated.rs', 'PSL_TABLE');
 const domains = generatedString('db_generated.rs', 'DOMAIN_TABLE');
 const entities = generatedString('db_generated.rs', 'ENTITY_TEXT');
 const total = gz(wasm);
-console.log(`wasm size: ${kb(wasm.length)} raw, ${kb(total)} gzip (budget 395 KB gzip: tests/js/size.test.mjs says why)`);
+console.log(`wasm size: ${kb(wasm.length)} raw, ${kb(total)} gzip (budget 415 KB gzip: tests/js/size.test.mjs says why)`);
 console.log(`  code section            ${kb(code.length)} raw ${kb(gz(code))} gzip`);
 console.log(`  data section            ${kb(data.length)} raw ${kb(gz(data))} gzip`);
 const parts = [['public suffix table', psl], ['db: domain table', domains], ['db: entity strings', entities]];

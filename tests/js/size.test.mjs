@@ -4,10 +4,15 @@
 // the popup's blocking view; ~21 KB gzip) and server places (issue 12: address scopes, the IP table's reader, the
 // popup's server bar; ~11 KB) are code the background itself runs, which took the module from 342 KB to 380 KB (node zlib level 9).
 // What it costs at start-up is measured by scripts/bench/coldstart.mjs (compile + instantiate; docs/performance.md).
-// Moving the settings' reading and the rule compiler into a module loaded on first use is the way back to 350 KB.
+// Moving the settings' reading and the rule compiler into a module loaded on first use would save only ~8 KB gzip
+// (twiggy: ~13 KB of code that only they retain); the database and the public suffix table are ~220 KB of the module.
 // Raised again to 395 KB later that day for data: the coverage and contacts work took the database from 2,574
 // entities and 8,343 domains to 2,790 and 8,744 (+7 KB gzip: 388.0 KB), and the person's own lists (issue 13) add
 // ~3 KB of code (390.8 KB).
+// Raised to 415 KB in the evening of 2026-12-03 for data again: the sites of 30 markets and their vendors (issue 13)
+// took the database to 3,409 entities and 9,775 domains (+22 KB gzip: 404.6 KB). It costs almost nothing at start-up:
+// it is data, not code (compiling the module in Node: 1.33 -> 1.36 ms with Liftoff, side by side), but it is bytes
+// every worker start reads; the way back is a denser entity and domain table (docs/performance.md, section 4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,9 +22,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkgDir = process.env.WHITHER_PKG ? `${process.env.WHITHER_PKG.replace(/\/$/, '')}/` : `${root}pkg/`;
 const wasmPath = `${pkgDir}whither_bg.wasm`;
-export const BUDGET_GZIP = 395_000;
+export const BUDGET_GZIP = 415_000;
 
-test('the wasm core fits its size budget (<= 395 KB gzip)',
+test('the wasm core fits its size budget (<= 415 KB gzip)',
   () => {
     assert.ok(existsSync(wasmPath), `${wasmPath} is missing: run make wasm`);
     const wasm = readFileSync(wasmPath);
@@ -32,9 +37,10 @@ test('the wasm core fits its size budget (<= 395 KB gzip)',
   });
 
 // The pages' module (pkg/whither_pages_bg.wasm: the dashboard's worker loads it, never the background) has a budget
-// of its own: it is fetched when a page opens, not at the background's start.
-export const PAGES_BUDGET_GZIP = 350_000;
-test('the pages\' wasm module fits its budget (<= 350 KB gzip)', () => {
+// of its own: it is fetched when a page opens, not at the background's start. 350 KB until the evening of 2026-12-03,
+// then 385 KB for the same data growth as the background's (372.7 KB).
+export const PAGES_BUDGET_GZIP = 385_000;
+test('the pages\' wasm module fits its budget (<= 385 KB gzip)', () => {
   const path = `${pkgDir}whither_pages_bg.wasm`;
   assert.ok(existsSync(path), `${path} is missing: run make wasm`);
   const wasm = readFileSync(path);
@@ -44,9 +50,10 @@ test('the pages\' wasm module fits its budget (<= 350 KB gzip)', () => {
 });
 
 // The request page's module (pkg/whither_requests_bg.wasm: letters, privacy contacts, supervisory authorities and the
-// entities they belong to; no domain table, no public suffix list): fetched only when the request page opens.
-export const REQUESTS_BUDGET_GZIP = 260_000;
-test('the request page\'s wasm module fits its budget (<= 260 KB gzip)', () => {
+// entities they belong to; no domain table, no public suffix list): fetched only when the request page opens. 260 KB
+// until the evening of 2026-12-03, then 275 KB for the entities of 30 markets and 33 more privacy contacts (264.5 KB).
+export const REQUESTS_BUDGET_GZIP = 275_000;
+test('the request page\'s wasm module fits its budget (<= 275 KB gzip)', () => {
   const path = `${pkgDir}whither_requests_bg.wasm`;
   assert.ok(existsSync(path), `${path} is missing: run make wasm`);
   const wasm = readFileSync(path);
