@@ -199,11 +199,10 @@ impl JurisdictionGroup {
         members: &[&CompanyRow],
     ) -> JurisdictionGroup {
         let mut controllers: Vec<ControllerGroup> = Vec::new();
-        // Per controller: its place in `controllers`, and the report's position of its first company (ties keep
-        // that order). A map, not a scan: a page of 2,000 hosts has ~900 companies.
+        // Per controller, its place in `controllers` (in the order of its first company): a map, not a scan, as a
+        // page of 2,000 hosts has ~900 companies.
         let mut index: FnvMap<&'static str, usize> = FnvMap::default();
-        let mut first: Vec<usize> = Vec::new();
-        for (i, c) in members.iter().enumerate() {
+        for c in members {
             let top = c.chain.last();
             let (id, name) = top.map_or((c.id, c.name), |l| (l.id, l.name));
             let at = *index.entry(id).or_insert_with(|| {
@@ -216,7 +215,6 @@ impl JurisdictionGroup {
                     blocked_by: None,
                     unblock: None,
                 });
-                first.push(i);
                 controllers.len() - 1
             });
             if let Some(g) = controllers.get_mut(at) {
@@ -225,15 +223,13 @@ impl JurisdictionGroup {
                 g.companies.push(c.id);
             }
         }
-        // Controllers with equal requests keep the order of their first company (the report's).
-        let mut order: Vec<(ControllerGroup, usize)> = controllers.into_iter().zip(first).collect();
-        order.sort_unstable_by(|(a, fa), (b, fb)| {
+        // Controllers with equal requests keep the order of their first company (the report's): a stable sort of
+        // the order they were created in.
+        controllers.sort_by(|a, b| {
             b.requests
                 .cmp(&a.requests)
                 .then(b.blocked_requests.cmp(&a.blocked_requests))
-                .then(fa.cmp(fb))
         });
-        let controllers: Vec<ControllerGroup> = order.into_iter().map(|(g, _)| g).collect();
         JurisdictionGroup {
             country,
             requests: members.iter().map(|c| c.requests).sum(),
