@@ -195,8 +195,12 @@ pub fn report_text(report: &Report) -> String {
 /// with an empty company), for spreadsheets.
 pub fn history_csv(history: &History, from: u32, to: u32) -> String {
     let keep = vec![true; history.names.len()];
-    let Pairs { pairs, days, .. } = history.pairs(from, to, &keep, true);
-    let pair_places = history.pair_places(from, to, &keep);
+    let Pairs {
+        pairs,
+        days,
+        places: pair_places,
+        ..
+    } = history.pairs(from, to, &keep, true, true);
     let dates: FnvMap<u32, String> = days.iter().map(|d| (d.day, day_string(d.day))).collect();
     let date = |day: u32| dates.get(&day).map_or("", String::as_str);
     let mut out = String::from(
@@ -233,13 +237,13 @@ pub fn history_csv(history: &History, from: u32, to: u32) -> String {
                 if let Some(h) = host {
                     r.hosts.push(&h.name);
                 }
-                let first = pair_places.partition_point(|p| p.0 < pair.key);
+                let first = pair_places.partition_point(|p| p.key < pair.key);
                 let of_pair = pair_places
                     .get(first..)
                     .unwrap_or(&[])
                     .iter()
-                    .take_while(|p| p.0 == pair.key);
-                r.places.extend(of_pair.map(|p| p.1));
+                    .take_while(|p| p.key == pair.key);
+                r.places.extend(of_pair.map(|p| p.code));
             }
         }
         for mut r in rows {

@@ -123,7 +123,7 @@ fn is_host_name(h: &str) -> bool {
 /// requests first.
 pub fn period_sources(history: &History, from: u32, to: u32) -> String {
     let keep = vec![true; history.names.len()];
-    let pairs = history.pairs(from, to, &keep, true).pairs;
+    let pairs = history.pairs(from, to, &keep, true, false).pairs;
     // entity → (requests, hosts)
     let mut by_entity: Vec<(EntityIndex, u64, Vec<String>)> = Vec::new();
     let mut host_rows: Vec<HostRef> = Vec::new();

@@ -1,7 +1,7 @@
 //! The history's server places over a period: where the hosts' servers stood (the dashboard's map "servers in",
 //! its tables of places, companies and sites, and the exports), from the (host, place) pairs the days keep.
 
-use super::query::Pair;
+use super::query::{Pair, PairPlace};
 use super::{place_kind, History, PlaceCode};
 use crate::db::EntityIndex;
 use crate::hash::FnvMap;
@@ -54,41 +54,20 @@ fn ranked<K: Copy + Eq + Ord + std::hash::Hash>(
 }
 
 impl History {
-    /// The (site << 32 | host, place) pairs of the days `from..=to` that `keep` keeps (a kept site keeps all its
-    /// hosts), each once, sorted.
-    pub(crate) fn pair_places(&self, from: u32, to: u32, keep: &[bool]) -> Vec<(u64, PlaceCode)> {
-        let wanted = |id: u32| keep.get(id as usize).copied().unwrap_or(false);
-        let mut out = Vec::new();
-        for (_, sites) in self.range(from, to) {
-            for s in sites {
-                let site_wanted = wanted(s.site);
-                out.extend(
-                    s.servers
-                        .iter()
-                        .filter(|&&(h, _)| site_wanted || wanted(h))
-                        .map(|&(h, code)| ((u64::from(s.site) << 32) | u64::from(h), code)),
-                );
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    /// Where the servers of the period's (site, host) `pairs` stood (`places`: [`History::pair_places`]).
-    pub(crate) fn places(&self, pairs: &[Pair], places: &[(u64, PlaceCode)]) -> PlaceTotals {
-        let requests: FnvMap<u64, u64> = pairs
-            .iter()
-            .map(|p| (p.key, p.sum.count.requests))
-            .collect();
+    /// Where the servers of the period's (site, host) `pairs` stood (`places`: those of [`History::pairs`]).
+    pub(crate) fn places(&self, pairs: &[Pair], places: &[PairPlace]) -> PlaceTotals {
         // (code, requests, sites, last site) per place; per company and site (key, code, requests).
         let mut totals: Vec<(PlaceCode, u64, u64, u32)> = Vec::new();
         let mut companies: FnvMap<(EntityIndex, PlaceCode), u64> = FnvMap::default();
         let mut sites: FnvMap<(u32, PlaceCode), u64> = FnvMap::default();
         let mut located = 0u64;
         let mut last_key = None;
-        for &(key, code) in places {
-            let n = requests.get(&key).copied().unwrap_or(0);
+        for &PairPlace {
+            key,
+            code,
+            requests: n,
+        } in places
+        {
             let (site, host) = ((key >> 32) as u32, (key & 0xffff_ffff) as u32);
             if last_key != Some(key) {
                 located = located.saturating_add(n);
@@ -134,11 +113,21 @@ impl History {
         });
         let unknown = all.saturating_sub(located);
         if unknown > 0 {
+            // Sites with a pair of no place: each site's places are one run of the sorted places.
+            let mut rest = places;
             let unknown_sites = pairs
                 .chunk_by(Pair::same_site)
                 .filter(|g| {
+                    let site = g.first().map_or(0, Pair::site);
+                    let start = rest.partition_point(|q| (q.key >> 32) < u64::from(site));
+                    let len = rest
+                        .get(start..)
+                        .unwrap_or(&[])
+                        .partition_point(|q| (q.key >> 32) == u64::from(site));
+                    let of_site = rest.get(start..start + len).unwrap_or(&[]);
+                    rest = rest.get(start + len..).unwrap_or(&[]);
                     g.iter()
-                        .any(|p| places.binary_search_by(|q| q.0.cmp(&p.key)).is_err())
+                        .any(|p| of_site.binary_search_by(|q| q.key.cmp(&p.key)).is_err())
                 })
                 .count() as u64;
             rows.push(ServerTotal {
@@ -229,6 +218,78 @@ mod tests {
             o.sites.first().map(|s| s.servers.clone()),
             Some(vec!["proxy".to_string(), yandex, "local".to_string()])
         );
+    }
+
+    #[test]
+    fn places_over_days_and_sites_count_each_pair_once_and_the_sites_without_a_place() {
+        let ya = "https://mc.yandex.ru/watch/1";
+        let ga = "https://www.google-analytics.com/collect";
+        let mut h = History::new();
+        // Day 40: the news site with Yandex in RU and Google Analytics unplaced; another site with Yandex in RU.
+        let mut v = visit(
+            PAGE,
+            &[
+                (PAGE, "main_frame", "GET"),
+                (ya, "script", "GET"),
+                (ga, "ping", "GET"),
+            ],
+        );
+        assert!(v.set_ip(ya, "77.88.55.88", false, true));
+        h.record(1, 1, &v.report(), 40);
+        let other = "https://www.other.example/";
+        let mut w = visit(
+            other,
+            &[(other, "main_frame", "GET"), (ya, "script", "GET")],
+        );
+        assert!(w.set_ip(other, "192.168.1.10", false, true));
+        assert!(w.set_ip(ya, "77.88.55.88", false, true));
+        h.record(2, 1, &w.report(), 40);
+        // Day 41: the news site again, Yandex answered from the local network this time; a third site, unplaced.
+        let mut v = visit(
+            PAGE,
+            &[
+                (PAGE, "main_frame", "GET"),
+                (ya, "script", "GET"),
+                (ya, "image", "GET"),
+            ],
+        );
+        assert!(v.set_ip(PAGE, "192.168.1.10", false, true));
+        assert!(v.set_ip(ya, "192.168.1.20", false, true));
+        h.record(1, 2, &v.report(), 41);
+        let third = "https://www.third.example/";
+        h.record(
+            3,
+            1,
+            &visit(third, &[(third, "main_frame", "GET")]).report(),
+            41,
+        );
+
+        let o = h.query(40, 41, "", 10);
+        let rows: Vec<(PlaceKind, u64, u64)> = o
+            .servers
+            .iter()
+            .map(|s| (s.kind, s.requests, s.sites))
+            .collect();
+        // Yandex on the news site: 3 requests in the period, in RU and in the local network (each place counts the
+        // pair's requests); the news page (2 requests, local on day 41) and the other site's page and Yandex.
+        // Unplaced: Google Analytics (1) and the third site's page (1), on two sites.
+        assert_eq!(
+            rows,
+            [
+                (PlaceKind::Local, 3 + 2 + 1, 2),
+                (PlaceKind::Country, 3 + 1, 2),
+                (PlaceKind::Unknown, 2, 2),
+            ]
+        );
+        assert_eq!(o.totals.requests, 3 + 2 + 2 + 1 + 1);
+        // A search keeps the matching sites' pairs only.
+        let o = h.query(40, 41, "other.example", 10);
+        let rows: Vec<(PlaceKind, u64, u64)> = o
+            .servers
+            .iter()
+            .map(|s| (s.kind, s.requests, s.sites))
+            .collect();
+        assert_eq!(rows, [(PlaceKind::Country, 1, 1), (PlaceKind::Local, 1, 1)]);
     }
 
     #[test]

@@ -25,8 +25,8 @@ const BAIDU = 2;
 
 /** The body of an async function, run in the options page once it is ready: what it shows of blocking. */
 export const OPTIONS_DOM = `const deadline = Date.now() + 15000;
-  while (document.body.dataset.state !== 'ready' || !document.body.dataset.blockingRendered) {
-    if (Date.now() > deadline) throw new Error('options not ready: ' + document.body.dataset.state);
+  while (document.body?.dataset.state !== 'ready' || !document.body?.dataset.blockingRendered) {
+    if (Date.now() > deadline) throw new Error('options not ready: ' + document.body?.dataset.state);
     await new Promise((r) => setTimeout(r, 50));
   }
   const summary = document.querySelector('#blocking-summary');
@@ -82,7 +82,13 @@ export async function blockingScenario(d, server, browserName) {
         return { received, report: r, tabId };
       }
       if (Date.now() > deadline) {
-        throw new Error(`${browserName}: report ${JSON.stringify(r?.totals)}; server ${received.length}; want ${blocked} blocked`);
+        // Which hosts were blocked, and which of the page's requests the server did not receive: tells a rule
+        // applied late (the page's first requests blocked, its later ones through) from one never applied.
+        const blockedHosts = (r?.hosts ?? []).filter((/** @type {any} */ h) => h.blocked_requests)
+          .map((/** @type {any} */ h) => `${h.host} ${h.blocked_requests}`);
+        const got = received.map((q) => `${q.host}${q.path}`);
+        throw new Error(`${browserName}: report ${JSON.stringify(r?.totals)}; server ${received.length}; want ${blocked} `
+          + `blocked; blocked hosts [${blockedHosts.join(', ')}]; received ${got.join(' ')}`);
       }
       await new Promise((res) => setTimeout(res, 50));
     }

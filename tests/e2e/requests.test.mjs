@@ -46,8 +46,9 @@ function mailtoParts(url) {
 // Run inside a page (both browsers): the options page sets the home jurisdiction through its own control.
 const SET_HOME = `const code = args[0];
   const deadline = Date.now() + 15000;
-  while (document.body.dataset.state !== 'ready') {
-    if (Date.now() > deadline) throw new Error('options page not ready: ' + document.body.dataset.state);
+  // The page may still be loading when this runs (Firefox can evaluate before <body> exists): no body, not ready.
+  while (document.body?.dataset.state !== 'ready') {
+    if (Date.now() > deadline) throw new Error('options page not ready: ' + document.body?.dataset.state);
     await new Promise((r) => setTimeout(r, 50));
   }
   const home = document.querySelector('#home');
@@ -64,7 +65,8 @@ const SET_HOME = `const code = args[0];
 const READ_REQUEST_PAGE = `const listed = args[0];
   const deadline = Date.now() + 20000;
   for (;;) {
-    const b = document.body.dataset;
+    // Before <body> exists (Firefox may evaluate this while the page is still parsing), nothing is ready yet.
+    const b = document.body?.dataset ?? {};
     if (b.state === 'error') throw new Error('request page: ' + document.querySelector('#status').textContent);
     if (b.state === 'ready' && (listed === null || Number(b.listed) === listed)) break;
     if (Date.now() > deadline) throw new Error('request page not ready: ' + b.state + ' ' + b.listed);

@@ -188,8 +188,8 @@ test('Firefox: "local network" for the page loaded directly, "proxy" for the thi
     const board = await settledDashboard(async () => {
       await browser.openExtensionTab(`${browser.base}extension/dashboard.html`);
       await browser.executeInLoadedPage(`const deadline = Date.now() + 15000;
-        while (!['ready', 'empty'].includes(document.body.dataset.state)) {
-          if (Date.now() > deadline) throw new Error('dashboard not ready: ' + document.body.dataset.state);
+        while (!['ready', 'empty'].includes(document.body?.dataset.state)) {
+          if (Date.now() > deadline) throw new Error('dashboard not ready: ' + document.body?.dataset.state);
           await new Promise((r) => setTimeout(r, 50));
         }
         return true;`);

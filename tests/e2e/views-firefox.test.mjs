@@ -43,7 +43,7 @@ async function open(browser, path, ready) {
   await browser.executeInLoadedPage(`const deadline = Date.now() + 15000;
     for (;;) {
       if (${ready}) return true;
-      if (Date.now() > deadline) throw new Error('not ready: ' + document.body.dataset.state);
+      if (Date.now() > deadline) throw new Error('not ready: ' + document.body?.dataset.state);
       await new Promise((r) => setTimeout(r, 50));
     }`);
 }
